@@ -1,0 +1,1 @@
+"""BXML, the verb language: parse safely, validate, render."""

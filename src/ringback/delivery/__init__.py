@@ -1,0 +1,1 @@
+"""Webhook delivery: the pure policy (retries, fallbacks, auth) and the aiohttp sender."""

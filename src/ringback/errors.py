@@ -1,0 +1,84 @@
+"""Every exception Ringback raises, in one tree, split by whose fault it is.
+
+    RingbackError
+    ├── EventError             an event's wire form is wrong: unknown type, missing or bad field
+    ├── BxmlError              a BXML document cannot be run (the customer's mistake)
+    │   ├── BxmlSyntaxError    not well-formed XML, too large, or hostile (DTD, entities)
+    │   └── BxmlInvalidError   well-formed, but breaks a verb, attribute, range or context rule
+    ├── PhoneScriptError       a far-end phone script is malformed (the test author's mistake)
+    └── EngineError            the engine was asked something impossible (the caller's bug)
+        ├── UnknownCallError   a fact names a call the engine does not know
+        └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
+
+Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
+exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`
+with a cause. The exceptions here are for callers of the library and for input validation.
+"""
+
+from __future__ import annotations
+
+
+class RingbackError(Exception):
+    """Base of every exception Ringback raises on purpose."""
+
+
+class EventError(RingbackError, ValueError):
+    """Raised when a webhook event's wire form is invalid; `field` names the offending key."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.message = message
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+class BxmlError(RingbackError, ValueError):
+    """Raised when a BXML document cannot be run; carries line, column and the verb."""
+
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        verb: str | None = None,
+    ) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        self.verb = verb
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """The error as a person reads it: `line 3, col 5: <Gather> maxDigits must be ...`."""
+        where = ""
+        if self.line is not None:
+            where = f"line {self.line}, col {self.column or 0}: "
+        return f"{where}{self.message}"
+
+
+class BxmlSyntaxError(BxmlError):
+    """Raised for a document that is not well-formed XML, is too large, or is hostile."""
+
+
+class BxmlInvalidError(BxmlError):
+    """Raised for a well-formed document that breaks a verb, attribute or context rule."""
+
+
+class PhoneScriptError(RingbackError, ValueError):
+    """Raised when a far-end phone script is malformed; `where` says which step or key."""
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        self.message = message
+        self.where = where
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class EngineError(RingbackError):
+    """Raised when the engine is fed a fact or request it cannot accept (a caller bug)."""
+
+
+class UnknownCallError(EngineError, KeyError):
+    """Raised when a fact or request names a call id the engine does not know."""
+
+
+class CallStateError(EngineError):
+    """Raised when a request does not fit the call's current state."""

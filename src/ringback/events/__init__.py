@@ -1,0 +1,1 @@
+"""Webhook events: one typed model per event, their wire forms, JSON Schema and AsyncAPI."""
