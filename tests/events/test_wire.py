@@ -273,3 +273,10 @@ def test_wire_round_trip_is_lossless(event: ev.Event) -> None:
     assert from_wire(event.to_wire()) == event
     assert from_json(ev.to_json(event)) == event
     assert ev.to_wire(event) == event.to_wire()
+
+
+def test_wire_diversion_extra_cannot_shadow_a_known_key() -> None:
+    """Known Diversion keys go by name; putting one in `extra` is refused."""
+    with pytest.raises(EventError) as caught:
+        ev.Diversion(orig_to="+1", extra={"reason": "busy"})
+    assert caught.value.field == "reason"

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final, Literal
 
 from msgspec import Meta
 
+from ringback.errors import EventError
 from ringback.events.base import WireModel
 from ringback.events.formats import Duration, Timestamp
 
@@ -120,7 +121,7 @@ class Diversion:
     ) -> None:
         clash = sorted(set(extra or ()) & set(self.KNOWN))
         if clash:
-            raise NestedFieldError("is a known key: pass it by name, not in extra", clash[0])
+            raise EventError("is a known Diversion key: pass it by name, not in extra", clash[0])
         object.__setattr__(self, "orig_to", orig_to)
         object.__setattr__(self, "reason", reason)
         object.__setattr__(self, "screen", screen)

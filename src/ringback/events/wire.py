@@ -46,7 +46,6 @@ _JSON_TYPES: Final = {
     "null": "null",
 }
 _PATH_STEP: Final = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[\.\.\.\]")
-_TAG_PATH: Final = ".eventType"
 
 
 def to_json(event: Event) -> bytes:
