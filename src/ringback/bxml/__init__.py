@@ -5,6 +5,8 @@ check(text, context="call") -> list[BxmlError]   every error found; [] when vali
 render(document) -> str                     canonical BXML; parse(render(d)) == d
 """
 
+from ringback.bxml.parsing import check, parse
+from ringback.bxml.rendering import render
 from ringback.bxml.verbs import (
     NESTED_CLASSES,
     VERB_CLASSES,
@@ -85,4 +87,7 @@ __all__ = [
     "Tag",
     "Transfer",
     "Verb",
+    "check",
+    "parse",
+    "render",
 ]

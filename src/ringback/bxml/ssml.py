@@ -171,9 +171,14 @@ def spoken_words(ssml: str) -> list[str]:
     root = _sentence_tree(ssml)
     if root is None:
         return ssml.split()
+    return spoken_text(root).split()
+
+
+def spoken_text(node: Node) -> str:
+    """The text a listener hears inside `node`, markup removed, `<sub>` replaced by its alias."""
     pieces: list[str] = []
-    _spoken_text(root, pieces)
-    return "".join(pieces).split()
+    _spoken_text(node, pieces)
+    return "".join(pieces)
 
 
 def _spoken_text(node: Node, pieces: list[str]) -> None:
