@@ -33,7 +33,7 @@ class TextContent:
 
     field: str
     kind: Kind
-    what: str  # how the message names it: "the audio URL"
+    what: str  # how messages name it: "audio URL"
     required: bool = True
 
 
@@ -282,14 +282,14 @@ ATTRIBUTE_ALIASES: dict[str, dict[str, str]] = {
 }
 
 TEXT_CONTENT: dict[str, TextContent] = {
-    "PlayAudio": TextContent("url", Kind.URL, "the audio URL"),
-    "Bridge": TextContent("call_id", Kind.CALL_ID, "the id of the call to bridge with"),
-    "Conference": TextContent("name", Kind.CONFERENCE_NAME, "the conference name"),
-    "SendDtmf": TextContent("digits", Kind.DTMF, "the digits to send"),
-    "Tag": TextContent("text", Kind.TEXT, "the new tag", required=False),
-    "PhoneNumber": TextContent("number", Kind.E164, "the number to dial"),
-    "SipUri": TextContent("uri", Kind.SIP_URI, "the SIP URI to dial"),
-    "Endpoint": TextContent("endpoint_id", Kind.CALL_ID, "the endpoint id"),
+    "PlayAudio": TextContent("url", Kind.URL, "audio URL"),
+    "Bridge": TextContent("call_id", Kind.CALL_ID, "call id"),
+    "Conference": TextContent("name", Kind.CONFERENCE_NAME, "conference name"),
+    "SendDtmf": TextContent("digits", Kind.DTMF, "digits"),
+    "Tag": TextContent("text", Kind.TEXT, "tag", required=False),
+    "PhoneNumber": TextContent("number", Kind.E164, "number"),
+    "SipUri": TextContent("uri", Kind.SIP_URI, "SIP URI"),
+    "Endpoint": TextContent("endpoint_id", Kind.CALL_ID, "endpoint id"),
 }
 """Elements whose text is a value (SpeakSentence's SSML is handled by `ssml.py`)."""
 
