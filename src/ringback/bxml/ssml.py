@@ -78,17 +78,16 @@ def break_time_seconds(value: str) -> float | None:
 
 
 def ssml_errors(sentence: Node) -> list[tuple[Node, str]]:
-    """Every SSML rule broken inside a `<SpeakSentence>` node, as (element, message) pairs."""
+    """Every SSML rule broken inside a `<SpeakSentence>` node, as (element, message) pairs;
+    each message reads on from `<SpeakSentence> `."""
     errors: list[tuple[Node, str]] = []
-    pending = sentence.elements()
+    pending = sentence.elements()[::-1]  # a stack, in document order
     while pending:
-        node = pending.pop(0)
+        node = pending.pop()
         rule = SSML_ELEMENTS.get(node.tag)
         if rule is None:
             allowed = ", ".join(f"<{name}>" for name in SSML_ELEMENTS)
-            errors.append(
-                (node, f"<{node.tag}> is not allowed in <SpeakSentence>; SSML: {allowed}")
-            )
+            errors.append((node, f"cannot contain <{node.tag}>; the SSML it allows: {allowed}"))
             continue
         allowed_attrs, required_attrs = rule
         for name, value in node.attrs.items():
@@ -102,7 +101,7 @@ def ssml_errors(sentence: Node) -> list[tuple[Node, str]]:
             for name in sorted(required_attrs - node.attrs.keys())
         )
         errors.extend((node, message) for message in _value_errors(node))
-        pending[:0] = node.elements()
+        pending.extend(node.elements()[::-1])
     return errors
 
 
