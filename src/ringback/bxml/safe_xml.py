@@ -42,8 +42,9 @@ class Node:
 class _TreeBuilder:
     """Expat callbacks that assemble `Node`s; the first finished root is the result."""
 
-    def __init__(self, parser: expat.XMLParserType) -> None:
+    def __init__(self, parser: expat.XMLParserType, data: bytes) -> None:
         self.parser = parser
+        self.data = data
         self.stack: list[Node] = []
         self.root: Node | None = None
 
@@ -75,10 +76,14 @@ class _TreeBuilder:
             children.append(data)
 
     def refuse_doctype(self, *_args: object) -> None:
+        # Expat calls this after reading the DOCTYPE's name; point at `<!DOCTYPE` itself.
+        line, column = self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1
+        start = self.data.find(b"<!DOCTYPE", 0, self.parser.CurrentByteIndex + 1)
+        if start >= 0:
+            line = self.data.count(b"\n", 0, start) + 1
+            column = start - self.data.rfind(b"\n", 0, start)
         raise BxmlSyntaxError(
-            "DOCTYPE is not allowed in BXML (no DTDs, no entity declarations)",
-            self.parser.CurrentLineNumber,
-            self.parser.CurrentColumnNumber + 1,
+            "DOCTYPE is not allowed in BXML (no DTDs, no entity declarations)", line, column
         )
 
     def refuse_entity(self, *_args: object) -> int:
@@ -114,7 +119,7 @@ def read_tree(text: str | bytes) -> Node:
     if len(data) > MAX_DOCUMENT_BYTES:
         raise _too_large(len(data))
 
-    builder = _TreeBuilder(parser)
+    builder = _TreeBuilder(parser, data)
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartElementHandler = builder.start
