@@ -39,8 +39,6 @@ SSML_ELEMENTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "sub": (frozenset({"alias"}), frozenset({"alias"})),
 }
 EMPHASIS_LEVELS = ("strong", "moderate", "none", "reduced")
-# Elements whose edges separate words even without whitespace around them.
-_WORD_BOUNDARIES = frozenset({"break", "p", "s"})
 _BREAK_TIME = re.compile(r"(\d+(?:\.\d+)?|\.\d+)(ms|s)")
 _XML_SPACE = " \t\n\r"
 
@@ -186,12 +184,11 @@ def _spoken_text(node: Node, pieces: list[str]) -> None:
             pieces.append(child)
         elif child.tag == "sub":
             pieces.append(f" {child.attrs.get('alias', '')} ")
-        elif child.tag in _WORD_BOUNDARIES:
-            pieces.append(" ")
-            _spoken_text(child, pieces)
-            pieces.append(" ")
         else:
+            # Element edges separate words: `<lang>bonjour</lang><s>hi</s>` is two words.
+            pieces.append(" ")
             _spoken_text(child, pieces)
+            pieces.append(" ")
 
 
 def break_total_seconds(ssml: str) -> float:
