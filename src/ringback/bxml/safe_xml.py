@@ -21,7 +21,7 @@ MAX_DEPTH = 64  # far deeper than any real BXML + SSML; bounds recursion on host
 class Node:
     """One XML element: tag, attributes in source order, 1-based position, and mixed children."""
 
-    __slots__ = ("attrs", "children", "column", "line", "tag")
+    __slots__ = ("_elements", "attrs", "children", "column", "line", "tag")
 
     def __init__(self, tag: str, attrs: dict[str, str], line: int, column: int) -> None:
         self.tag = tag
@@ -29,10 +29,11 @@ class Node:
         self.line = line
         self.column = column
         self.children: list[Node | str] = []
+        self._elements: list[Node] = []  # kept alongside: validation asks for it often
 
     def elements(self) -> list[Node]:
-        """The child elements, without the text between them."""
-        return [child for child in self.children if isinstance(child, Node)]
+        """The child elements, without the text between them (do not modify the list)."""
+        return self._elements
 
     def text(self) -> str:
         """The text directly inside this element (not inside its children)."""
@@ -59,6 +60,7 @@ class _TreeBuilder:
                     tag,
                 )
             self.stack[-1].children.append(node)
+            self.stack[-1]._elements.append(node)
         else:
             self.root = node
         self.stack.append(node)

@@ -197,7 +197,7 @@ def break_total_seconds(ssml: str) -> float:
     if root is None:
         return 0.0
     total = 0.0
-    pending = root.elements()
+    pending = list(root.elements())
     while pending:
         node = pending.pop()
         pending.extend(node.elements())
