@@ -1,0 +1,140 @@
+"""Hypothesis strategies for valid BXML documents, derived from the attribute table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from ringback import bxml
+from ringback.bxml.attributes import ATTRIBUTES, CHILDREN, DEFAULTS, ROOT_TAGS, TEXT_CONTENT, Attr
+from ringback.bxml.ssml import escape_attribute, escape_text
+from ringback.bxml.values import PRIVATE_CALLER_IDS, Kind
+
+XML_SPACE = " \t\n\r"
+# Every character XML 1.0 allows, with the awkward ones (escapes, whitespace) made common.
+xml_chars = st.one_of(
+    st.characters(min_codepoint=0x20, max_codepoint=0xFFFD, exclude_categories=("Cs",)),
+    st.sampled_from("\t\n\r&<>\"' "),
+)
+any_text = st.text(xml_chars, max_size=30)
+trimmed_text = any_text.map(lambda s: s.strip(XML_SPACE))
+non_blank = trimmed_text.filter(bool)
+e164 = st.from_regex(r"\+[1-9][0-9]{1,14}", fullmatch=True)
+sip_uri = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1).map(
+    lambda s: f"sip:{s}"
+)
+
+
+def _number(attr: Attr) -> st.SearchStrategy[Any]:
+    if attr.kind is Kind.INT:
+        return st.integers(int(attr.low or 0), int(attr.high or 1000))
+    return st.floats(attr.low, attr.high, allow_nan=False, allow_infinity=False)
+
+
+def value_of(kind: Kind, attr: Attr | None = None) -> st.SearchStrategy[Any]:
+    """Valid Python values of one kind (already in the form parse produces)."""
+    simple: dict[Kind, st.SearchStrategy[Any]] = {
+        Kind.TEXT: any_text,
+        Kind.URL: non_blank,
+        Kind.CALL_ID: non_blank,
+        Kind.NAME: non_blank,
+        Kind.METHOD: st.sampled_from(["GET", "POST"]),
+        Kind.BOOL: st.booleans(),
+        Kind.TAG: st.text(xml_chars, max_size=256),
+        Kind.TERMINATING_DIGITS: st.text(st.sampled_from("0123456789*#"), max_size=4),
+        Kind.CALLER_ID: st.one_of(e164, st.sampled_from(PRIVATE_CALLER_IDS)),
+        Kind.E164: e164,
+        Kind.SIP_URI: sip_uri,
+        Kind.PHONE_OR_SIP: st.one_of(e164, sip_uri),
+        Kind.UUI: st.tuples(
+            st.text(st.sampled_from("ABCxyz0123+/="), min_size=1, max_size=40),
+            st.sampled_from(["base64", "jwt"]),
+        ).map(lambda pair: f"{pair[0]};encoding={pair[1]}"),
+        Kind.DISPLAY_NAME: trimmed_text.filter(
+            lambda s: not any(ord(c) < 32 or ord(c) == 127 for c in s)
+        ),
+        Kind.DTMF: st.text(st.sampled_from("0123456789*#abcdABCD,wW"), min_size=1, max_size=50),
+        Kind.CONFERENCE_NAME: st.from_regex(r"[A-Za-z0-9_.-]{1,100}", fullmatch=True),
+    }
+    if kind in simple:
+        return simple[kind]
+    assert attr is not None
+    if kind in (Kind.ENUM, Kind.VOICE):
+        return st.sampled_from(attr.choices)
+    return _number(attr)
+
+
+_word = st.from_regex(r"[A-Za-z0-9]{1,8}", fullmatch=True)
+_ssml_element = st.one_of(
+    st.sampled_from(['<break time="500ms"/>', '<break strength="weak"/>', "<break/>"]),
+    _word.map(lambda w: f'<emphasis level="strong">{w}</emphasis>'),
+    st.tuples(_word, _word).map(lambda p: f'<sub alias="{escape_attribute(p[0])}">{p[1]}</sub>'),
+    _word.map(lambda w: f'<say-as interpret-as="telephone">{w}</say-as>'),
+)
+
+
+@st.composite
+def ssml_markup(draw: st.DrawFn) -> str:
+    """Canonical SpeakSentence content: escaped text and SSML, trimmed, with words in it."""
+    pieces = draw(st.lists(st.one_of(any_text.map(escape_text), _ssml_element), max_size=5))
+    pieces.insert(draw(st.integers(0, len(pieces))), escape_text(draw(non_blank)))
+    return "".join(pieces).strip(XML_SPACE)
+
+
+def element(cls: type, extra: dict[str, st.SearchStrategy[Any]] | None = None) -> Any:
+    """A valid instance of one element class: each attribute drawn, defaults sometimes."""
+    tag = cls.__name__
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for attr in ATTRIBUTES[tag]:
+        value = value_of(attr.kind, attr)
+        if DEFAULTS[tag].get(attr.field, ...) is None:
+            value = st.one_of(st.none(), value)
+        fields[attr.field] = value
+    if tag in TEXT_CONTENT:
+        spec = TEXT_CONTENT[tag]
+        fields[spec.field] = trimmed_text if spec.kind is Kind.TEXT else value_of(spec.kind)
+    fields.update(extra or {})
+    return st.builds(cls, **fields)
+
+
+@st.composite
+def gather(draw: st.DrawFn) -> bxml.Gather:
+    """A Gather whose repeatCount × prompts stays within 20."""
+    prompts = draw(st.lists(prompt, max_size=5))
+    repeat = draw(st.integers(1, 20 // max(1, len(prompts))))
+    return draw(
+        element(bxml.Gather, {"prompts": st.just(tuple(prompts)), "repeat_count": st.just(repeat)})
+    )
+
+
+def _tuples(strategy: st.SearchStrategy[Any], low: int, high: int) -> st.SearchStrategy[Any]:
+    return st.lists(strategy, min_size=low, max_size=high).map(tuple)
+
+
+speak = element(bxml.SpeakSentence, {"ssml": ssml_markup()})
+play = element(bxml.PlayAudio)
+prompt = st.one_of(speak, play)
+destination = st.one_of(element(bxml.PhoneNumber), element(bxml.SipUri))
+NESTED_STRATEGIES: dict[str, dict[str, st.SearchStrategy[Any]]] = {
+    "Transfer": {"destinations": _tuples(destination, 1, 8)},
+    "StartStream": {"params": _tuples(element(bxml.StreamParam), 0, 12)},
+    "StartTranscription": {"params": _tuples(element(bxml.CustomParam), 0, 12)},
+    "Connect": {"endpoints": _tuples(element(bxml.Endpoint), 1, 3)},
+    "Refer": {"sip_uri": st.builds(bxml.SipUri, sip_uri)},
+}
+assert set(NESTED_STRATEGIES) | {"Gather"} == set(CHILDREN)
+
+verb: st.SearchStrategy[bxml.Verb] = st.one_of(
+    speak,
+    play,
+    gather(),
+    *(
+        element(cls, NESTED_STRATEGIES.get(tag))
+        for tag, cls in bxml.VERB_CLASSES.items()
+        if tag not in ("SpeakSentence", "PlayAudio", "Gather")
+    ),
+)
+documents = st.builds(
+    bxml.Document, st.lists(verb, max_size=5).map(tuple), st.sampled_from(ROOT_TAGS)
+)
