@@ -213,7 +213,7 @@ class Delivery:
         self._failures: list[tuple[str, str]] = []
         self._result: DeliveryResult | None = None
         self._request_text = request.body.decode("utf-8", "replace")
-        self._query_string = urlencode(request.query)
+        self._query_string = urlencode(request.query) if request.query else ""
         self._pending: Attempt | None = self._start_target()
 
     def next_attempt(self) -> Attempt | None:

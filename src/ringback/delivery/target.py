@@ -27,7 +27,7 @@ def mask_url(url: str) -> str:
     `***`. Userinfo without a colon is often a token, so it is masked whole. Never raises.
     """
     scheme_end = url.find("://")
-    if scheme_end < 0:
+    if scheme_end < 0 or "@" not in url:
         return url
     authority_start = scheme_end + 3
     authority_end = len(url)
