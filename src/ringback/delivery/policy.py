@@ -209,6 +209,7 @@ class Delivery:
         if request.fallback is not None:
             self._targets.append(("fallback", request.fallback))
         self._target_index = 0
+        self._connect_retries_left = CONNECT_ERROR_RETRIES
         self._records: list[AttemptRecord] = []
         self._failures: list[tuple[str, str]] = []
         self._result: DeliveryResult | None = None
