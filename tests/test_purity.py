@@ -12,7 +12,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "ringback"
 PURE_PACKAGES = ["events", "bxml", "engine", "phones"]
-PURE_MODULES = ["delivery/policy.py"]
+PURE_MODULES = ["delivery/policy.py", "delivery/target.py"]
 
 # Modules a pure package must not import itself.
 FORBIDDEN_IMPORTS = {
@@ -87,6 +87,7 @@ def test_purity_module_reads_no_clock(path: Path) -> None:
 def test_purity_packages_load_no_io_library() -> None:
     """Importing the pure core, with its dependencies, loads no network, loop or database module."""
     modules = [f"ringback.{pkg}" for pkg in PURE_PACKAGES]
+    modules += [f"ringback.{m.removesuffix('.py').replace('/', '.')}" for m in PURE_MODULES]
     code = (
         "import importlib, json, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"

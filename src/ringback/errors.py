@@ -6,6 +6,9 @@
     │   ├── BxmlSyntaxError    not well-formed XML, too large, or hostile (DTD, entities)
     │   └── BxmlInvalidError   well-formed, but breaks a verb, attribute, range or context rule
     ├── PhoneScriptError       a far-end phone script is malformed (the test author's mistake)
+    ├── DeliveryError          a webhook delivery was set up or driven wrongly
+    │   ├── WebhookTargetError a webhook URL, method, credentials or timeout is malformed
+    │   └── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
     └── EngineError            the engine was asked something impossible (the caller's bug)
         ├── UnknownCallError   a fact names a call the engine does not know
         └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
@@ -70,6 +73,18 @@ class PhoneScriptError(RingbackError, ValueError):
         self.message = message
         self.where = where
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class DeliveryError(RingbackError):
+    """Base of the errors raised when a webhook delivery is set up or driven wrongly."""
+
+
+class WebhookTargetError(DeliveryError, ValueError):
+    """Raised for a malformed webhook target: URL, method, credentials or callback timeout."""
+
+
+class DeliveryStateError(DeliveryError):
+    """Raised when a delivery plan is driven out of order, e.g. an outcome with nothing pending."""
 
 
 class EngineError(RingbackError):

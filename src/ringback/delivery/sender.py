@@ -1,0 +1,171 @@
+"""The edge of webhook delivery: performs a `Delivery` plan over HTTP with aiohttp (spec §3.1).
+
+The policy decides everything (which URL, which method, whether to send credentials, what a
+failure means); this module only makes each request it is asked for and reports what came back,
+timed with `time.perf_counter`. Webhook timeouts guard real sockets, so they are real time even
+when the call runs on a virtual clock. Redirects are not followed and cookies are not kept: each
+webhook is judged on the response of the URL it was sent to.
+"""
+
+from __future__ import annotations
+
+import functools
+import socket
+import ssl
+import time
+from errno import ECONNREFUSED
+from types import TracebackType
+
+import aiohttp
+
+from ringback import __version__
+from ringback.delivery.policy import (
+    JSON_CONTENT_TYPE,
+    Attempt,
+    Delivery,
+    DeliveryResult,
+    ErrorClass,
+    Outcome,
+    RequestFailed,
+    ResponseReceived,
+    WebhookRequest,
+)
+
+USER_AGENT = f"Ringback/{__version__}"
+# One process carries thousands of concurrent calls, nearly all calling back the same app
+# host, so the per-host limit is the total limit. Beyond it, requests wait for a free
+# connection, and that wait counts against their callback timeout, as a slow server would.
+DEFAULT_CONNECTION_LIMIT = 4096
+KEEPALIVE_TIMEOUT_S = 30.0
+_MS_PER_S = 1000.0
+
+
+async def deliver(request: WebhookRequest, session: aiohttp.ClientSession) -> DeliveryResult:
+    """Deliver one webhook through `session`, following the policy to its end."""
+    delivery = Delivery(request)
+    while (attempt := delivery.next_attempt()) is not None:
+        delivery.record(await perform(attempt, session))
+    return delivery.result()
+
+
+async def perform(attempt: Attempt, session: aiohttp.ClientSession) -> Outcome:
+    """Make one HTTP request and report its outcome; never raises for a network failure."""
+    headers = {"User-Agent": USER_AGENT}
+    if attempt.body is not None:
+        headers["Content-Type"] = JSON_CONTENT_TYPE
+    if attempt.authorization is not None:
+        headers["Authorization"] = attempt.authorization
+    responded = False
+    started = time.perf_counter()
+    try:
+        async with session.request(
+            attempt.method,
+            attempt.url,
+            data=attempt.body,
+            headers=headers,
+            timeout=_client_timeout(attempt.timeout_s),
+            allow_redirects=False,
+        ) as response:
+            responded = True
+            body = await response.read()
+            return ResponseReceived(
+                status=response.status,
+                body=body,
+                content_type=response.headers.get("Content-Type"),
+                www_authenticate=_challenges(response) if response.status == 401 else (),
+                duration_ms=(time.perf_counter() - started) * _MS_PER_S,
+            )
+    except TimeoutError:
+        detail = f"no response within {attempt.timeout_s:g} s"
+        return RequestFailed("timeout", detail, _elapsed_ms(started))
+    except (aiohttp.ClientSSLError, aiohttp.InvalidURL) as exc:
+        return RequestFailed("other", _describe(exc), _elapsed_ms(started))
+    except (aiohttp.ClientConnectionError, OSError) as exc:
+        # Before any response this is the "connection exception" Bandwidth retries once;
+        # once the status line is in, a broken body is just a bad response.
+        error_class: ErrorClass = "other" if responded else "connect-error"
+        return RequestFailed(error_class, _describe(exc), _elapsed_ms(started))
+    except aiohttp.ClientError as exc:
+        return RequestFailed("other", _describe(exc), _elapsed_ms(started))
+
+
+class Sender:
+    """Delivers webhooks over one shared, keep-alive `aiohttp.ClientSession`.
+
+    Use as `async with Sender() as sender: await sender.deliver(request)`, or call `close()`.
+    The session is opened on first use, inside the running event loop.
+    """
+
+    def __init__(self, connection_limit: int = DEFAULT_CONNECTION_LIMIT) -> None:
+        self.connection_limit = connection_limit
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """The shared session, opened on first use."""
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=self.connection_limit,
+                limit_per_host=self.connection_limit,
+                keepalive_timeout=KEEPALIVE_TIMEOUT_S,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                cookie_jar=aiohttp.DummyCookieJar(),
+                trust_env=False,
+            )
+        return self._session
+
+    async def deliver(self, request: WebhookRequest) -> DeliveryResult:
+        """Deliver one webhook; see the module `deliver`."""
+        return await deliver(request, self.session)
+
+    async def close(self) -> None:
+        """Close the session and its connections; the sender may be used again afterwards."""
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+    async def __aenter__(self) -> Sender:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+def _challenges(response: aiohttp.ClientResponse) -> tuple[str, ...]:
+    return tuple(response.headers.getall("WWW-Authenticate", ()))
+
+
+@functools.lru_cache(maxsize=64)
+def _client_timeout(seconds: float) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=seconds)
+
+
+def _elapsed_ms(started: float) -> float:
+    return (time.perf_counter() - started) * _MS_PER_S
+
+
+def _describe(exc: BaseException) -> str:
+    """A network failure in words a developer recognises (`connection refused`)."""
+    cause = exc.os_error if isinstance(exc, aiohttp.ClientConnectorError) else exc
+    if isinstance(cause, socket.gaierror):
+        return "cannot resolve the host name"
+    if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == ECONNREFUSED:
+        return "connection refused"
+    if isinstance(cause, ConnectionResetError):
+        return "connection reset by peer"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "server closed the connection without a response"
+    if isinstance(cause, ssl.SSLError) or isinstance(exc, aiohttp.ClientSSLError):
+        return f"TLS error: {exc}"
+    if isinstance(exc, aiohttp.InvalidURL):
+        return f"invalid URL: {exc}"
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror.lower()
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,144 @@
+"""Webhook targets: a URL, its method and Basic-auth credentials, and the URL rules (spec §3.4).
+
+Credentials written into a URL (`https://user:pass@host/path`, as Bandwidth's docs suggest) are
+split out of it and sent only in the Authorization header; `mask_url` hides them wherever a URL is
+recorded or shown. Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+from ringback.errors import WebhookTargetError
+
+Method: TypeAlias = Literal["POST", "GET"]
+
+MASKED_SECRET = "***"
+
+
+def mask_url(url: str) -> str:
+    """`url` safe to record: `https://user:pass@host/p` → `https://user:***@host/p`.
+
+    The user name stays visible (it helps spot the wrong account); a password is replaced by
+    `***`. Userinfo without a colon is often a token, so it is masked whole. Never raises.
+    """
+    scheme_end = url.find("://")
+    if scheme_end < 0 or "@" not in url:
+        return url
+    authority_start = scheme_end + 3
+    authority_end = len(url)
+    for delimiter in "/?#":
+        found = url.find(delimiter, authority_start)
+        if 0 <= found < authority_end:
+            authority_end = found
+    userinfo, at, host = url[authority_start:authority_end].rpartition("@")
+    if not at:
+        return url
+    user, colon, _ = userinfo.partition(":")
+    masked = f"{user}:{MASKED_SECRET}" if colon else MASKED_SECRET
+    return f"{url[:authority_start]}{masked}@{host}{url[authority_end:]}"
+
+
+def resolve_url(base: str, reference: str) -> str:
+    """RFC 3986 resolution of a URL found in BXML against the URL that returned the document."""
+    return urljoin(base, reference.strip())
+
+
+def basic_authorization(username: str, password: str) -> str:
+    """The `Authorization` header value for HTTP Basic (RFC 7617), credentials in UTF-8."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
+
+
+def offers_basic_auth(www_authenticate: Sequence[str]) -> bool:
+    """Whether any `WWW-Authenticate` header value holds a Basic challenge (RFC 7235 §4.1)."""
+    return any(
+        scheme.lower() == "basic"
+        for header in www_authenticate
+        for scheme in _challenge_schemes(header)
+    )
+
+
+def _challenge_schemes(header: str) -> list[str]:
+    # A header is a comma-separated list of challenges and their auth-params; a piece whose
+    # first token is not followed by "=" starts a new challenge. Quoted strings may hold commas.
+    pieces: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
+    for char in header:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            pieces.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    pieces.append("".join(current))
+    schemes = []
+    for piece in pieces:
+        token = piece.strip().split(None, 1)[0] if piece.strip() else ""
+        if token and "=" not in token:
+            schemes.append(token)
+    return schemes
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One URL a webhook may go to, with its method and Basic-auth credentials.
+
+    Credentials in the URL's userinfo are used when no explicit username/password is given
+    (explicit ones win, as a pair). `url` stays as given, so relative BXML URLs resolve against
+    it exactly as RFC 3986 says; `wire_url` is what is sent: no userinfo, no fragment.
+    """
+
+    url: str
+    method: Method = "POST"
+    username: str | None = None
+    password: str | None = None
+    wire_url: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        shown = mask_url(self.url)
+        try:
+            parts = urlsplit(self.url.strip())
+        except ValueError as exc:
+            raise WebhookTargetError(f"webhook URL {shown!r} cannot be parsed: {exc}") from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise WebhookTargetError(
+                f"webhook URL {shown!r} must be an absolute http:// or https:// URL"
+            )
+        method = str(self.method).upper()
+        if method not in ("POST", "GET"):
+            raise WebhookTargetError(
+                f"webhook method for {shown!r} must be POST or GET, got {self.method!r}"
+            )
+        object.__setattr__(self, "method", method)
+        if self.username is None and self.password is None and parts.username is not None:
+            object.__setattr__(self, "username", unquote(parts.username))
+            object.__setattr__(self, "password", unquote(parts.password or ""))
+        if self.username is not None and ":" in self.username:
+            raise WebhookTargetError(
+                f"webhook username for {shown!r} must not contain ':' (HTTP Basic, RFC 7617)"
+            )
+        host = parts.netloc.rpartition("@")[2]
+        wire = urlunsplit((parts.scheme, host, parts.path or "/", parts.query, ""))
+        object.__setattr__(self, "wire_url", wire)
+
+    @property
+    def has_credentials(self) -> bool:
+        """Whether this target has a username to send with HTTP Basic."""
+        return self.username is not None
+
+    def authorization(self) -> str | None:
+        """The Basic `Authorization` value for this target, or None without credentials."""
+        if self.username is None:
+            return None
+        return basic_authorization(self.username, self.password or "")
