@@ -22,7 +22,10 @@ DOCUMENT_URI = "urn:ringback:asyncapi"
 REGISTRY: Registry = Registry().with_resource(
     DOCUMENT_URI, Resource.from_contents(DOCUMENT, default_specification=DRAFT202012)
 )
-SEED = Path("/work/shared/seeds/004_8aa6bb4d6d674b57.txt")
+# shared/ sits beside the checkout (in CI too); the seed is checked when it is there.
+SEED = next(
+    Path(__file__).resolve().parents[3].glob("shared/seeds/004_*.txt"), Path("/nonexistent")
+)
 # The channels of seed 004 (Bandwidth's AsyncAPI description), copied so the test runs anywhere.
 SEED_CHANNELS = {
     "/voice/answer",
