@@ -1,0 +1,263 @@
+"""parse and check: turn BXML text into a `Document`, or into every error it contains.
+
+How this works: `safe_xml.read_tree` does the hostile-input work (size limit, no DTD) and gives
+nodes with positions; a syntax error stops there. `_DocumentReader` then walks the nodes once,
+driven by the tables of `attributes.py`, converting each value and recording every broken rule
+instead of stopping at the first, so `check` can report them all. `parse` raises the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from ringback.bxml import ssml
+from ringback.bxml.attributes import (
+    ATTRIBUTE_ALIASES,
+    BY_WIRE,
+    CHILDREN,
+    CONTEXTS,
+    ELEMENT_CLASSES,
+    ROOT_TAGS,
+    TEXT_CONTENT,
+    Children,
+)
+from ringback.bxml.safe_xml import Node, read_tree
+from ringback.bxml.values import BadValue, convert
+from ringback.bxml.verbs import NESTED_CLASSES, VERB_CLASSES, Document, Verb
+from ringback.errors import BxmlError, BxmlInvalidError, BxmlSyntaxError
+
+MAX_GATHER_PLAYS = 20  # repeatCount × nested prompts (spec §4.6 Gather)
+_XML_SPACE = " \t\n\r"
+_QUOTED_TEXT_CHARS = 40
+
+
+def parse(text: str | bytes, context: str = "call") -> Document:
+    """Parse and validate a BXML document for `context`; raise the first BxmlError found."""
+    document, errors = _read(text, context)
+    if errors or document is None:
+        raise errors[0]
+    return document
+
+
+def check(text: str | bytes, context: str = "call") -> list[BxmlError]:
+    """Every error in a BXML document for `context`, in document order; [] when it is valid."""
+    try:
+        return _read(text, context)[1]
+    except BxmlSyntaxError as error:
+        return [error]
+
+
+def _read(text: str | bytes, context: str) -> tuple[Document | None, list[BxmlError]]:
+    allowed = CONTEXTS.get(context)
+    if allowed is None:
+        raise ValueError(f"unknown BXML context {context!r}; use one of {', '.join(CONTEXTS)}")
+    root = read_tree(text)
+    reader = _DocumentReader(context, allowed)
+    document = reader.document(root)
+    return (None if reader.errors else document), reader.errors
+
+
+def _quote(text: str) -> str:
+    text = text.strip(_XML_SPACE)
+    if len(text) > _QUOTED_TEXT_CHARS:
+        text = text[: _QUOTED_TEXT_CHARS - 1] + "…"
+    return repr(text)
+
+
+def suggestion(name: str, known: Iterable[str]) -> str | None:
+    """The known name `name` was probably meant to be: same letters in another case or with
+    `_`/`-` (`gatherURL`, `gather_url` -> `gatherUrl`), else the closest spelling."""
+    known = list(known)
+    squashed = {k.lower().replace("_", "").replace("-", ""): k for k in known}
+    exact = squashed.get(name.lower().replace("_", "").replace("-", ""))
+    if exact is not None:
+        return exact
+    by_lower = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
+    return by_lower[close[0]] if close else None
+
+
+def _did_you_mean(name: str, known: Iterable[str], wrap: str = "{}") -> str:
+    guess = suggestion(name, known)
+    return f"; did you mean {wrap.format(guess)}?" if guess else ""
+
+
+class _DocumentReader:
+    """One walk over the node tree, collecting values and errors."""
+
+    def __init__(self, context: str, allowed: frozenset[str]) -> None:
+        self.context = context
+        self.allowed = allowed
+        self.errors: list[BxmlError] = []
+
+    def fail(self, node: Node, message: str, verb: str | None = None) -> None:
+        self.errors.append(BxmlInvalidError(message, node.line, node.column, verb or node.tag))
+
+    def document(self, root: Node) -> Document:
+        if root.tag not in ROOT_TAGS:
+            self.fail(root, f"the root element must be <Response> or <Bxml>, got <{root.tag}>")
+            return Document()
+        for name in root.attrs:
+            self.fail(root, f"<{root.tag}> takes no attributes, got {name}")
+        verbs: list[Verb] = []
+        for child in root.children:
+            if isinstance(child, str):
+                if child.strip(_XML_SPACE):
+                    self.fail(root, f"<{root.tag}> has text {_quote(child)} outside any verb")
+                continue
+            verb = self.verb(child, root.tag)
+            if verb is not None:
+                verbs.append(verb)
+        return Document(tuple(verbs), root.tag)
+
+    def verb(self, node: Node, root_tag: str) -> Verb | None:
+        tag = node.tag
+        if tag not in VERB_CLASSES:
+            if tag in NESTED_CLASSES:
+                parents = [p for p, spec in CHILDREN.items() if tag in spec.tags]
+                where = " or ".join(f"<{p}>" for p in parents)
+                self.fail(node, f"<{tag}> belongs inside {where}, not directly in <{root_tag}>")
+            else:
+                hint = _did_you_mean(tag, VERB_CLASSES, "<{}>")
+                self.fail(node, f"<{tag}> is not a BXML verb{hint}")
+            return None
+        if tag not in self.allowed:
+            message = f"<{tag}> is not allowed in {self.context} BXML"
+            if self.context == "conference":
+                message += "; it allows only " + ", ".join(sorted(self.allowed))
+            self.fail(node, message)
+        built = self.element(node)
+        return built if isinstance(built, Verb) else None
+
+    def element(self, node: Node) -> object | None:
+        """Build any known element (verb or nested); None when it broke a rule."""
+        tag = node.tag
+        errors_before = len(self.errors)
+        values = self.attributes(node)
+        if tag == "SpeakSentence":
+            self.speech(node, values)
+        elif tag in TEXT_CONTENT:
+            self.text_value(node, values)
+        elif node.text().strip(_XML_SPACE):
+            self.fail(node, f"<{tag}> takes no text, got {_quote(node.text())}")
+        spec = CHILDREN.get(tag)
+        if spec is not None:
+            self.children(node, spec, values)
+        elif tag != "SpeakSentence":
+            for child in node.elements():
+                self.fail(child, f"<{tag}> cannot contain <{child.tag}>", tag)
+        if len(self.errors) > errors_before:
+            return None
+        built: object = ELEMENT_CLASSES[tag](**values)
+        return built
+
+    def attributes(self, node: Node) -> dict[str, Any]:
+        tag = node.tag
+        table = BY_WIRE[tag]
+        aliases = ATTRIBUTE_ALIASES.get(tag, {})
+        values: dict[str, Any] = {}
+        present: set[str] = set()
+        for name, raw in node.attrs.items():
+            wire = aliases.get(name, name)
+            attr = table.get(wire)
+            if attr is None:
+                if not (tag == "Conference" and name == "name"):  # SDK quirk, read with the text
+                    self.unknown_attribute(node, name)
+                continue
+            if wire != name and wire in node.attrs:
+                self.fail(node, f"<{tag}> has both {name} and {wire}; they are the same attribute")
+                continue
+            present.add(wire)
+            try:
+                values[attr.field] = convert(attr.kind, raw, attr.choices, attr.low, attr.high)
+            except BadValue as problem:
+                self.fail(node, f"<{tag}> {name} {problem}")
+        for attr in table.values():
+            if attr.required and attr.wire not in present:
+                self.fail(node, f"<{tag}> requires the {attr.wire} attribute")
+        return values
+
+    def unknown_attribute(self, node: Node, name: str) -> None:
+        known = list(BY_WIRE[node.tag])
+        if node.tag == "Conference":
+            known.append("name")
+        if not known:
+            self.fail(node, f"<{node.tag}> takes no attributes, got {name}")
+            return
+        self.fail(node, f"<{node.tag}> has no attribute {name}{_did_you_mean(name, known)}")
+
+    def speech(self, node: Node, values: dict[str, Any]) -> None:
+        for element, message in ssml.ssml_errors(node):
+            self.fail(element, f"<SpeakSentence> {message}", "SpeakSentence")
+        if not ssml.spoken_text(node).strip(_XML_SPACE):
+            self.fail(node, "<SpeakSentence> needs text to speak")
+        values["ssml"] = ssml.canonical_markup(node)
+
+    def text_value(self, node: Node, values: dict[str, Any]) -> None:
+        tag = node.tag
+        spec = TEXT_CONTENT[tag]
+        raw = node.text().strip(_XML_SPACE)
+        if tag == "Conference" and "name" in node.attrs:
+            attribute = node.attrs["name"].strip(_XML_SPACE)
+            if raw and raw != attribute:
+                self.fail(node, f"<Conference> is named both {raw!r} (text) and {attribute!r}")
+                return
+            raw = attribute
+        if not raw:
+            if spec.required:
+                self.fail(node, f"<{tag}> needs the {spec.what} as its text")
+            else:
+                values[spec.field] = ""
+            return
+        try:
+            values[spec.field] = convert(spec.kind, raw)
+        except BadValue as problem:
+            self.fail(node, f"<{tag}> {spec.what} {problem}")
+
+    def children(self, node: Node, spec: Children, values: dict[str, Any]) -> None:
+        tag = node.tag
+        names = "/".join(f"<{name}>" for name in spec.tags)
+        items: list[object] = []
+        count = 0
+        for child in node.elements():
+            if child.tag not in spec.tags:
+                self.fail(child, f"<{tag}> can only contain {names}, not <{child.tag}>", tag)
+                continue
+            count += 1
+            if tag == "Refer" and child.attrs:
+                attributes = ", ".join(child.attrs)
+                self.fail(child, f"<SipUri> inside <Refer> takes no attributes, got {attributes}")
+                continue
+            item = self.element(child)
+            if item is not None:
+                items.append(item)
+        self.check_count(node, spec, names, count)
+        if tag == "Gather" and count:
+            repeat = values.get("repeat_count", 1)
+            if repeat * count > MAX_GATHER_PLAYS:
+                self.fail(
+                    node,
+                    f"<Gather> repeatCount × nested prompts must be at most {MAX_GATHER_PLAYS}, "
+                    f"got {repeat} × {count} = {repeat * count}",
+                )
+        if spec.single:
+            if items:
+                values[spec.field] = items[0]
+        else:
+            values[spec.field] = tuple(items)
+
+    def check_count(self, node: Node, spec: Children, names: str, count: int) -> None:
+        low, high = spec.minimum, spec.maximum
+        if low <= count and (high is None or count <= high):
+            return
+        if spec.single:
+            message = f"needs exactly one {names}, got {count}"
+        elif high is None:
+            message = f"needs at least {low} {names}, got {count}"
+        elif low:
+            message = f"needs {low}–{high} {names}, got {count}"
+        else:
+            message = f"allows at most {high} nested {names}, got {count}"
+        self.fail(node, f"<{node.tag}> {message}")

@@ -1,0 +1,135 @@
+"""Read untrusted XML into a small tree of nodes, safely, with the line and column of each element.
+
+How this works: the raw input is measured first, so an oversized document is refused before any
+parsing. The text then goes through expat (the standard library's C parser, the same one
+ElementTree uses) with callbacks that build `Node`s. Expat reports the line and column of each
+start tag, which lxml does not. A DOCTYPE is refused the moment it starts, so no DTD is ever read:
+no internal entities (billion laughs), no external entities, no network. Undeclared entities are
+then a plain well-formedness error. Nesting is capped so later recursive walks stay bounded.
+"""
+
+from __future__ import annotations
+
+from xml.parsers import expat
+
+from ringback.errors import BxmlSyntaxError
+
+MAX_DOCUMENT_BYTES = 64 * 1024  # spec §3.6: BXML documents are limited to 64 KB
+MAX_DEPTH = 64  # far deeper than any real BXML + SSML; bounds recursion on hostile input
+
+
+class Node:
+    """One XML element: tag, attributes in source order, 1-based position, and mixed children."""
+
+    __slots__ = ("attrs", "children", "column", "line", "tag")
+
+    def __init__(self, tag: str, attrs: dict[str, str], line: int, column: int) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.line = line
+        self.column = column
+        self.children: list[Node | str] = []
+
+    def elements(self) -> list[Node]:
+        """The child elements, without the text between them."""
+        return [child for child in self.children if isinstance(child, Node)]
+
+    def text(self) -> str:
+        """The text directly inside this element (not inside its children)."""
+        return "".join(child for child in self.children if isinstance(child, str))
+
+
+class _TreeBuilder:
+    """Expat callbacks that assemble `Node`s; the first finished root is the result."""
+
+    def __init__(self, parser: expat.XMLParserType) -> None:
+        self.parser = parser
+        self.stack: list[Node] = []
+        self.root: Node | None = None
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        node = Node(tag, attrs, self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1)
+        if self.stack:
+            if len(self.stack) >= MAX_DEPTH:
+                raise BxmlSyntaxError(
+                    f"elements nested more than {MAX_DEPTH} deep; refused",
+                    node.line,
+                    node.column,
+                    tag,
+                )
+            self.stack[-1].children.append(node)
+        else:
+            self.root = node
+        self.stack.append(node)
+
+    def end(self, _tag: str) -> None:
+        self.stack.pop()
+
+    def characters(self, data: str) -> None:
+        if not self.stack:
+            return
+        children = self.stack[-1].children
+        if children and isinstance(children[-1], str):
+            children[-1] += data
+        else:
+            children.append(data)
+
+    def refuse_doctype(self, *_args: object) -> None:
+        raise BxmlSyntaxError(
+            "DOCTYPE is not allowed in BXML (no DTDs, no entity declarations)",
+            self.parser.CurrentLineNumber,
+            self.parser.CurrentColumnNumber + 1,
+        )
+
+    def refuse_entity(self, *_args: object) -> int:
+        raise BxmlSyntaxError(
+            "entities are not allowed in BXML",
+            self.parser.CurrentLineNumber,
+            self.parser.CurrentColumnNumber + 1,
+        )
+
+
+def _too_large(size: int) -> BxmlSyntaxError:
+    return BxmlSyntaxError(
+        f"document is {size} bytes; BXML is limited to 64 KB ({MAX_DOCUMENT_BYTES} bytes)", 1, 1
+    )
+
+
+def read_tree(text: str | bytes) -> Node:
+    """Parse `text` into its root `Node`, or raise BxmlSyntaxError (never anything else)."""
+    if isinstance(text, str):
+        if len(text) > MAX_DOCUMENT_BYTES:  # each character is at least one byte
+            raise _too_large(len(text.encode("utf-8", "surrogatepass")))
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise BxmlSyntaxError(
+                f"text is not valid Unicode (lone surrogate at character {exc.start})", 1, 1
+            ) from None
+        # A str is already decoded: its XML declaration must not re-decode it.
+        parser = expat.ParserCreate(encoding="utf-8")
+    else:
+        data = bytes(text)
+        parser = expat.ParserCreate()
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise _too_large(len(data))
+
+    builder = _TreeBuilder(parser)
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartElementHandler = builder.start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.characters
+    parser.StartDoctypeDeclHandler = builder.refuse_doctype
+    parser.EntityDeclHandler = builder.refuse_entity
+    parser.ExternalEntityRefHandler = builder.refuse_entity
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        message = expat.ErrorString(exc.code) or "not well-formed"
+        raise BxmlSyntaxError(
+            f"not well-formed XML: {message}", exc.lineno, exc.offset + 1
+        ) from None
+    if builder.root is None:  # pragma: no cover - expat reports "no element found" first
+        raise BxmlSyntaxError("not well-formed XML: no element found", 1, 1)
+    return builder.root
