@@ -32,7 +32,9 @@ def test_clock_queue_skips_cancelled_timers() -> None:
 
 
 @given(st.lists(st.tuples(st.floats(0, 1e6), st.booleans()), max_size=50))
-def test_clock_queue_every_timer_fires_once_or_is_cancelled(timers: list[tuple[float, bool]]) -> None:
+def test_clock_queue_every_timer_fires_once_or_is_cancelled(
+    timers: list[tuple[float, bool]],
+) -> None:
     """Every started timer either fires exactly once, in time order, or was cancelled."""
     queue = TimerQueue()
     for timer_id, (at, _) in enumerate(timers):
@@ -41,7 +43,9 @@ def test_clock_queue_every_timer_fires_once_or_is_cancelled(timers: list[tuple[f
         if cancel:
             queue.cancel(timer_id)
     fired = queue.pop_due(1e7)
-    expected = [i for i, (_, cancel) in sorted(enumerate(timers), key=lambda p: p[1][0]) if not cancel]
+    expected = [
+        i for i, (_, cancel) in sorted(enumerate(timers), key=lambda p: p[1][0]) if not cancel
+    ]
     assert sorted(fired) == sorted(expected)
     assert [timers[i][0] for i in fired] == sorted(timers[i][0] for i in fired)
 

@@ -112,8 +112,16 @@ def test_core_stale_reply_after_api_redirect_is_discarded() -> None:
     request = OutboundCallRequest(
         to="+15553334444", from_="+15551112222", application_id="app", answer=Callback(ANSWER)
     )
-    (timer,) = [a for a in engine.handle(f.OutboundCallPlaced(0.0, "c-1", request)) if isinstance(a, StartTimer)]
-    (answer,) = [a for a in engine.handle(f.TimerFired(timer.at, timer.timer_id)) if isinstance(a, SendWebhook)]
+    (timer,) = [
+        a
+        for a in engine.handle(f.OutboundCallPlaced(0.0, "c-1", request))
+        if isinstance(a, StartTimer)
+    ]
+    (answer,) = [
+        a
+        for a in engine.handle(f.TimerFired(timer.at, timer.timer_id))
+        if isinstance(a, SendWebhook)
+    ]
     engine.handle(f.CallUpdateRequested(1.0, "c-1", redirect=Callback("/ivr/other")))
     actions = engine.handle(f.WebhookAnswered(1.0, answer.request_id, response(Hangup()), ANSWER))
     assert not engine.call("c-1").ended

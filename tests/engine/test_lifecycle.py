@@ -8,7 +8,7 @@ from bandwidth.models.bxml import Hangup, Pause, Ring, SpeakSentence
 
 from ringback.engine import facts as f
 from ringback.engine.call import CallStatus
-from ringback.engine.requests import MachineDetection, MachineDetectionMode, Callback
+from ringback.engine.requests import Callback, MachineDetection, MachineDetectionMode
 from ringback.engine.sim import Routes, Simulation
 from ringback.errors import CallStateError
 from ringback.phones.script import AnswerMode, PhoneScript, parse_script
@@ -30,7 +30,8 @@ def test_lifecycle_outbound_answer_then_hangup() -> None:
     assert disconnect.at - answer.at == pytest.approx(3.0)
     call = sim.call(call_id)
     assert call.state is CallStatus.DISCONNECTED
-    assert call.answer_time is not None and call.start_time is not None
+    assert call.answer_time is not None
+    assert call.start_time is not None
     assert call.answer_time - call.start_time == pytest.approx(1.0)
     assert disconnect.payload["cause"] == "hangup"
     assert "errorMessage" not in disconnect.payload
@@ -98,7 +99,9 @@ def test_lifecycle_outbound_registered_phone_is_used() -> None:
 def test_lifecycle_cancel_while_ringing() -> None:
     """POST state=completed on a ringing outbound call cancels it."""
     sim = Simulation(Routes({}))
-    call_id = sim.place_call(ANSWER, disconnect_url=DISCONNECT, phone=PhoneScript(answer_after_s=10))
+    call_id = sim.place_call(
+        ANSWER, disconnect_url=DISCONNECT, phone=PhoneScript(answer_after_s=10)
+    )
     sim.run(until=sim.now + 2)
     sim.feed(f.CallUpdateRequested(sim.now, call_id, state="completed"))
     sim.run()

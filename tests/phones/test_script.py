@@ -78,7 +78,7 @@ def test_script_steps_accept_a_single_step() -> None:
         ({"answerAfter": -1}, "answerAfter: must be 0 or more, got -1"),
         ({"answerAfter": "soon"}, "answerAfter: must be a number of seconds, got 'soon'"),
         ({"answr": "human"}, "unknown key 'answr'; expected one of answer, answerAfter, steps"),
-        ({"steps": [{"press": "12x"}]}, "steps[0].press: 'X' not DTMF; use 0-9, *, #, A-D"),
+        ({"steps": [{"press": "12x"}]}, "steps[0].press: 'x' not DTMF; use 0-9, *, #, A-D"),
         ({"steps": [{"presss": "1"}]}, "steps[0]: a step needs exactly one of waitFor, press"),
         ({"steps": [{"press": "1", "wait": 1}]}, "found press, wait"),
         ({"steps": [{"waitFor": "dance"}]}, "steps[0].waitFor: must be one of answer, gather"),

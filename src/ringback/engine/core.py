@@ -251,7 +251,9 @@ class Engine:
     ) -> int:
         """Send a webhook; a sync one calls `on_answer(body, url)` or `on_fail(message)` later."""
         rid = self.number()
-        timeout = timeout_s if timeout_s is not None else (call.callback_timeout_s if call else 15.0)
+        timeout = (
+            timeout_s if timeout_s is not None else (call.callback_timeout_s if call else 15.0)
+        )
         call_id = call.call_id if call else None
         self.emit(SendWebhook(rid, call_id, event, callback, timeout, sync, conference_id))
         if sync:
@@ -264,7 +266,12 @@ class Engine:
         return rid
 
     def fetch_bxml(
-        self, call: Call, event_cls: type[Event], callback: Callback, context: str = "call", **extra: Any
+        self,
+        call: Call,
+        event_cls: type[Event],
+        callback: Callback,
+        context: str = "call",
+        **extra: Any,
     ) -> None:
         """Send a sync webhook whose BXML replaces the rest of the call's program."""
         call.program = None

@@ -26,6 +26,7 @@ from ringback.events import (
     InitiateEvent,
     MachineDetectionCompleteEvent,
     MachineDetectionResult,
+    MachineDetectionValue,
 )
 from ringback.phones.script import AnswerMode, Condition, PhoneScript
 
@@ -107,7 +108,9 @@ def dial(
 
     match script.answer:
         case AnswerMode.BUSY:
-            engine.set_timer(call, respond_after, lambda: failed("busy", "Callee is busy", SIP_BUSY))
+            engine.set_timer(
+                call, respond_after, lambda: failed("busy", "Callee is busy", SIP_BUSY)
+            )
         case AnswerMode.REJECT:
             engine.set_timer(
                 call, respond_after, lambda: failed("rejected", "Call rejected", SIP_DECLINE)
@@ -143,7 +146,7 @@ def detect_machine(
     """Answering machine detection: the far end's script says what answered (spec §5.3)."""
     machine = script.answer is AnswerMode.MACHINE
     decide_s = MACHINE_DETECTION_S if machine else HUMAN_DETECTION_S
-    value = "answering-machine" if machine else "human"
+    value: MachineDetectionValue = "answering-machine" if machine else "human"
     if decide_s > detection.detection_timeout_s:
         decide_s, value = detection.detection_timeout_s, "timeout"
     result = MachineDetectionResult(value=value, duration=duration(decide_s))

@@ -72,5 +72,7 @@ class MediaLog:
 
     def last_far_sound_end(self, before: float) -> float | None:
         """When the far end last stopped making a sound, up to `before` (for silence timeouts)."""
-        ends = [min(s.end, before) for s in self.segments if s.side is Side.FAR and s.start < before]
+        ends = [
+            min(s.end, before) for s in self.segments if s.side is Side.FAR and s.start < before
+        ]
         return max(ends) if ends else None

@@ -59,12 +59,12 @@ class Webhook:
     @property
     def event_type(self) -> str:
         """The event's `eventType`."""
-        return str(self.event.event_type)  # type: ignore[attr-defined]
+        return self.event.event_type
 
     @property
     def payload(self) -> dict[str, Any]:
         """The JSON body as sent."""
-        return self.event.to_wire()  # type: ignore[attr-defined, no-any-return]
+        return self.event.to_wire()
 
     @property
     def path(self) -> str:

@@ -44,14 +44,18 @@ class Condition(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class WaitFor:
-    """Block until the platform does something: answers, gathers, records, speaks, or says `heard`."""
+    """Block until the platform answers, gathers, records, speaks, or has said `heard`."""
 
     condition: Condition | None = None
     heard: str | None = None
 
     def describe(self) -> str:
         """A short human form for the timeline."""
-        return f"waitFor heard {self.heard!r}" if self.heard is not None else f"waitFor {self.condition}"
+        return (
+            f"waitFor heard {self.heard!r}"
+            if self.heard is not None
+            else f"waitFor {self.condition}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +203,9 @@ def _seconds(value: Any, where: str) -> float:
     return float(value)
 
 
-def _reject_unknown_keys(data: Mapping[str, Any], allowed: Sequence[str], where: str | None) -> None:
+def _reject_unknown_keys(
+    data: Mapping[str, Any], allowed: Sequence[str], where: str | None
+) -> None:
     unknown = [key for key in data if key not in allowed]
     if unknown:
         raise PhoneScriptError(

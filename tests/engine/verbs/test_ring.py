@@ -18,6 +18,7 @@ def test_ring_answers_only_when_asked(answer_call: bool, answered: bool) -> None
     sim.run()
     call = sim.call(call_id)
     assert (call.answer_time is not None) is answered
-    assert call.end_time is not None and call.start_time is not None
+    assert call.end_time is not None
+    assert call.start_time is not None
     assert call.end_time - call.start_time == pytest.approx(3.0)
     assert call.cause == ("hangup" if answered else "rejected")

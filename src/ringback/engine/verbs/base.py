@@ -1,4 +1,4 @@
-"""The shape of a verb handler: a `VerbRun` per execution, and `Feature`s running in the background."""
+"""The shape of a verb handler: a `VerbRun` per execution; `Feature`s run in the background."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from ringback.engine.verbs.base import VerbRun
 
 @handles(Hangup)
 class HangupRun(VerbRun):
-    """Hang up: `disconnect` with cause `hangup` (or `rejected` before an inbound call is answered)."""
+    """Hang up: `disconnect` with cause `hangup` (`rejected` before an inbound call is answered)."""
 
     ANSWERS_CALL = False
 

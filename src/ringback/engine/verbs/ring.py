@@ -11,7 +11,7 @@ from ringback.engine.verbs.base import VerbRun
 
 @handles(Ring)
 class RingRun(VerbRun):
-    """Play ringback, then go on; an unanswered inbound call stays unanswered with answerCall=false."""
+    """Play ringback, then go on; with answerCall=false an inbound call stays unanswered."""
 
     @classmethod
     def answers_call(cls, verb: Any) -> bool:
