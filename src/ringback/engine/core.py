@@ -274,6 +274,8 @@ class Engine:
         **extra: Any,
     ) -> None:
         """Send a sync webhook whose BXML replaces the rest of the call's program."""
+        if call.ended:
+            return
         call.program = None
         rid = self.send_webhook(
             call,

@@ -70,7 +70,7 @@ def place_outbound(engine: Engine, fact: f.OutboundCallPlaced) -> None:
     script = request.phone or engine.phone_for(request.to)
 
     def answered() -> None:
-        engine.far_end(call).start()
+        # The webhook goes out as the phone picks up; its script starts after (it may hang up).
         detection = request.machine_detection
         if detection is None:
             engine.fetch_bxml(call, AnswerEvent, request.answer)
@@ -79,6 +79,7 @@ def place_outbound(engine: Engine, fact: f.OutboundCallPlaced) -> None:
         else:
             engine.fetch_bxml(call, AnswerEvent, request.answer)
             detect_machine(engine, call, script, detection, sync_answer=None)
+        engine.far_end(call).start()
 
     def failed(cause: str, message: str | None, sip: int | None) -> None:
         call.sip_response_code = sip
