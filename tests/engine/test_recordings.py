@@ -46,6 +46,21 @@ def test_recordings_of_call_copies_identity_and_builds_media_url() -> None:
     )
 
 
+def test_recordings_of_conference_builds_conference_media_url() -> None:
+    """A conference recording's mediaUrl is under the conference's REST URL; no call fields."""
+    recording = Recording.of_conference(
+        "r-2", "9900000", "http://127.0.0.1:8080", "conf-1", "standup", T0
+    )
+    assert recording.media_url == (
+        "http://127.0.0.1:8080/api/v2/accounts/9900000/conferences/conf-1/recordings/r-2/media"
+    )
+    assert (recording.call_id, recording.conference_name, recording.channels) == (
+        None,
+        "standup",
+        1,
+    )
+
+
 def test_recordings_pauses_are_cut_from_spans_and_duration() -> None:
     """10 s with pauses 2–3 s and 5–8 s: spans 0–2, 3–5, 8–10; six seconds of audio."""
     recording = make_recording()

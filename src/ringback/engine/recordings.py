@@ -76,6 +76,7 @@ class Recording:
     start_time: float
     call_id: str | None = None
     conference_id: str | None = None
+    conference_name: str | None = None
     application_id: str | None = None
     from_: str | None = None
     to: str | None = None
@@ -120,6 +121,32 @@ class Recording:
             transfer_caller_id=call.transfer_caller_id,
             transfer_to=call.transfer_to,
             channels=channels,
+            file_format=file_format,
+            recording_name=recording_name,
+        )
+
+    @classmethod
+    def of_conference(
+        cls,
+        recording_id: str,
+        account_id: str,
+        base_url: str,
+        conference_id: str,
+        conference_name: str,
+        at: float,
+        *,
+        file_format: str = "wav",
+        recording_name: str | None = None,
+    ) -> Recording:
+        """A conference recording starting at `at` (always one channel, spec §4.6)."""
+        conference_url = f"{base_url}/api/v2/accounts/{account_id}/conferences/{conference_id}"
+        return cls(
+            recording_id=recording_id,
+            account_id=account_id,
+            media_url=f"{conference_url}/recordings/{recording_id}/media",
+            start_time=at,
+            conference_id=conference_id,
+            conference_name=conference_name,
             file_format=file_format,
             recording_name=recording_name,
         )

@@ -11,7 +11,7 @@ from bandwidth import (
     RecordingCompleteCallback,
     TranscriptionAvailableCallback,
 )
-from bandwidth.models.bxml import Hangup, Record, SpeakSentence
+from bandwidth.models.bxml import Hangup, Pause, Record, SpeakSentence, StartRecording
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -278,6 +278,29 @@ def test_record_far_end_speech_is_on_the_far_end_channel() -> None:
     (recording,) = sim.saved
     assert recording.channels == 1
     assert [(s.side, recording.channel_of(s)) for s in recording.segments] == [(Side.FAR, 0)]
+
+
+def test_record_inside_background_recording_makes_two_recordings() -> None:
+    """`<Record>` during `<StartRecording>`: both files; the background one keeps `record` on."""
+    sim = Simulation(
+        Routes(
+            {
+                "/answer": response(
+                    StartRecording(recording_available_url="/bg"),
+                    Record(max_duration=2, recording_available_url="/fg"),
+                    Pause(3),
+                )
+            }
+        )
+    )
+    call_id = sim.place_call(ANSWER, disconnect_url=DISCONNECT)
+    sim.run(until=sim.now + 1 + 2.5)
+    assert "record" in sim.call(call_id).activities
+    sim.run()
+    assert [(w.path, w.payload["duration"]) for w in sim.events("recordingAvailable")] == [
+        ("/fg", "PT2S"),
+        ("/bg", "PT5S"),
+    ]
 
 
 STEP = st.one_of(

@@ -65,7 +65,7 @@ class RecordRun(VerbRun):
 
     def on_digit(self, digit: str) -> None:
         """A terminating digit ends the recording at the start of its tone."""
-        if digit in self.verb.terminating_digits:
+        if digit.upper() in self.verb.terminating_digits.upper():
             self._end(self._tone_start(digit), f"terminating digit {digit}")
 
     def stop(self) -> None:
