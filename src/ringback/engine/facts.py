@@ -7,6 +7,7 @@ engine raises a `CallStateError` when one does not fit the call, which the API t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from ringback.engine.requests import Callback, InboundCallRequest, OutboundCallRequest
 from ringback.phones.script import Step
@@ -61,6 +62,15 @@ class PhoneStepsAdded:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordingStateRequested:
+    """PUT /calls/{id}/recording: pause or resume the call's `<StartRecording>` recording."""
+
+    at: float
+    call_id: str
+    state: Literal["paused", "recording"]
+
+
+@dataclass(frozen=True, slots=True)
 class TimerFired:
     """A timer the engine started has come due."""
 
@@ -111,6 +121,7 @@ Fact = (
     | CallUpdateRequested
     | CallBxmlReplaced
     | PhoneStepsAdded
+    | RecordingStateRequested
     | TimerFired
     | WebhookAnswered
     | WebhookFailed
