@@ -97,6 +97,8 @@ class Engine:
         self._timers: dict[int, _Timer] = {}
         self._pending: dict[int, _Pending] = {}
         self._media: dict[int, tuple[str, Callable[[float], None], Callable[[str], None]]] = {}
+        # While a call is ending: what must happen after its `disconnect` went out.
+        self._after_disconnect: dict[str, list[Callable[[], None]]] = {}
         self._numbers = itertools.count(1)
 
     # ---- the interface -------------------------------------------------------------------
@@ -458,10 +460,23 @@ class Engine:
         else:
             self.end_call(call, "hangup")
 
+    def after_disconnect(self, call: Call, notify: Callable[[], None]) -> None:
+        """Run `notify` after the call's `disconnect` if the call is ending now, else at once.
+
+        What a call's end sets off (a recording becoming available) reaches the application
+        after `disconnect`, as on Bandwidth, but still before the runtime hears `EndCall`.
+        """
+        pending = self._after_disconnect.get(call.call_id)
+        if pending is None:
+            notify()
+        else:
+            pending.append(notify)
+
     def end_call(self, call: Call, cause: str, message: str | None = None) -> None:
         """End the call: stop everything on it, send `disconnect`, tell the runtime."""
         if call.ended:
             return
+        after = self._after_disconnect.setdefault(call.call_id, [])
         self.interrupt(call)
         for feature in list(call.features.values()):
             feature.on_call_end()
@@ -489,4 +504,7 @@ class Engine:
                 sip_response_code=call.sip_response_code,
             )
             self.send_webhook(call, event, call.disconnect, sync=False)
+        del self._after_disconnect[call.call_id]
+        for notify in after:
+            notify()
         self.emit(EndCall(call.call_id, self.now, cause, message))

@@ -172,7 +172,7 @@ def test_record_hangup_sends_no_record_complete() -> None:
         after=response(SpeakSentence("never")),
         **URLS,
     )
-    assert sim.event_types() == ["answer", "recordingAvailable", "disconnect"]
+    assert sim.event_types() == ["answer", "disconnect", "recordingAvailable"]
     available = sim.events("recordingAvailable")[0]
     assert available.payload["duration"] == "PT1.5S"
     assert available.payload["status"] == "complete"

@@ -40,9 +40,9 @@ def run(*verbs: Any, steps: list[dict[str, Any]] | None = None) -> tuple[Simulat
 
 
 def test_start_recording_runs_in_background_until_call_ends() -> None:
-    """The program goes on at once; the recording ends with the call, before `disconnect`."""
+    """The program goes on at once; the recording ends with the call, announced after `disconnect`."""
     sim, call_id = run(StartRecording(**AVAILABLE), Pause(4))
-    assert sim.event_types() == ["answer", "recordingAvailable", "disconnect"]
+    assert sim.event_types() == ["answer", "disconnect", "recordingAvailable"]
     available = sim.events("recordingAvailable")[0]
     assert available.payload["duration"] == "PT4S"
     assert available.payload["channels"] == 1

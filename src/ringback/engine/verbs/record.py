@@ -10,8 +10,8 @@ enough, and if the far end made a sound meanwhile it is set again for the new mo
 When it ends, on the same instant of the virtual clock: `recordComplete` is sent (sync, if
 `recordCompleteUrl`), the file is saved, then `recordingAvailable` and `transcriptionAvailable`
 (async) follow; the reply to `recordComplete` then runs. A hangup (or a redirect) stops the
-recording where it is: no `recordComplete`, but the recording is still announced, before the
-call's `disconnect`.
+recording where it is: no `recordComplete`, but the recording is still announced, right after
+the call's `disconnect` (as on Bandwidth).
 """
 
 from __future__ import annotations
@@ -40,8 +40,7 @@ class RecordRun(VerbRun):
     Simplifications: the file has one channel; silence that ends a recording by `silenceTimeout`
     stays in it (Bandwidth does not document trimming it); `detectLanguage` is ignored (the
     transcript is the far end's words as said); the recording is announced on the instant it
-    ends, so after a hangup `recordingAvailable` comes just before `disconnect` (Bandwidth
-    sends it seconds after).
+    ends (after a hangup, right after `disconnect`), with no processing delay.
     """
 
     recording: Recording

@@ -6,7 +6,8 @@ How this works. `<StartRecording>` opens a `Recording` and keeps a `BackgroundRe
 on the call under `FEATURE_NAME`; the other three verbs and the REST request find it there.
 A recording that ends is announced at once, on the virtual clock, in this order: its transcript
 is made (if `transcribe`), `SaveRecording` asks the runtime to write the file, then
-`recordingAvailable` and `transcriptionAvailable` go out (async). While any recording of the call
+`recordingAvailable` and `transcriptionAvailable` go out (async; when the recording ended with
+the call, after its `disconnect`, through `Engine.after_disconnect`). While any recording of the call
 is live (not paused) the platform's `record` activity is on, for the far end's `waitFor: record`.
 """
 
@@ -103,6 +104,12 @@ def announce(
         recordingId=recording.recording_id,
         duration=recording.duration_s,
     )
+    engine.after_disconnect(call, lambda: _send_available(engine, call, recording, callbacks))
+
+
+def _send_available(
+    engine: Engine, call: Call, recording: Recording, callbacks: RecordingCallbacks
+) -> None:
     fields = recording.event_fields()
     if callbacks.available is not None:
         event = engine.event(
@@ -185,8 +192,8 @@ class StartRecordingRun(VerbRun):
     `multiChannel` gives two channels, 0 the far end and 1 the platform's prompts.
     Simplifications: during a `<Transfer>` the channels are not split into A-leg and B-leg;
     `recordingAvailable` and `transcriptionAvailable` are sent on the instant the recording
-    ends (no processing delay), so a recording that ends with the call is announced just
-    before its `disconnect` (Bandwidth announces it seconds after); `detectLanguage` is ignored.
+    ends (no processing delay; one that ends with the call right after its `disconnect`);
+    `detectLanguage` is ignored.
     """
 
     def start(self) -> None:
