@@ -25,8 +25,8 @@ class BridgeRun(VerbRun):
     A bridge that cannot be made sends `bridgeComplete` at once with a cause and message (the
     next verb runs if there is no `bridgeCompleteUrl`): target unknown, already ended, or this
     call itself (`unknown`); an outbound target not yet answered (`unknown`); a target already
-    bridged, a `<Transfer>` bridge included, or executing `<Forward>` (`busy`, "Call {id} is
-    already bridged with another call", the documented text).
+    bridged, a `<Transfer>` bridge included (`busy`, with the documented text "Call {id} is
+    already bridged with another call"), or executing `<Forward>` (`busy`).
 
     Simplifications, stated: an unanswered inbound target is answered by the bridge; the causes
     other than the documented `busy` example are our choice among the documented busy, rejected
