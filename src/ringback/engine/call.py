@@ -84,6 +84,9 @@ class Call:
     heard: list[tuple[float, str]] = field(default_factory=list)
     # Called once when the call ends (transfers, bridges and conferences hook in here).
     end_hooks: list[Callable[[Call], None]] = field(default_factory=list)
+    # Called once, instead of the implicit <Hangup>, when the call's BXML runs out (a <Transfer>
+    # B-leg is bridged to its A-leg once its transferAnswer BXML is done).
+    on_bxml_end: Callable[[], None] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -327,6 +327,10 @@ class Engine:
             while not call.ended and call.run is None and call.waiting is None:
                 program = call.program
                 if program is None or program.index >= len(program.verbs):
+                    if call.on_bxml_end is not None:
+                        on_bxml_end, call.on_bxml_end = call.on_bxml_end, None
+                        on_bxml_end()
+                        return
                     self.note(call, "verb", "end of BXML: implicit <Hangup>")
                     self.hang_up(call)
                     return

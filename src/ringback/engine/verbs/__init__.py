@@ -28,6 +28,7 @@ def handler_for(verb: Any) -> type[VerbRun]:
 
 # Importing the modules registers their handlers.
 from ringback.engine.verbs import (  # noqa: E402
+    bridge,
     hangup,
     pause,
     play,
@@ -38,10 +39,12 @@ from ringback.engine.verbs import (  # noqa: E402
     send_dtmf,
     speak,
     tag,
+    transfer,
 )
 
 __all__ = [
     "HANDLERS",
+    "bridge",
     "handler_for",
     "handles",
     "hangup",
@@ -54,4 +57,5 @@ __all__ = [
     "send_dtmf",
     "speak",
     "tag",
+    "transfer",
 ]
