@@ -40,7 +40,7 @@ def run(*verbs: Any, steps: list[dict[str, Any]] | None = None) -> tuple[Simulat
 
 
 def test_start_recording_runs_in_background_until_call_ends() -> None:
-    """The program goes on at once; the recording ends with the call, announced after `disconnect`."""
+    """The program goes on at once; the recording ends with the call, announced after it."""
     sim, call_id = run(StartRecording(**AVAILABLE), Pause(4))
     assert sim.event_types() == ["answer", "disconnect", "recordingAvailable"]
     available = sim.events("recordingAvailable")[0]

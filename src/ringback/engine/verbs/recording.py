@@ -7,8 +7,8 @@ on the call under `FEATURE_NAME`; the other three verbs and the REST request fin
 A recording that ends is announced at once, on the virtual clock, in this order: its transcript
 is made (if `transcribe`), `SaveRecording` asks the runtime to write the file, then
 `recordingAvailable` and `transcriptionAvailable` go out (async; when the recording ended with
-the call, after its `disconnect`, through `Engine.after_disconnect`). While any recording of the call
-is live (not paused) the platform's `record` activity is on, for the far end's `waitFor: record`.
+the call, after its `disconnect`, through `Engine.after_disconnect`). While any recording of the
+call is live (not paused) the platform's `record` activity is on, for `waitFor: record`.
 """
 
 from __future__ import annotations
