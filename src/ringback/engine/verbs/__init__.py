@@ -28,26 +28,36 @@ def handler_for(verb: Any) -> type[VerbRun]:
 
 # Importing the modules registers their handlers.
 from ringback.engine.verbs import (  # noqa: E402
+    connect,
+    forward,
     hangup,
     pause,
     play,
     redirect,
+    refer,
     ring,
     send_dtmf,
     speak,
+    stream,
     tag,
+    transcription,
 )
 
 __all__ = [
     "HANDLERS",
+    "connect",
+    "forward",
     "handler_for",
     "handles",
     "hangup",
     "pause",
     "play",
     "redirect",
+    "refer",
     "ring",
     "send_dtmf",
     "speak",
+    "stream",
     "tag",
+    "transcription",
 ]
