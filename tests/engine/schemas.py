@@ -1,4 +1,4 @@
-"""Check emitted payloads against the events package's JSON Schemas (for events with no SDK model)."""
+"""Check emitted payloads against the JSON Schemas of the events package (no SDK model needed)."""
 
 from __future__ import annotations
 
