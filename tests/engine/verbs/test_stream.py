@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 from bandwidth.models.bxml import Hangup, Pause, SpeakSentence, StartStream, StopStream, Tag
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ringback.engine.actions import EndCall
 from ringback.engine.sim import Routes, Simulation
 from ringback.engine.verbs.stream import open_streams
+from ringback.phones.script import parse_script
 
 from ..documents import response
 from ..schemas import assert_matches_schema
@@ -217,3 +221,44 @@ def test_stream_answers_inbound_call_and_stop_stream_does_not() -> None:
     assert inbound["direction"] == "inbound"
     assert "enqueuedTime" not in inbound
     assert_matches_schema(inbound)
+
+
+_STREAM_VERBS = st.one_of(
+    st.builds(
+        stream,
+        name=st.sampled_from(["a", "b", "c"]),
+        tracks=st.sampled_from(["inbound", "outbound", "both"]),
+    ),
+    st.builds(StopStream, name=st.sampled_from(["a", "b", "c"])),
+    st.builds(Pause, duration=st.integers(min_value=1, max_value=5)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    verbs=st.lists(_STREAM_VERBS, max_size=10),
+    hangup_after=st.one_of(st.none(), st.integers(min_value=1, max_value=20)),
+)
+def test_stream_invariants(verbs: list[object], hangup_after: int | None) -> None:
+    """Any mix of starts, stops and hangups: ≤ 4 open tracks, one stop per start, clean end."""
+    steps = [] if hangup_after is None else [{"wait": hangup_after}, {"hangup": True}]
+    sim = Simulation(Routes({"/app/answer": response(*verbs, Pause(30))}))
+    call_id = sim.place_call(
+        ANSWER, disconnect_url=DISCONNECT, phone=parse_script({"steps": steps})
+    )
+    sim.run()
+    open_tracks: dict[str, int] = {}
+    for hook in sim.events(call_id=call_id):
+        media = hook.payload.get("mediaStream")
+        if hook.event_type == "mediaStreamStarted":
+            assert media["id"] not in open_tracks
+            open_tracks[media["id"]] = len(media["tracks"])
+            assert sum(open_tracks.values()) <= 4
+        elif hook.event_type == "mediaStreamStopped":
+            del open_tracks[media["id"]]
+    assert open_tracks == {}
+    assert sim.event_types(call_id).count("disconnect") == 1
+    assert sim.event_types(call_id)[-1] == "disconnect"
+    ended_at = [i for i, a in enumerate(sim.actions) if isinstance(a, EndCall)]
+    assert ended_at == [len(sim.actions) - 1]
+    assert sim.engine.pending_timers == 0
