@@ -33,6 +33,18 @@ _AT: Final = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.
 _MISSING: Final = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
 _UNKNOWN: Final = re.compile(r"^Object contains unknown field `(?P<name>[^`]+)`$")
 _PATTERN: Final = re.compile(r"^Expected `str` matching regex '(?P<regex>.*)'$", re.DOTALL)
+_EXPECTED: Final = re.compile(
+    r"^Expected `(?P<want>[^`]+)`(?:, got `(?P<got>[^`]+)`)?(?P<rest>.*)$"
+)
+_JSON_TYPES: Final = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
 _PATH_STEP: Final = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[\.\.\.\]")
 _TAG_PATH: Final = ".eventType"
 
@@ -111,10 +123,35 @@ def _translate(exc: msgspec.ValidationError, document: object) -> EventError:
             DURATION_PATTERN: f"an ISO-8601 duration such as {DURATION_EXAMPLE}",
         }.get(pattern["regex"].replace("\\\\", "\\"), f"a string matching {pattern['regex']}")
         return EventError(f"expected {expected}, got {value!r}", field=_dotted(steps))
+    if expected_match := _EXPECTED.match(message):
+        return EventError(_expected(expected_match, value), field=_dotted(steps) or None)
     if message.startswith("Invalid enum value"):
         return EventError(f"{value!r} is not one of the allowed values", field=_dotted(steps))
     text = message[0].lower() + message[1:] if message else "invalid value"
     return EventError(text.replace("`", ""), field=_dotted(steps) or None)
+
+
+def _expected(match: re.Match[str], value: object) -> str:
+    wanted = [name for name in match["want"].split(" | ") if name != "null"] or ["null"]
+    want = " or ".join(_JSON_TYPES.get(name, name) for name in wanted) + match["rest"]
+    got_name = match["got"]
+    got = (
+        ("a boolean" if got_name == "bool" else _JSON_TYPES.get(got_name, got_name))
+        if got_name
+        else None
+    )
+    shown = "" if isinstance(value, dict | list) else f" {_json_text(value)}"
+    if got is None or got == "null":
+        return f"expected {want}, got{shown}"
+    return f"expected {want}, got {got}{shown}"
+
+
+def _json_text(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _steps(raw_path: str) -> list[str | int]:

@@ -19,7 +19,7 @@ def test_speak_lasts_by_words_and_breaks() -> None:
     (sentence,) = parse(
         '<Response><SpeakSentence>one two <break time="1s"/> three four</SpeakSentence></Response>'
     ).verbs
-    assert speech_seconds(sentence) == pytest.approx(4 * TTS_SECONDS_PER_WORD + 1.0)  # type: ignore[arg-type]
+    assert speech_seconds(sentence) == pytest.approx(4 * TTS_SECONDS_PER_WORD + 1.0)
 
 
 def test_speak_plays_then_hangs_up() -> None:

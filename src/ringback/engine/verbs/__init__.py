@@ -29,22 +29,29 @@ def handler_for(verb: Any) -> type[VerbRun]:
 # Importing the modules registers their handlers.
 from ringback.engine.verbs import (  # noqa: E402
     bridge,
+    connect,
+    forward,
     hangup,
     pause,
     play,
     record,
     recording,
     redirect,
+    refer,
     ring,
     send_dtmf,
     speak,
+    stream,
     tag,
+    transcription,
     transfer,
 )
 
 __all__ = [
     "HANDLERS",
     "bridge",
+    "connect",
+    "forward",
     "handler_for",
     "handles",
     "hangup",
@@ -53,9 +60,12 @@ __all__ = [
     "record",
     "recording",
     "redirect",
+    "refer",
     "ring",
     "send_dtmf",
     "speak",
+    "stream",
     "tag",
+    "transcription",
     "transfer",
 ]
