@@ -28,6 +28,7 @@ def handler_for(verb: Any) -> type[VerbRun]:
 
 # Importing the modules registers their handlers.
 from ringback.engine.verbs import (  # noqa: E402
+    conference,
     hangup,
     pause,
     play,
@@ -40,6 +41,7 @@ from ringback.engine.verbs import (  # noqa: E402
 
 __all__ = [
     "HANDLERS",
+    "conference",
     "handler_for",
     "handles",
     "hangup",
