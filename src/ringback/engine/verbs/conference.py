@@ -23,9 +23,11 @@ class ConferenceRun(VerbRun):
     limit is not enforced. See `ringback.engine.conferencing` for the other choices.
     """
 
+    conference: ConferenceState | None = None  # while the call is a member
+
     def start(self) -> None:
         """Join, or go on at once when the conference is full."""
-        self.conference: ConferenceState | None = conferencing.join(
+        self.conference = conferencing.join(
             self.engine, self.call, self.verb, self.callback("conference_event"), self._ended
         )
         if self.conference is None:
