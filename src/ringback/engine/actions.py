@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ringback.engine.recordings import Recording
 from ringback.engine.requests import Callback
 from ringback.events import Event
 
@@ -51,6 +52,18 @@ class FetchMedia:
 
 
 @dataclass(frozen=True, slots=True)
+class SaveRecording:
+    """Write a finished recording's audio (and keep its metadata) before it is announced."""
+
+    recording: Recording
+
+    @property
+    def call_id(self) -> str | None:
+        """The recorded call (None for a conference recording)."""
+        return self.recording.call_id
+
+
+@dataclass(frozen=True, slots=True)
 class AppendTimeline:
     """Add an entry to a call's timeline: a state change, a verb, a far-end step, a note."""
 
@@ -71,4 +84,6 @@ class EndCall:
     error_message: str | None = None
 
 
-Action = SendWebhook | StartTimer | CancelTimer | FetchMedia | AppendTimeline | EndCall
+Action = (
+    SendWebhook | StartTimer | CancelTimer | FetchMedia | SaveRecording | AppendTimeline | EndCall
+)

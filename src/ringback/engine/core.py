@@ -42,9 +42,11 @@ from ringback.engine.farend import FarEnd
 from ringback.engine.ids import IdSource
 from ringback.engine.media import Side, Sound
 from ringback.engine.payloads import call_event, timestamp
+from ringback.engine.recordings import Recording
 from ringback.engine.requests import Callback
 from ringback.engine.verbs import handler_for
 from ringback.engine.verbs.base import VerbRun
+from ringback.engine.verbs.recording import set_recording_state
 from ringback.errors import CallStateError, EngineError, UnknownCallError
 from ringback.events import DisconnectEvent, Event, RedirectEvent
 from ringback.phones.script import SILENT_PHONE, Condition, PhoneScript, Step
@@ -90,6 +92,7 @@ class Engine:
         self.phones: dict[str, PhoneScript] = dict(phones or {})
         self.calls: dict[str, Call] = {}
         self.conferences: dict[str, Conference] = {}
+        self.recordings: dict[str, Recording] = {}  # every recording, from its start, by id
         self.now = 0.0
         self._out: list[Action] = []
         self._timers: dict[int, _Timer] = {}
@@ -171,6 +174,8 @@ class Engine:
             case f.PhoneStepsAdded(call_id=call_id, steps=steps):
                 call = self._live_call(call_id)
                 self.far_end(call).add_steps(steps)
+            case f.RecordingStateRequested(call_id=call_id, state=state):
+                set_recording_state(self, self._live_call(call_id), state)
             case _:  # pragma: no cover - the Fact union is closed
                 raise EngineError(f"unknown fact {fact!r}")
 

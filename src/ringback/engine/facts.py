@@ -7,6 +7,7 @@ engine raises a `CallStateError` when one does not fit the call, which the API t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from ringback.engine.requests import Callback, InboundCallRequest, OutboundCallRequest
 from ringback.phones.script import Step
@@ -92,6 +93,15 @@ class PhoneStepsAdded:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordingStateRequested:
+    """PUT /calls/{id}/recording: pause or resume the call's `<StartRecording>` recording."""
+
+    at: float
+    call_id: str
+    state: Literal["paused", "recording"]
+
+
+@dataclass(frozen=True, slots=True)
 class TimerFired:
     """A timer the engine started has come due."""
 
@@ -145,6 +155,7 @@ Fact = (
     | ConferenceBxmlReplaced
     | ConferenceMemberUpdateRequested
     | PhoneStepsAdded
+    | RecordingStateRequested
     | TimerFired
     | WebhookAnswered
     | WebhookFailed

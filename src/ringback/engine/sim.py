@@ -22,6 +22,7 @@ from ringback.engine.actions import (
     CancelTimer,
     EndCall,
     FetchMedia,
+    SaveRecording,
     SendWebhook,
     StartTimer,
 )
@@ -29,6 +30,7 @@ from ringback.engine.call import Call
 from ringback.engine.clock import TimerQueue, VirtualClock
 from ringback.engine.core import Engine, EngineConfig
 from ringback.engine.ids import IdSource
+from ringback.engine.recordings import Recording
 from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
 from ringback.events import Event
 from ringback.phones.script import SILENT_PHONE, PhoneScript
@@ -112,6 +114,7 @@ class Simulation:
         self.webhooks: list[Webhook] = []
         self.timeline: list[AppendTimeline] = []
         self.ended: dict[str, EndCall] = {}
+        self.saved: list[Recording] = []  # recordings the runtime was asked to write, in order
         self.actions: list[Action] = []
         self._facts: deque[f.Fact] = deque()
 
@@ -244,6 +247,8 @@ class Simulation:
                 else:
                     message = f"Unable to play {url}: not found or not WAV/MP3 audio"
                     self._facts.append(f.MediaFailed(self.now, rid, message))
+            case SaveRecording(recording=recording):
+                self.saved.append(recording)
             case AppendTimeline():
                 self.timeline.append(action)
             case EndCall(call_id=call_id):
