@@ -19,7 +19,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ringback import bxml
-from ringback.engine.conference import Conference, NowPlaying, QueuedVerb
+from ringback.engine import conference_recording
+from ringback.engine.conference import (
+    Conference,
+    NowPlaying,
+    QueuedVerb,
+    members_calls,
+    note_members,
+)
 from ringback.engine.media import Side, Sound
 from ringback.engine.verbs.prompt import speech_seconds
 
@@ -28,18 +35,6 @@ if TYPE_CHECKING:
     from ringback.engine.core import Engine
 
 CONFERENCE_CONTEXT = "conference"
-
-
-def members_calls(engine: Engine, conference: Conference) -> list[Call]:
-    """The member calls still up, in order of joining."""
-    calls = (engine.calls.get(call_id) for call_id in conference.members)
-    return [call for call in calls if call is not None and not call.ended]
-
-
-def note_members(engine: Engine, conference: Conference, summary: str, **detail: Any) -> None:
-    """Add an entry to every member's timeline (a conference has no timeline of its own)."""
-    for call in members_calls(engine, conference):
-        engine.note(call, "conference", summary, conferenceId=conference.conference_id, **detail)
 
 
 def deliver(engine: Engine, conference: Conference, body: str, url: str, source: str) -> None:
@@ -89,6 +84,8 @@ def stop(engine: Engine, conference: Conference) -> None:
         return
     if playing.timer is not None:
         engine.cancel_timer(playing.timer)
+    if playing.conference_segment is not None:
+        conference.media.cut(playing.conference_segment, engine.now)
     for call_id, segment in playing.segments.items():
         call = engine.calls.get(call_id)
         if call is not None:
@@ -108,11 +105,8 @@ def _next(engine: Engine, conference: Conference) -> None:
                 _play(engine, conference, playing, speech_seconds(sentence), Sound.PROMPT)
             case bxml.PlayAudio() as audio:
                 _fetch(engine, conference, playing, audio, queued.base_url)
-            case _:
-                # Recording verbs: conference recordings are not modelled (see the report).
-                note_members(
-                    engine, conference, f"conference <{name}> is not emulated; skipped", verb=name
-                )
+            case _:  # the recording verbs, which take no time
+                conference_recording.run_verb(engine, conference, queued.verb, queued.base_url)
                 conference.now_playing = None
 
 
@@ -152,6 +146,9 @@ def _play(
     text: str | None = None,
 ) -> None:
     now = engine.now
+    playing.conference_segment = conference.media.add(
+        now, now + seconds, Side.PLATFORM, sound, playing.words if text is None else text
+    )
     listeners = [
         call
         for call in members_calls(engine, conference)

@@ -18,9 +18,9 @@ Choices where Bandwidth does not say (stated for the coverage table):
   the exit's answer; BXML answering that exit is dropped (nobody is left to hear it).
 - A second coach from BXML (`<Conference callIdsToCoach>` while another member coaches) joins
   without the coach role, noted on its timeline; through the REST API it is an error.
-- mute, hold and coaching are stored and reported; hold keeps conference audio from a member.
-  Members do not hear one another in this emulation (no mixing), so mute and coaching change
-  nothing else.
+- mute, hold and coaching are stored and reported; hold keeps conference audio from a member;
+  mute and hold leave the member out of conference recordings. Members do not hear one another
+  in this emulation (no mixing between member calls), so coaching changes no audio.
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ringback import bxml
-from ringback.engine import conference_bxml
+from ringback.engine import conference_bxml, conference_recording
 from ringback.engine.conference import (
     MAX_MEMBERS,
     Conference,
     Member,
     coach_ids,
     find_active,
+    note_members,
 )
 from ringback.engine.payloads import timestamp
 from ringback.engine.requests import Callback
@@ -90,6 +91,7 @@ def join(
         coaching = ()
     member = Member(call.call_id, engine.now, resume, verb.mute, verb.hold, coaching)
     conference.members[call.call_id] = member
+    conference.membership.append(member)
     engine.note(
         call,
         "conference",
@@ -112,8 +114,10 @@ def join(
 
 def leave(engine: Engine, conference: Conference, call: Call) -> None:
     """A member's `<Conference>` was interrupted (hangup, redirect, new BXML): it leaves."""
-    if conference.members.pop(call.call_id, None) is None:
+    member = conference.members.pop(call.call_id, None)
+    if member is None:
         return
+    member.left_at = engine.now
     conference_bxml.member_left(engine, conference, call)
     engine.note(
         call,
@@ -133,6 +137,7 @@ def end(engine: Engine, conference: Conference) -> None:
     conference.completed_time = engine.now
     conference_bxml.stop(engine, conference)
     for member in members:
+        member.left_at = engine.now
         call = engine.calls[member.call_id]
         engine.note(
             call,
@@ -143,6 +148,7 @@ def end(engine: Engine, conference: Conference) -> None:
         _send_exit(engine, conference, call)
     conference.members.clear()
     send_event(engine, conference, ConferenceCompletedEvent)
+    conference_recording.finish(engine, conference)
     for member in members:
         member.resume()
 
@@ -176,6 +182,7 @@ def _complete(engine: Engine, conference: Conference) -> None:
     conference.completed_time = engine.now
     conference_bxml.stop(engine, conference)
     send_event(engine, conference, ConferenceCompletedEvent)
+    conference_recording.finish(engine, conference)
 
 
 def _send_exit(engine: Engine, conference: Conference, call: Call) -> None:
@@ -216,7 +223,7 @@ def send_event(
         conference_bxml.deliver(engine, conference, body, url, event.event_type)
 
     def failed(message: str) -> None:
-        conference_bxml.note_members(
+        note_members(
             engine, conference, f"{event.event_type} webhook failed: {message}", url=target.url
         )
 
@@ -254,12 +261,12 @@ def update_by_api(engine: Engine, fact: f.ConferenceUpdateRequested) -> None:
     """POST /conferences/{id}: `completed` ends it; `active` with a redirect asks for BXML."""
     conference = _live(engine, fact.conference_id)
     if fact.status == "completed":
-        conference_bxml.note_members(engine, conference, "conference ended through the API")
+        note_members(engine, conference, "conference ended through the API")
         end(engine, conference)
     elif fact.status == "active":
         if fact.redirect is not None:
             callback = engine.resolve(fact.redirect, conference.base_url)
-            conference_bxml.note_members(
+            note_members(
                 engine, conference, "conference redirected through the API", url=callback.url
             )
             send_event(engine, conference, ConferenceRedirectEvent, callback)
@@ -271,7 +278,7 @@ def add_bxml_by_api(engine: Engine, conference_id: str, text: str) -> None:
     """PUT /conferences/{id}/bxml: queue the document (BxmlError if invalid: the API says 400)."""
     conference = _live(engine, conference_id)
     document = bxml.parse(text, context=conference_bxml.CONFERENCE_CONTEXT)
-    conference_bxml.note_members(engine, conference, "conference BXML added through the API")
+    note_members(engine, conference, "conference BXML added through the API")
     conference_bxml.enqueue(engine, conference, document.verbs, conference.base_url)
 
 
@@ -290,10 +297,7 @@ def update_member_by_api(engine: Engine, fact: f.ConferenceMemberUpdateRequested
                 f"Conference [{conference.conference_id}] already has a coach "
                 f"([{coach.call_id}]); only one member may coach at a time"
             )
-    if fact.mute is not None:
-        member.mute = fact.mute
-    if fact.hold is not None:
-        member.hold = fact.hold
+    member.set_flags(engine.now, mute=fact.mute, hold=fact.hold)
     if fact.call_ids_to_coach is not None:
         member.call_ids_to_coach = tuple(fact.call_ids_to_coach)
     engine.note(

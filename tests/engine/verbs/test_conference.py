@@ -11,7 +11,7 @@ from bandwidth import (
     ConferenceMemberExitCallback,
     ConferenceMemberJoinCallback,
 )
-from bandwidth.models.bxml import Conference, Hangup, PlayAudio, SpeakSentence, StartRecording
+from bandwidth.models.bxml import Conference, Hangup, PlayAudio, SpeakSentence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -372,14 +372,3 @@ def test_conference_invariants(hangups: list[float], prompts: list[str]) -> None
         elif isinstance(action, AppendTimeline | SendWebhook) and action.call_id in ended_at:
             raise AssertionError(f"action after EndCall: {action}")
     assert len(sim.events("disconnect")) == len(calls)
-
-
-def test_conference_recording_verbs_accepted_and_skipped() -> None:
-    """Recording verbs are valid conference BXML; not emulated yet, they are noted and skipped."""
-    document = response(StartRecording(), SpeakSentence("after the recording verb"))
-    room = Conference("room", conference_event_url="/conf/events")
-    sim = Simulation(app({"/a": response(room)}, {"conferenceCreated": document}))
-    call_id = sim.place_call(f"{APP}/a", phone=phone(5))
-    sim.run()
-    assert [s.text for s in sim.call(call_id).media.segments] == ["after the recording verb"]
-    assert any("<StartRecording> is not emulated" in e.summary for e in sim.timeline)

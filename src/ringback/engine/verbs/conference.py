@@ -18,9 +18,10 @@ class ConferenceRun(VerbRun):
     `conferenceEventUrl`; later joiners' URLs, credentials and timeouts are ignored). A member
     goes on with the verb after `<Conference>` only when the API ends the conference.
     Simplifications: a full conference (20 members) is skipped, not an error; members do not
-    hear one another (there is no audio mixing), so `mute` and `callIdsToCoach` are stored and
-    reported but change no audio; `hold` keeps conference prompts from the member; the 24-hour
-    limit is not enforced. See `ringback.engine.conferencing` for the other choices.
+    hear one another (no mixing between member calls), so `callIdsToCoach` is stored and
+    reported but changes no audio; `hold` keeps conference prompts from the member; `mute` and
+    `hold` leave the member out of conference recordings; the 24-hour limit is not enforced.
+    See `ringback.engine.conferencing` for the other choices.
     """
 
     conference: ConferenceState | None = None  # while the call is a member
