@@ -44,10 +44,11 @@ class FetchMedia:
     """Fetch audio for `<PlayAudio>`; answer with MediaMeasured or MediaFailed."""
 
     request_id: int
-    call_id: str
+    call_id: str | None  # None for audio played to a conference
     url: str
     username: str | None = None
     password: str | None = None
+    conference_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

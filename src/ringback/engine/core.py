@@ -25,8 +25,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ringback import bxml
+from ringback.engine import conferencing, lifecycle
 from ringback.engine import facts as f
-from ringback.engine import lifecycle
 from ringback.engine.actions import (
     Action,
     AppendTimeline,
@@ -37,6 +37,7 @@ from ringback.engine.actions import (
     StartTimer,
 )
 from ringback.engine.call import Call, CallStatus, Direction, Program
+from ringback.engine.conference import Conference
 from ringback.engine.farend import FarEnd
 from ringback.engine.ids import IdSource
 from ringback.engine.media import Side, Sound
@@ -90,13 +91,15 @@ class Engine:
         self.ids = ids or IdSource()
         self.phones: dict[str, PhoneScript] = dict(phones or {})
         self.calls: dict[str, Call] = {}
-        self.conferences: dict[str, Any] = {}
+        self.conferences: dict[str, Conference] = {}
         self.recordings: dict[str, Recording] = {}  # every recording, from its start, by id
         self.now = 0.0
         self._out: list[Action] = []
         self._timers: dict[int, _Timer] = {}
         self._pending: dict[int, _Pending] = {}
-        self._media: dict[int, tuple[str, Callable[[float], None], Callable[[str], None]]] = {}
+        self._media: dict[
+            int, tuple[str | None, Callable[[float], None], Callable[[str], None]]
+        ] = {}
         # While a call is ending: what must happen after its `disconnect` went out.
         self._after_disconnect: dict[str, list[Callable[[], None]]] = {}
         self._numbers = itertools.count(1)
@@ -146,11 +149,11 @@ class Engine:
                     pending.on_fail(message)
             case f.MediaMeasured(request_id=rid, duration_s=duration):
                 media = self._media.pop(rid, None)
-                if media is not None and not self.call(media[0]).ended:
+                if media is not None and self._media_wanted(media[0]):
                     media[1](duration)
             case f.MediaFailed(request_id=rid, message=message):
                 media = self._media.pop(rid, None)
-                if media is not None and not self.call(media[0]).ended:
+                if media is not None and self._media_wanted(media[0]):
                     media[2](message)
             case f.OutboundCallPlaced():
                 lifecycle.place_outbound(self, fact)
@@ -164,6 +167,12 @@ class Engine:
                 self.interrupt(call)
                 self.note(call, "bxml", "BXML replaced through the API")
                 self.run_document(call, document.verbs, call.base_url)
+            case f.ConferenceUpdateRequested():
+                conferencing.update_by_api(self, fact)
+            case f.ConferenceBxmlReplaced(conference_id=conference_id, bxml=text):
+                conferencing.add_bxml_by_api(self, conference_id, text)
+            case f.ConferenceMemberUpdateRequested():
+                conferencing.update_member_by_api(self, fact)
             case f.PhoneStepsAdded(call_id=call_id, steps=steps):
                 call = self._live_call(call_id)
                 self.far_end(call).add_steps(steps)
@@ -182,6 +191,9 @@ class Engine:
             self.note(call, "webhook", "reply discarded: the call was redirected meanwhile")
             return False
         return True
+
+    def _media_wanted(self, call_id: str | None) -> bool:
+        return call_id is None or not self.call(call_id).ended
 
     def _live_call(self, call_id: str) -> Call:
         call = self.call(call_id)
@@ -385,17 +397,20 @@ class Engine:
 
     def fetch_media(
         self,
-        call: Call,
+        call: Call | None,
         url: str,
         username: str | None,
         password: str | None,
         measured: Callable[[float], None],
         failed: Callable[[str], None],
+        *,
+        conference_id: str | None = None,
     ) -> int:
-        """Ask the runtime for an audio file's duration."""
+        """Ask the runtime for an audio file's duration (for a call, or a conference's audio)."""
         rid = self.number()
-        self._media[rid] = (call.call_id, measured, failed)
-        self.emit(FetchMedia(rid, call.call_id, url, username, password))
+        call_id = call.call_id if call is not None else None
+        self._media[rid] = (call_id, measured, failed)
+        self.emit(FetchMedia(rid, call_id, url, username, password, conference_id))
         return rid
 
     def prompt_started(self, call: Call) -> None:

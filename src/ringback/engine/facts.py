@@ -53,6 +53,37 @@ class CallBxmlReplaced:
 
 
 @dataclass(frozen=True, slots=True)
+class ConferenceUpdateRequested:
+    """POST /conferences/{id}: end it (`completed`) or, when `active`, redirect it."""
+
+    at: float
+    conference_id: str
+    status: str = "active"
+    redirect: Callback | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceBxmlReplaced:
+    """PUT /conferences/{id}/bxml: conference BXML to queue for every member to hear."""
+
+    at: float
+    conference_id: str
+    bxml: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceMemberUpdateRequested:
+    """PUT /conferences/{id}/members/{callId}: None leaves a setting unchanged."""
+
+    at: float
+    conference_id: str
+    call_id: str
+    mute: bool | None = None
+    hold: bool | None = None
+    call_ids_to_coach: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PhoneStepsAdded:
     """The control API gave the far end steps to do now, alongside its script."""
 
@@ -120,6 +151,9 @@ Fact = (
     | InboundCallArrived
     | CallUpdateRequested
     | CallBxmlReplaced
+    | ConferenceUpdateRequested
+    | ConferenceBxmlReplaced
+    | ConferenceMemberUpdateRequested
     | PhoneStepsAdded
     | RecordingStateRequested
     | TimerFired

@@ -29,6 +29,7 @@ def handler_for(verb: Any) -> type[VerbRun]:
 # Importing the modules registers their handlers.
 from ringback.engine.verbs import (  # noqa: E402
     bridge,
+    conference,
     connect,
     forward,
     hangup,
@@ -50,6 +51,7 @@ from ringback.engine.verbs import (  # noqa: E402
 __all__ = [
     "HANDLERS",
     "bridge",
+    "conference",
     "connect",
     "forward",
     "handler_for",
