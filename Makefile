@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck unit demo bench clean
+.PHONY: install test lint typecheck unit docs demo bench clean
 
 install: $(STAMP)
 
@@ -23,6 +23,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# Regenerate the coverage table (a test fails when it is out of date with the code).
+docs: $(STAMP)
+	$(BIN)/python -m ringback.engine.coverage > docs/coverage.md
 
 # The whole suite: style, types, then every test.
 test: lint typecheck unit

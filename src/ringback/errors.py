@@ -11,6 +11,7 @@
     │   └── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
     └── EngineError            the engine was asked something impossible (the caller's bug)
         ├── UnknownCallError   a fact names a call the engine does not know
+        ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
         └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
@@ -93,6 +94,14 @@ class EngineError(RingbackError):
 
 class UnknownCallError(EngineError, KeyError):
     """Raised when a fact or request names a call id the engine does not know."""
+
+
+class UnknownConferenceError(EngineError, KeyError):
+    """Raised when a request names a conference, or a member of one, the engine does not know."""
+
+    def __str__(self) -> str:
+        # KeyError would quote the message; this one is read by people.
+        return str(self.args[0]) if self.args else ""
 
 
 class CallStateError(EngineError):

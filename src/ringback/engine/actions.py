@@ -1,0 +1,89 @@
+"""Actions: what the engine asks its runtime to do, returned by `Engine.handle` in order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ringback.engine.recordings import Recording
+from ringback.engine.requests import Callback
+from ringback.events import Event
+
+
+@dataclass(frozen=True, slots=True)
+class SendWebhook:
+    """Deliver `event` to `callback`. For sync ones, answer with WebhookAnswered/WebhookFailed."""
+
+    request_id: int
+    call_id: str | None
+    event: Event
+    callback: Callback
+    timeout_s: float
+    sync: bool
+    conference_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartTimer:
+    """Feed back TimerFired(timer_id) once the clock reaches `at`."""
+
+    timer_id: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CancelTimer:
+    """Forget a timer: it must not fire."""
+
+    timer_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FetchMedia:
+    """Fetch audio for `<PlayAudio>`; answer with MediaMeasured or MediaFailed."""
+
+    request_id: int
+    call_id: str | None  # None for audio played to a conference
+    url: str
+    username: str | None = None
+    password: str | None = None
+    conference_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SaveRecording:
+    """Write a finished recording's audio (and keep its metadata) before it is announced."""
+
+    recording: Recording
+
+    @property
+    def call_id(self) -> str | None:
+        """The recorded call (None for a conference recording)."""
+        return self.recording.call_id
+
+
+@dataclass(frozen=True, slots=True)
+class AppendTimeline:
+    """Add an entry to a call's timeline: a state change, a verb, a far-end step, a note."""
+
+    call_id: str
+    at: float
+    kind: str
+    summary: str
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EndCall:
+    """The call has ended (its `disconnect`, if any, was already sent): store its final state."""
+
+    call_id: str
+    at: float
+    cause: str
+    error_message: str | None = None
+
+
+Action = (
+    SendWebhook | StartTimer | CancelTimer | FetchMedia | SaveRecording | AppendTimeline | EndCall
+)

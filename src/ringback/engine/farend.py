@@ -1,0 +1,139 @@
+"""The far end of a call, running its phone script against the engine's timers.
+
+A phone runs its script's steps in order once it starts (when the call is answered, or at once
+for the caller of an inbound call). Steps injected through the control API run "now": in a
+sequence of their own, alongside whatever the script is waiting for.
+
+`waitFor` is met by something the platform is doing at that moment or starts later: the call is
+answered, a `<Gather>`/`<StartGather>` is collecting, a `<Record>` is recording, a prompt is
+playing (`speak`). `{"heard": text}` is met when a prompt whose words contain the text has been
+played to its end (or cut), so the next step happens after the caller heard it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from functools import partial
+from typing import TYPE_CHECKING
+
+from ringback.phones.script import HangUp, PhoneScript, Press, Say, Step, Wait, WaitFor
+
+if TYPE_CHECKING:
+    from ringback.engine.call import Call
+    from ringback.engine.core import Engine
+
+# A DTMF digit sounds for this long, then a gap, before the next one (common dialer timings).
+DTMF_TONE_S = 0.1
+DTMF_GAP_S = 0.1
+
+_NOT_WORD = re.compile(r"[^\w']+")
+
+
+def normalize_words(text: str) -> str:
+    """Lower-case words separated by single spaces, punctuation dropped (for `heard` matching)."""
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+
+
+class _Sequence:
+    """One list of steps being run; blocked on at most one `waitFor` at a time."""
+
+    def __init__(self, phone: FarEnd, steps: tuple[Step, ...]) -> None:
+        self.phone = phone
+        self.steps: deque[Step] = deque(steps)
+        self.blocked: WaitFor | None = None
+        self.since = phone.engine.now
+
+    def run(self) -> None:
+        engine, call = self.phone.engine, self.phone.call
+        while self.steps and not call.ended:
+            step = self.steps.popleft()
+            match step:
+                case WaitFor():
+                    if not self.phone.met(step, self.since):
+                        self.blocked = step
+                        engine.note(call, "far-end", step.describe())
+                        return
+                case Press(digits=digits):
+                    self._press(digits)
+                    return
+                case Say(text=text, duration_s=seconds):
+                    engine.far_end_said(call, text, seconds)
+                    self._resume_after(seconds)
+                    return
+                case Wait(seconds=seconds):
+                    engine.note(call, "far-end", f"waits {seconds:g} s", seconds=seconds)
+                    self._resume_after(seconds)
+                    return
+                case HangUp():
+                    engine.far_end_hung_up(call)
+                    return
+
+    def wake(self) -> None:
+        """Re-check the blocking `waitFor` after the platform did something."""
+        if self.blocked is not None and self.phone.met(self.blocked, self.since):
+            self.blocked = None
+            self.since = self.phone.engine.now
+            self.run()
+
+    def _resume_after(self, seconds: float) -> None:
+        def resume() -> None:
+            self.since = self.phone.engine.now
+            self.run()
+
+        self.phone.engine.set_timer(self.phone.call, seconds, resume)
+
+    def _press(self, digits: str) -> None:
+        engine, call = self.phone.engine, self.phone.call
+        engine.note(call, "far-end", f"presses {digits}", digits=digits)
+        step_s = DTMF_TONE_S + DTMF_GAP_S
+        for i, digit in enumerate(digits):
+            press = partial(engine.far_end_pressed, call, digit, DTMF_TONE_S)
+            engine.set_timer(call, i * step_s + DTMF_TONE_S, press)
+        self._resume_after(len(digits) * step_s)
+
+
+class FarEnd:
+    """The phone at the far end of one call leg."""
+
+    def __init__(self, engine: Engine, call: Call, script: PhoneScript) -> None:
+        self.engine = engine
+        self.call = call
+        self.script = script
+        self.started = False
+        self.sequences: list[_Sequence] = []
+
+    def start(self) -> None:
+        """Begin the script's steps (once)."""
+        if self.started:
+            return
+        self.started = True
+        self._run(self.script.steps)
+
+    def add_steps(self, steps: tuple[Step, ...]) -> None:
+        """Run steps now, alongside the script."""
+        self._run(steps)
+
+    def observe(self) -> None:
+        """The platform did something a `waitFor` may be waiting for."""
+        for sequence in list(self.sequences):
+            sequence.wake()
+
+    def met(self, wait: WaitFor, since: float) -> bool:
+        """Whether a `waitFor` is satisfied now."""
+        if wait.heard is not None:
+            wanted = normalize_words(wait.heard)
+            return any(
+                at >= since and wanted in normalize_words(words) for at, words in self.call.heard
+            )
+        assert wait.condition is not None
+        if wait.condition.value == "answer":
+            return self.call.answer_time is not None
+        return wait.condition.value in self.call.activities
+
+    def _run(self, steps: tuple[Step, ...]) -> None:
+        if not steps or self.call.ended:
+            return
+        sequence = _Sequence(self, steps)
+        self.sequences.append(sequence)
+        sequence.run()

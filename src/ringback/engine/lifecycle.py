@@ -1,0 +1,244 @@
+"""Call lifecycles (spec §6): dialing and ringing, answering, machine detection, API hang-ups.
+
+Outbound: queued → initiated (ringing) → answered, or ended with `timeout`, `busy`, `rejected` or
+`cancel`. The far end's script decides how the phone answers and after how long. Inbound: the
+call starts initiated, `initiate` goes to the application, and the first verb that needs an
+answered call answers it.
+
+Simplifications, stated: calls leave the queue at once (no 5 calls/s pacing); a phone that does
+not answer rings until `callTimeout` (the 30 s "never started ringing" case cannot happen); machine
+detection decides after a fixed time per result (below), bounded by `detectionTimeout`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from ringback.engine.call import Call, CallStatus, Direction
+from ringback.engine.farend import FarEnd
+from ringback.engine.payloads import duration
+from ringback.engine.requests import Callback, MachineDetection, MachineDetectionMode
+from ringback.events import (
+    AnswerEvent,
+    InitiateEvent,
+    MachineDetectionCompleteEvent,
+    MachineDetectionResult,
+    MachineDetectionValue,
+)
+from ringback.phones.script import AnswerMode, Condition, PhoneScript
+
+if TYPE_CHECKING:
+    from ringback.engine import facts as f
+    from ringback.engine.core import Engine
+
+# How long machine detection takes to decide, by what answered (virtual seconds).
+HUMAN_DETECTION_S = 2.0
+MACHINE_DETECTION_S = 4.0
+
+SIP_BUSY = 486
+SIP_DECLINE = 603
+
+Failed = Callable[[str, str | None, int | None], None]
+
+
+def place_outbound(engine: Engine, fact: f.OutboundCallPlaced) -> None:
+    """POST /calls: create the call, queue it, dial it."""
+    request = fact.request
+    if fact.call_id in engine.calls:
+        raise_duplicate(fact.call_id)
+    call = Call(
+        call_id=fact.call_id,
+        account_id=engine.config.account_id,
+        application_id=request.application_id,
+        direction=Direction.OUTBOUND,
+        from_=request.from_,
+        to=request.to,
+        call_url=call_url(engine, fact.call_id),
+        callback_timeout_s=request.callback_timeout_s,
+        base_url=request.answer.url,
+        disconnect=disconnect_callback(request.answer, request.disconnect),
+        enqueued_time=engine.now,
+        last_update=engine.now,
+        tag=request.tag,
+    )
+    call.extra["request"] = request
+    engine.calls[call.call_id] = call
+    engine.note(call, "state", "queued")
+    script = request.phone or engine.phone_for(request.to)
+
+    def answered() -> None:
+        # The webhook goes out as the phone picks up; its script starts after (it may hang up).
+        detection = request.machine_detection
+        if detection is None:
+            engine.fetch_bxml(call, AnswerEvent, request.answer)
+        elif detection.mode is MachineDetectionMode.SYNC:
+            detect_machine(engine, call, script, detection, sync_answer=request.answer)
+        else:
+            engine.fetch_bxml(call, AnswerEvent, request.answer)
+            detect_machine(engine, call, script, detection, sync_answer=None)
+        engine.far_end(call).start()
+
+    def failed(cause: str, message: str | None, sip: int | None) -> None:
+        call.sip_response_code = sip
+        engine.end_call(call, cause, message)
+
+    dial(engine, call, script, request.call_timeout_s, answered, failed)
+
+
+def dial(
+    engine: Engine,
+    call: Call,
+    script: PhoneScript,
+    call_timeout_s: float,
+    answered: Callable[[], None],
+    failed: Failed,
+) -> None:
+    """Ring the far end; it answers, is busy, rejects, or lets `callTimeout` run out."""
+    call.state = CallStatus.INITIATED
+    call.start_time = call.last_update = engine.now
+    call.far_end = FarEnd(engine, call, script)
+    engine.note(call, "state", "ringing", to=call.transfer_to or call.to)
+    respond_after = min(script.answer_after_s, call_timeout_s)
+
+    def timeout() -> None:
+        engine.note(call, "far-end", "no answer")
+        failed("timeout", None, None)
+
+    match script.answer:
+        case AnswerMode.BUSY:
+            engine.set_timer(
+                call, respond_after, lambda: failed("busy", "Callee is busy", SIP_BUSY)
+            )
+        case AnswerMode.REJECT:
+            engine.set_timer(
+                call, respond_after, lambda: failed("rejected", "Call rejected", SIP_DECLINE)
+            )
+        case AnswerMode.NO_ANSWER:
+            engine.set_timer(call, call_timeout_s, timeout)
+        case _ if script.answer_after_s >= call_timeout_s:
+            engine.set_timer(call, call_timeout_s, timeout)
+        case _:
+
+            def answer() -> None:
+                mark_answered(engine, call)
+                answered()
+
+            engine.set_timer(call, script.answer_after_s, answer)
+
+
+def mark_answered(engine: Engine, call: Call) -> None:
+    """The call is now up."""
+    call.state = CallStatus.ANSWERED
+    call.answer_time = call.last_update = engine.now
+    engine.note(call, "state", "answered")
+    engine.begin_activity(call, Condition.ANSWER)
+
+
+def detect_machine(
+    engine: Engine,
+    call: Call,
+    script: PhoneScript,
+    detection: MachineDetection,
+    sync_answer: Callback | None,
+) -> None:
+    """Answering machine detection: the far end's script says what answered (spec §5.3)."""
+    machine = script.answer is AnswerMode.MACHINE
+    decide_s = MACHINE_DETECTION_S if machine else HUMAN_DETECTION_S
+    value: MachineDetectionValue = "answering-machine" if machine else "human"
+    if decide_s > detection.detection_timeout_s:
+        decide_s, value = detection.detection_timeout_s, "timeout"
+    result = MachineDetectionResult(value=value, duration=duration(decide_s))
+
+    def decided() -> None:
+        engine.note(call, "machine-detection", f"result: {value}", value=value)
+        if sync_answer is not None:
+            engine.fetch_bxml(call, AnswerEvent, sync_answer, machine_detection_result=result)
+        elif detection.callback is not None:
+            event = engine.event(
+                MachineDetectionCompleteEvent, call, machine_detection_result=result
+            )
+            engine.send_webhook(call, event, detection.callback, sync=False)
+
+    engine.set_timer(call, decide_s, decided)
+
+
+def receive_inbound(engine: Engine, fact: f.InboundCallArrived) -> None:
+    """An inbound call: the caller's script starts, `initiate` goes to the application."""
+    request = fact.request
+    app = request.application
+    if fact.call_id in engine.calls:
+        raise_duplicate(fact.call_id)
+    call = Call(
+        call_id=fact.call_id,
+        account_id=engine.config.account_id,
+        application_id=app.application_id,
+        direction=Direction.INBOUND,
+        from_=request.from_,
+        to=request.to,
+        call_url=call_url(engine, fact.call_id),
+        callback_timeout_s=app.callback_timeout_s,
+        base_url=app.call_initiated.url,
+        disconnect=app.call_status,
+        state=CallStatus.INITIATED,
+        start_time=engine.now,
+        last_update=engine.now,
+    )
+    engine.calls[call.call_id] = call
+    engine.note(call, "state", "initiated", **{"from": request.from_, "to": request.to})
+    call.far_end = FarEnd(engine, call, request.caller)
+    call.far_end.start()
+    engine.fetch_bxml(call, InitiateEvent, app.call_initiated)
+
+
+def answer_inbound(engine: Engine, call: Call) -> None:
+    """The first verb that needs media answers an inbound call (no `answer` webhook is sent)."""
+    if call.direction is Direction.INBOUND and call.state is CallStatus.INITIATED:
+        mark_answered(engine, call)
+
+
+def complete_by_api(engine: Engine, call: Call) -> None:
+    """POST /calls/{id} state=completed: hang up, cancel a ringing call, reject an inbound one."""
+    engine.note(call, "api", "completed through the API")
+    if call.answered:
+        engine.end_call(call, "hangup")
+    elif call.direction is Direction.OUTBOUND:
+        engine.end_call(call, "cancel")
+    else:
+        engine.end_call(call, "rejected", "The application rejected the call")
+
+
+def disconnect_callback(answer: Callback, disconnect: Callback | None) -> Callback | None:
+    """`disconnectUrl` uses the answer URL's credentials (spec §5.3) and has no fallback."""
+    if disconnect is None:
+        return None
+    return replace(
+        disconnect,
+        username=disconnect.username or answer.username,
+        password=disconnect.password or answer.password,
+    )
+
+
+def resolve_callback(callback: Callback, base_url: str) -> Callback:
+    """Resolve relative URLs against the URL that returned the BXML (RFC 3986, spec §4.2)."""
+    fallback = callback.fallback_url
+    return replace(
+        callback,
+        url=urljoin(base_url, callback.url),
+        fallback_url=urljoin(base_url, fallback) if fallback else None,
+    )
+
+
+def call_url(engine: Engine, call_id: str) -> str:
+    """The REST URL of a call."""
+    config = engine.config
+    return f"{config.base_url}/api/v2/accounts/{config.account_id}/calls/{call_id}"
+
+
+def raise_duplicate(call_id: str) -> None:
+    """Ids are handed out once; a reused one is a caller bug."""
+    from ringback.errors import EngineError
+
+    raise EngineError(f"call id {call_id} is already in use")

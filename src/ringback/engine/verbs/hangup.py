@@ -1,0 +1,18 @@
+"""`<Hangup>`: end the call; an unanswered inbound call is rejected instead (spec §4.6)."""
+
+from __future__ import annotations
+
+from ringback.bxml import Hangup
+from ringback.engine.verbs import handles
+from ringback.engine.verbs.base import VerbRun
+
+
+@handles(Hangup)
+class HangupRun(VerbRun):
+    """Hang up: `disconnect` with cause `hangup` (`rejected` before an inbound call is answered)."""
+
+    ANSWERS_CALL = False
+
+    def start(self) -> None:
+        """Hang up now."""
+        self.engine.hang_up(self.call)

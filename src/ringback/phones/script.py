@@ -1,0 +1,217 @@
+"""Phone scripts: what the far end of a call does, as plain data (DESIGN.md, "phone scripts").
+
+A script says how the phone answers (`answer`, `answerAfter`) and then lists steps that run in
+order once the call is up: wait for something the platform does (`waitFor`), press digits, say
+words, wait, hang up. When the steps run out the phone stays on the line, silent.
+
+`parse_script` and `parse_steps` turn the JSON form into frozen dataclasses and reject anything
+malformed with a `PhoneScriptError` that says which key of which step is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from ringback.errors import PhoneScriptError
+
+DEFAULT_ANSWER_AFTER_S = 1.0
+DTMF_CHARACTERS = frozenset("0123456789*#ABCDabcd")
+# A person says about 150 words a minute; `say` without a duration lasts this long per word.
+SPEECH_SECONDS_PER_WORD = 0.4
+
+
+class AnswerMode(StrEnum):
+    """How the phone responds when it rings."""
+
+    HUMAN = "human"
+    MACHINE = "machine"
+    BUSY = "busy"
+    REJECT = "reject"
+    NO_ANSWER = "no-answer"
+
+
+class Condition(StrEnum):
+    """What a `waitFor` step can wait for (besides `{"heard": text}`)."""
+
+    ANSWER = "answer"
+    GATHER = "gather"
+    RECORD = "record"
+    SPEAK = "speak"
+
+
+@dataclass(frozen=True, slots=True)
+class WaitFor:
+    """Block until the platform answers, gathers, records, speaks, or has said `heard`."""
+
+    condition: Condition | None = None
+    heard: str | None = None
+
+    def describe(self) -> str:
+        """A short human form for the timeline."""
+        return (
+            f"waitFor heard {self.heard!r}"
+            if self.heard is not None
+            else f"waitFor {self.condition}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """Press DTMF digits, one after another."""
+
+    digits: str
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """Speak words for `duration` seconds (default: by the number of words)."""
+
+    text: str
+    duration_s: float
+
+    @property
+    def words(self) -> list[str]:
+        """The spoken words."""
+        return self.text.split()
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """Stay silent for `seconds`."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class HangUp:
+    """Hang up the call."""
+
+
+Step = WaitFor | Press | Say | Wait | HangUp
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneScript:
+    """The far end of a call: how it answers, then its steps."""
+
+    answer: AnswerMode = AnswerMode.HUMAN
+    answer_after_s: float = DEFAULT_ANSWER_AFTER_S
+    steps: tuple[Step, ...] = ()
+
+
+SILENT_PHONE = PhoneScript()
+"""A number with no script answers after 1 s and stays on the line in silence."""
+
+_SCRIPT_KEYS = ("answer", "answerAfter", "steps")
+_STEP_KEYS = ("waitFor", "press", "say", "wait", "hangup")
+
+
+def parse_script(data: Mapping[str, Any] | None) -> PhoneScript:
+    """Build a PhoneScript from its JSON form; None gives the silent phone."""
+    if data is None:
+        return SILENT_PHONE
+    if not isinstance(data, Mapping):
+        raise PhoneScriptError(f"a phone script must be an object, got {_kind(data)}")
+    _reject_unknown_keys(data, _SCRIPT_KEYS, where=None)
+    answer = data.get("answer", AnswerMode.HUMAN.value)
+    try:
+        mode = AnswerMode(answer)
+    except ValueError:
+        choices = ", ".join(m.value for m in AnswerMode)
+        raise PhoneScriptError(f"must be one of {choices}, got {answer!r}", "answer") from None
+    after = _seconds(data.get("answerAfter", DEFAULT_ANSWER_AFTER_S), "answerAfter")
+    steps = parse_steps(data.get("steps", []), prefix="steps")
+    return PhoneScript(answer=mode, answer_after_s=after, steps=steps)
+
+
+def parse_steps(data: Any, prefix: str = "steps") -> tuple[Step, ...]:
+    """Build steps from one step object or a list of them."""
+    if isinstance(data, Mapping):
+        return (parse_step(data, prefix),)
+    if not isinstance(data, Sequence) or isinstance(data, str):
+        raise PhoneScriptError(f"must be a step or a list of steps, got {_kind(data)}", prefix)
+    return tuple(parse_step(item, f"{prefix}[{i}]") for i, item in enumerate(data))
+
+
+def parse_step(data: Any, where: str) -> Step:
+    """Build one step; exactly one of the step keys must be present."""
+    if not isinstance(data, Mapping):
+        raise PhoneScriptError(f"a step must be an object, got {_kind(data)}", where)
+    action_keys = [key for key in _STEP_KEYS if key in data]
+    if len(action_keys) != 1:
+        found = ", ".join(action_keys) or "none"
+        raise PhoneScriptError(
+            f"a step needs exactly one of {', '.join(_STEP_KEYS)}; found {found}", where
+        )
+    key = action_keys[0]
+    allowed = ("say", "duration") if key == "say" else (key,)
+    _reject_unknown_keys(data, allowed, where)
+    value = data[key]
+    here = f"{where}.{key}"
+    if key == "waitFor":
+        return _wait_for(value, here)
+    if key == "press":
+        return Press(_digits(value, here))
+    if key == "say":
+        if not isinstance(value, str) or not value.strip():
+            raise PhoneScriptError("must be a non-empty string of words", here)
+        default = len(value.split()) * SPEECH_SECONDS_PER_WORD
+        duration = _seconds(data.get("duration", default), f"{where}.duration")
+        if duration <= 0:
+            raise PhoneScriptError("must be greater than 0", f"{where}.duration")
+        return Say(value.strip(), duration)
+    if key == "wait":
+        return Wait(_seconds(value, here))
+    if value is not True:
+        raise PhoneScriptError(f"must be true, got {value!r}", here)
+    return HangUp()
+
+
+def _wait_for(value: Any, where: str) -> WaitFor:
+    if isinstance(value, Mapping):
+        _reject_unknown_keys(value, ("heard",), where)
+        heard = value.get("heard")
+        if not isinstance(heard, str) or not heard.strip():
+            raise PhoneScriptError("`heard` must be a non-empty string", where)
+        return WaitFor(heard=heard.strip())
+    try:
+        return WaitFor(condition=Condition(value))
+    except ValueError:
+        choices = ", ".join(c.value for c in Condition)
+        raise PhoneScriptError(
+            f'must be one of {choices} or {{"heard": text}}, got {value!r}', where
+        ) from None
+
+
+def _digits(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise PhoneScriptError("must be a non-empty string of digits", where)
+    bad = sorted({ch for ch in value if ch not in DTMF_CHARACTERS})
+    if bad:
+        raise PhoneScriptError(f"{''.join(bad)!r} not DTMF; use 0-9, *, #, A-D", where)
+    return value.upper()
+
+
+def _seconds(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PhoneScriptError(f"must be a number of seconds, got {value!r}", where)
+    if value < 0:
+        raise PhoneScriptError(f"must be 0 or more, got {value!r}", where)
+    return float(value)
+
+
+def _reject_unknown_keys(
+    data: Mapping[str, Any], allowed: Sequence[str], where: str | None
+) -> None:
+    unknown = [key for key in data if key not in allowed]
+    if unknown:
+        raise PhoneScriptError(
+            f"unknown key {unknown[0]!r}; expected one of {', '.join(allowed)}", where
+        )
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
