@@ -8,7 +8,7 @@ from bandwidth.models.bxml import Hangup, Pause, Redirect, SpeakSentence
 
 from ringback.engine import facts as f
 from ringback.engine.actions import AppendTimeline, EndCall, SendWebhook, StartTimer
-from ringback.engine.core import Engine
+from ringback.engine.core import MAX_DOCUMENTS_PER_INSTANT, Engine
 from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.engine.sim import Failure, Routes, Simulation
 from ringback.errors import BxmlError, UnknownCallError
@@ -160,3 +160,25 @@ def test_core_every_call_ends_once_with_no_timer_left() -> None:
     ends = [a.call_id for a in sim.actions if isinstance(a, EndCall)]
     assert sorted(ends) == sorted(ids)
     assert sim.engine.pending_timers == 0
+
+
+def test_core_redirect_loop_ends_with_application_error() -> None:
+    """A `<Redirect>` to itself would never let virtual time pass: the call ends with an error."""
+    loop = response(Redirect("/ivr/answer"))
+    sim = Simulation(Routes({"/ivr/answer": loop}))
+    sim.place_call(ANSWER, disconnect_url=DISCONNECT)
+    sim.run()
+    assert len(sim.events("redirect")) == MAX_DOCUMENTS_PER_INSTANT - 1
+    disconnect = sim.events("disconnect")[0].payload
+    assert disconnect["cause"] == "application-error"
+    assert disconnect["errorMessage"].startswith("BXML loop: 100 documents fetched")
+
+
+def test_core_redirects_spread_over_time_are_not_a_loop() -> None:
+    """Many documents are fine as long as time passes between them."""
+    step = response(Pause(1), Redirect("/ivr/answer"))
+    sim = Simulation(Routes({"/ivr/answer": step}))
+    call_id = sim.place_call(ANSWER, disconnect_url=DISCONNECT)
+    sim.run(until=sim.now + 300)
+    assert len(sim.events("redirect")) >= 250
+    assert not sim.call(call_id).ended

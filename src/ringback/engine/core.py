@@ -52,6 +52,9 @@ from ringback.events import DisconnectEvent, Event, RedirectEvent
 from ringback.phones.script import SILENT_PHONE, Condition, PhoneScript, Step
 
 DEFAULT_ACCOUNT_ID = "9900000"
+# A call that fetches this many BXML documents without any time passing is in a loop (say, a
+# `<Redirect>` to itself): on a virtual clock it would never end, so it ends with an error.
+MAX_DOCUMENTS_PER_INSTANT = 100
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 
@@ -295,6 +298,13 @@ class Engine:
         """Send a sync webhook whose BXML replaces the rest of the call's program."""
         if call.ended:
             return
+        if self._looping(call):
+            message = (
+                f"BXML loop: {MAX_DOCUMENTS_PER_INSTANT} documents fetched without any time "
+                f"passing (the last from {call.base_url}); Ringback ends such calls"
+            )
+            self.end_call(call, "application-error", message)
+            return
         call.program = None
         rid = self.send_webhook(
             call,
@@ -306,6 +316,12 @@ class Engine:
             replaces_program=True,
         )
         call.waiting = rid
+
+    def _looping(self, call: Call) -> bool:
+        instant, count = call.extra.get("fetches", (None, 0))
+        count = count + 1 if instant == self.now else 1
+        call.extra["fetches"] = (self.now, count)
+        return count > MAX_DOCUMENTS_PER_INSTANT
 
     def run_reply(self, call: Call, body: str, url: str, context: str = "call") -> None:
         """Run the BXML a sync webhook answered with (`url` is where it came from)."""
