@@ -28,6 +28,7 @@ def handler_for(verb: Any) -> type[VerbRun]:
 
 # Importing the modules registers their handlers.
 from ringback.engine.verbs import (  # noqa: E402
+    gather,
     hangup,
     pause,
     play,
@@ -35,11 +36,13 @@ from ringback.engine.verbs import (  # noqa: E402
     ring,
     send_dtmf,
     speak,
+    start_gather,
     tag,
 )
 
 __all__ = [
     "HANDLERS",
+    "gather",
     "handler_for",
     "handles",
     "hangup",
@@ -49,5 +52,6 @@ __all__ = [
     "ring",
     "send_dtmf",
     "speak",
+    "start_gather",
     "tag",
 ]
