@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ringback.engine import facts as f
-from ringback.engine.actions import AppendTimeline, EndCall, SendWebhook
+from ringback.engine.actions import Action, AppendTimeline, EndCall, FetchMedia, SendWebhook
 from ringback.engine.farend import DTMF_GAP_S, DTMF_TONE_S
 from ringback.engine.media import Sound
 from ringback.engine.requests import Callback
@@ -146,6 +146,36 @@ def test_gather_digit_during_audio_prompt_barges_in() -> None:
     (audio, _digit) = sim.call(call_id).media.segments
     assert audio.end - audio.start == pytest.approx(DTMF_TONE_S)
     assert gather_hook(sim)[1] == pytest.approx(DTMF_TONE_S)
+
+
+class SlowMedia(Simulation):
+    """A simulation whose audio fetches stay in flight until the test answers them."""
+
+    def __init__(self, app: Routes) -> None:
+        super().__init__(app)
+        self.fetching: list[FetchMedia] = []
+
+    def _perform(self, action: Action) -> None:
+        if isinstance(action, FetchMedia):
+            self.actions.append(action)
+            self.fetching.append(action)
+        else:
+            super()._perform(action)
+
+
+def test_gather_digit_while_audio_is_fetched_cancels_the_prompt() -> None:
+    """Barge-in before the audio arrived: it never plays, even once measured."""
+    gather = Gather([PlayAudio("slow.wav")], gather_url="gathered", inter_digit_timeout=1)
+    sim = SlowMedia(Routes({"/ivr/answer": response(gather), "/ivr/gathered": response(Hangup())}))
+    call_id = sim.place_call(ANSWER, phone=parse_script({"steps": collect("1")}))
+    sim.run(until=sim.now + 1.5)  # answered after 1 s, the digit heard 0.1 s later
+    (fetch,) = sim.fetching
+    assert sim.call(call_id).run is not None
+    sim.feed(f.MediaMeasured(sim.now, fetch.request_id, 10.0))
+    sim.run()
+    assert [s.sound for s in sim.call(call_id).media.segments] == [Sound.DTMF]
+    assert sim.events("gather")[0].payload["digits"] == "1"
+    assert sim.engine.pending_timers == 0
 
 
 def test_gather_repeat_count_replays_prompts_with_first_digit_timeout_between() -> None:

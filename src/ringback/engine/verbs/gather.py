@@ -43,7 +43,6 @@ class GatherRun(VerbRun):
       silence.
     - With no nested prompt there is nothing to repeat: `repeatCount` is ignored and the gather
       waits `firstDigitTimeout` once.
-    - Terminating digits match letters case-insensitively (`terminatingDigits="a"` ends on A).
     - While a `<StartGather>` is active it is paused (no `dtmf` for digits the Gather takes).
     """
 
@@ -56,7 +55,6 @@ class GatherRun(VerbRun):
         self.rounds_played = 0
         self.player: PromptPlayer | None = None
         self.timeout: int | None = None
-        self.terminators = verb.terminating_digits.upper()
         if verb.input != "dtmf":
             self.engine.note(
                 self.call,
@@ -74,7 +72,7 @@ class GatherRun(VerbRun):
         if self.finished:  # the far end, having heard the cut prompt, hung up
             return
         self._cancel_timeout()
-        if digit.upper() in self.terminators:
+        if digit in self.verb.terminating_digits:
             self._finish(terminating_digit=digit)
             return
         self.digits += digit
@@ -118,9 +116,11 @@ class GatherRun(VerbRun):
         self._finish(terminating_digit="")
 
     def _silence_prompts(self) -> None:
-        """Cut the prompt playing; no other prompt or round plays after a digit."""
-        self.next_prompt = len(self.verb.prompts)
-        self.rounds_played = self.rounds
+        """Cut the prompt playing (barge-in).
+
+        Nothing plays after it: the next prompt, or the next round, starts when a prompt reaches
+        its end, which a cut prompt never does.
+        """
         player, self.player = self.player, None
         if player is not None:
             player.cut()
