@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bandwidth.models.bxml import (
+    Gather,
     Hangup,
     Pause,
     Redirect,
@@ -45,7 +46,20 @@ simple_verbs: st.SearchStrategy[Verb] = st.one_of(
     st.sampled_from(PATHS).map(Redirect),
     st.just(Hangup()),
 )
-documents = st.lists(simple_verbs, max_size=5).map(lambda v: response(*v))
+gathers: st.SearchStrategy[Verb] = st.builds(
+    lambda url, max_digits, term, first: Gather(
+        audio_verbs=[SpeakSentence("enter your code")],
+        gather_url=url,
+        max_digits=max_digits,
+        terminating_digits=term,
+        first_digit_timeout=first,
+    ),
+    st.one_of(st.none(), st.sampled_from(PATHS)),
+    st.integers(1, 5),
+    st.sampled_from(["", "#", "*"]),
+    st.integers(0, 10),
+)
+documents = st.lists(st.one_of(simple_verbs, gathers), max_size=5).map(lambda v: response(*v))
 replies = st.one_of(documents, st.just("<Response><Nope/></Response>"), st.just(Failure("500")))
 
 steps = st.lists(
@@ -131,3 +145,7 @@ def test_invariants_hold_for_random_flows(
     assert not [a for a in after_end if isinstance(a, SendWebhook | AppendTimeline)], (
         "no action about a call after it ended"
     )
+    for gather in sim.events("gather", call_id):
+        assert len(gather.payload["digits"]) <= 5, (
+            "no gather returns more than the largest maxDigits generated"
+        )

@@ -465,10 +465,13 @@ class Engine:
         """The far end pressed a digit (heard at the end of its tone)."""
         call.media.add(self.now - tone_s, self.now, Side.FAR, Sound.DTMF, digit)
         self.note(call, "far-end", f"pressed {digit}", digit=digit)
-        if call.run is not None:
-            call.run.on_digit(digit)
+        # Background features hear the digit first, as things stood when it was pressed: the verb
+        # may end on this digit and start others (a `<StartGather>` started next must not get it,
+        # and one paused by the `<Gather>` that takes it must still see that Gather running).
         for feature in list(call.features.values()):
             feature.on_digit(digit)
+        if call.run is not None and not call.ended:
+            call.run.on_digit(digit)
 
     def far_end_said(self, call: Call, text: str, duration_s: float) -> None:
         """The far end starts speaking for `duration_s` seconds."""

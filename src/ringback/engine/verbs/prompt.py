@@ -33,6 +33,7 @@ class PromptPlayer:
         self.on_done = on_done
         self.segment: Segment | None = None
         self.timer: int | None = None
+        self.cancelled = False  # cut before it began (audio still being fetched): never play it
         self.words = " ".join(prompt.words()) if isinstance(prompt, SpeakSentence) else ""
 
     def play(self) -> None:
@@ -46,11 +47,11 @@ class PromptPlayer:
         url = engine.resolve_url(prompt.url, base)
 
         def measured(seconds: float) -> None:
-            if not self.run.finished:
+            if not self.run.finished and not self.cancelled:
                 self._begin(seconds, Sound.AUDIO, url)
 
         def failed(message: str) -> None:
-            if not self.run.finished:
+            if not self.run.finished and not self.cancelled:
                 engine.end_call(call, "application-error", message)
 
         engine.fetch_media(call, url, prompt.username, prompt.password, measured, failed)
@@ -58,6 +59,7 @@ class PromptPlayer:
     def cut(self) -> None:
         """Stop the prompt now (barge-in, interruption); it counts as heard."""
         if self.segment is None:
+            self.cancelled = True
             return
         engine = self.run.engine
         self.run.call.media.cut(self.segment, engine.now)
