@@ -1,0 +1,264 @@
+"""The SQLite store: calls, their timelines (delivery attempts included), recordings, settings.
+
+How this works. One connection, one writer: the runtime's event loop. Writes go into an open
+transaction and `flush()` commits them, so a burst of calls costs one fsync rather than one per
+row; the runtime flushes when it goes idle and on shutdown. Reads use the same connection, so
+they see every write at once, committed or not. WAL mode lets other processes (`ringback
+timeline` while `serve` runs) read committed data without blocking the writer.
+
+Rows keep their REST/wire form as JSON next to the few columns that are filtered on, so what was
+stored is what the API serves back, byte for byte in meaning, after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS calls (
+    call_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    to_number TEXT NOT NULL,
+    from_number TEXT NOT NULL,
+    start_time TEXT,
+    disconnect_cause TEXT,
+    ended INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS calls_by_seq ON calls (seq);
+CREATE TABLE IF NOT EXISTS timeline (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    call_id TEXT NOT NULL,
+    at REAL NOT NULL,
+    kind TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS timeline_by_call ON timeline (call_id, seq);
+CREATE TABLE IF NOT EXISTS recordings (
+    recording_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    call_id TEXT,
+    conference_id TEXT,
+    data TEXT NOT NULL,
+    media BLOB,
+    media_type TEXT
+);
+CREATE TABLE IF NOT EXISTS settings (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+"""
+
+
+class Store:
+    """Calls, timelines, recordings and control-API settings in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._seq = self._max_seq()
+        self._dirty = False
+
+    def _max_seq(self) -> int:
+        row = self._db.execute(
+            "SELECT max(s) FROM"
+            " (SELECT max(seq) s FROM calls UNION ALL SELECT max(seq) FROM recordings)"
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        if not self._dirty:
+            self._db.execute("BEGIN")
+            self._dirty = True
+        self._db.execute(sql, params)
+
+    def flush(self) -> None:
+        """Commit what was written since the last flush."""
+        if self._dirty:
+            self._db.execute("COMMIT")
+            self._dirty = False
+
+    def close(self) -> None:
+        """Commit and close."""
+        self.flush()
+        self._db.close()
+
+    def reset(self) -> None:
+        """Forget every call, timeline and recording (settings too): POST /_ringback/reset."""
+        for table in ("calls", "timeline", "recordings", "settings"):
+            self._write(f"DELETE FROM {table}", ())
+        self.flush()
+
+    # ---- calls -----------------------------------------------------------------------------
+
+    def save_call(self, call_id: str, data: Mapping[str, Any], *, ended: bool = False) -> None:
+        """Insert or replace a call's state (its REST CallState form)."""
+        existing = self._db.execute(
+            "SELECT seq FROM calls WHERE call_id = ?", (call_id,)
+        ).fetchone()
+        if existing is None:
+            self._seq += 1
+            seq = self._seq
+        else:
+            seq = existing[0]
+        self._write(
+            "INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                call_id,
+                seq,
+                data.get("to", ""),
+                data.get("from", ""),
+                data.get("startTime"),
+                data.get("disconnectCause"),
+                int(ended),
+                json.dumps(data),
+            ),
+        )
+
+    def call(self, call_id: str) -> dict[str, Any] | None:
+        """A call's stored state, or None."""
+        row = self._db.execute("SELECT data FROM calls WHERE call_id = ?", (call_id,)).fetchone()
+        return None if row is None else _load(row[0])
+
+    def calls(
+        self,
+        *,
+        to: str | None = None,
+        from_: str | None = None,
+        min_start_time: str | None = None,
+        max_start_time: str | None = None,
+        disconnect_cause: str | None = None,
+        after_seq: int = 0,
+        limit: int = 1000,
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Calls in creation order with their sequence numbers (for paging), filtered."""
+        clauses: list[str] = ["seq > ?"]
+        params: list[object] = [after_seq]
+        for column, value, op in (
+            ("to_number", to, "="),
+            ("from_number", from_, "="),
+            ("start_time", min_start_time, ">="),
+            ("start_time", max_start_time, "<="),
+            ("disconnect_cause", disconnect_cause, "="),
+        ):
+            if value is not None:
+                clauses.append(f"{column} {op} ?")
+                params.append(value)
+        sql = f"SELECT seq, data FROM calls WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?"
+        rows = self._db.execute(sql, (*params, limit)).fetchall()
+        return [(seq, _load(data)) for seq, data in rows]
+
+    def unfinished_calls(self) -> list[str]:
+        """Ids of calls that never ended (a server stopped while they ran)."""
+        rows = self._db.execute("SELECT call_id FROM calls WHERE ended = 0 ORDER BY seq")
+        return [row[0] for row in rows]
+
+    # ---- timelines -------------------------------------------------------------------------
+
+    def add_timeline(
+        self, call_id: str, at: float, kind: str, summary: str, detail: Mapping[str, Any]
+    ) -> None:
+        """Append an entry to a call's timeline."""
+        self._write(
+            "INSERT INTO timeline (call_id, at, kind, summary, detail) VALUES (?, ?, ?, ?, ?)",
+            (call_id, at, kind, summary, json.dumps(detail, default=str)),
+        )
+
+    def timeline(self, call_id: str) -> list[dict[str, Any]]:
+        """A call's timeline entries in the order they happened."""
+        rows = self._db.execute(
+            "SELECT seq, at, kind, summary, detail FROM timeline WHERE call_id = ? ORDER BY seq",
+            (call_id,),
+        )
+        return [
+            {"seq": seq, "at": at, "kind": kind, "summary": summary, "detail": _load(detail)}
+            for seq, at, kind, summary, detail in rows
+        ]
+
+    # ---- recordings ------------------------------------------------------------------------
+
+    def save_recording(
+        self,
+        recording_id: str,
+        data: Mapping[str, Any],
+        *,
+        call_id: str | None = None,
+        conference_id: str | None = None,
+        media: bytes | None = None,
+        media_type: str | None = None,
+    ) -> None:
+        """Insert or replace a recording's metadata (its REST form) and, if given, its media."""
+        self._seq += 1
+        self._write(
+            "INSERT OR REPLACE INTO recordings VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (recording_id, self._seq, call_id, conference_id, json.dumps(data), media, media_type),
+        )
+
+    def recording(self, recording_id: str) -> dict[str, Any] | None:
+        """A recording's metadata, or None."""
+        row = self._db.execute(
+            "SELECT data FROM recordings WHERE recording_id = ?", (recording_id,)
+        ).fetchone()
+        return None if row is None else _load(row[0])
+
+    def recordings(
+        self, *, call_id: str | None = None, conference_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Recordings' metadata in creation order, for a call, a conference, or all."""
+        sql = "SELECT data FROM recordings"
+        params: tuple[str, ...] = ()
+        if call_id is not None:
+            sql, params = sql + " WHERE call_id = ?", (call_id,)
+        elif conference_id is not None:
+            sql, params = sql + " WHERE conference_id = ?", (conference_id,)
+        return [_load(row[0]) for row in self._db.execute(sql + " ORDER BY seq", params)]
+
+    def recording_media(self, recording_id: str) -> tuple[bytes, str] | None:
+        """A recording's audio and its media type, or None if there is none."""
+        row = self._db.execute(
+            "SELECT media, media_type FROM recordings WHERE recording_id = ?", (recording_id,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return bytes(row[0]), str(row[1])
+
+    def delete_recording(self, recording_id: str) -> None:
+        """Forget a recording, its media and its transcription."""
+        self._write("DELETE FROM recordings WHERE recording_id = ?", (recording_id,))
+
+    # ---- settings (applications, numbers, phones) ------------------------------------------
+
+    def put_setting(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
+        """Store an application, a number's routing or a phone script under (kind, key)."""
+        self._write(
+            "INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", (kind, key, json.dumps(data))
+        )
+
+    def setting(self, kind: str, key: str) -> dict[str, Any] | None:
+        """One stored setting, or None."""
+        row = self._db.execute(
+            "SELECT data FROM settings WHERE kind = ? AND key = ?", (kind, key)
+        ).fetchone()
+        return None if row is None else _load(row[0])
+
+    def settings(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every setting of a kind, as (key, data)."""
+        for key, data in self._db.execute(
+            "SELECT key, data FROM settings WHERE kind = ? ORDER BY key", (kind,)
+        ):
+            yield key, _load(data)
+
+
+def _load(text: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(text)
+    return data

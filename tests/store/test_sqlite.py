@@ -1,0 +1,79 @@
+"""The SQLite store, on a real file: what is written survives a reopen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ringback.store import Store
+
+
+def _call(call_id: str, to: str, start: str, cause: str | None = None) -> dict[str, object]:
+    return {
+        "callId": call_id,
+        "to": to,
+        "from": "+15551112222",
+        "startTime": start,
+        "disconnectCause": cause,
+        "state": "disconnected" if cause else "answered",
+    }
+
+
+def test_sqlite_data_survives_reopen(tmp_path: Path) -> None:
+    """Calls, timelines, recordings and settings are all there after a restart."""
+    path = tmp_path / "ringback.sqlite3"
+    store = Store(path)
+    store.save_call("c-1", _call("c-1", "+1555", "2026-01-01T00:00:00.000Z", "hangup"), ended=True)
+    store.add_timeline("c-1", 1.5, "state", "answered", {"x": 1})
+    store.add_timeline("c-1", 2.0, "attempt", "answer → 200", {"status": 200})
+    store.save_recording(
+        "r-1", {"recordingId": "r-1"}, call_id="c-1", media=b"RIFF", media_type="audio/vnd.wave"
+    )
+    store.put_setting("phone", "+1555", {"answer": "busy"})
+    store.close()
+
+    again = Store(path)
+    assert again.call("c-1") == _call("c-1", "+1555", "2026-01-01T00:00:00.000Z", "hangup")
+    assert [e["summary"] for e in again.timeline("c-1")] == ["answered", "answer → 200"]
+    assert again.timeline("c-1")[1]["detail"] == {"status": 200}
+    assert again.recordings(call_id="c-1") == [{"recordingId": "r-1"}]
+    assert again.recording_media("r-1") == (b"RIFF", "audio/vnd.wave")
+    assert again.setting("phone", "+1555") == {"answer": "busy"}
+    assert again.unfinished_calls() == []
+    again.close()
+
+
+def test_sqlite_unflushed_writes_are_read_back_at_once(tmp_path: Path) -> None:
+    """Reads see writes before they are committed (one connection, one writer)."""
+    store = Store(tmp_path / "db.sqlite3")
+    store.save_call("c-1", _call("c-1", "+1", "t"))
+    assert store.call("c-1") is not None
+    assert store.unfinished_calls() == ["c-1"]
+    store.close()
+
+
+def test_sqlite_calls_filter_and_page_in_creation_order(tmp_path: Path) -> None:
+    """Listing keeps creation order, filters by column, pages by sequence number."""
+    store = Store(tmp_path / "db.sqlite3")
+    for i, (to, cause) in enumerate([("+1", "hangup"), ("+2", "busy"), ("+1", "busy")]):
+        store.save_call(f"c-{i}", _call(f"c-{i}", to, f"2026-01-0{i + 1}T00:00:00.000Z", cause))
+    store.save_call("c-0", _call("c-0", "+1", "2026-01-01T00:00:00.000Z", "hangup"))  # update
+    assert [d["callId"] for _, d in store.calls()] == ["c-0", "c-1", "c-2"]
+    assert [d["callId"] for _, d in store.calls(to="+1")] == ["c-0", "c-2"]
+    assert [d["callId"] for _, d in store.calls(disconnect_cause="busy")] == ["c-1", "c-2"]
+    assert [d["callId"] for _, d in store.calls(min_start_time="2026-01-02")] == ["c-1", "c-2"]
+    first_page = store.calls(limit=2)
+    assert [d["callId"] for _, d in store.calls(after_seq=first_page[-1][0])] == ["c-2"]
+    store.close()
+
+
+def test_sqlite_reset_and_delete(tmp_path: Path) -> None:
+    """Deleting a recording removes its media; reset forgets everything."""
+    store = Store(tmp_path / "db.sqlite3")
+    store.save_call("c-1", _call("c-1", "+1", "t"))
+    store.save_recording("r-1", {"recordingId": "r-1"}, call_id="c-1", media=b"x", media_type="a")
+    store.delete_recording("r-1")
+    assert store.recording("r-1") is None
+    assert store.recording_media("r-1") is None
+    store.reset()
+    assert store.calls() == []
+    store.close()
