@@ -28,6 +28,10 @@ unit: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m ringback.engine.coverage > docs/coverage.md
 
+# The example IVR app through every branch on the virtual clock, in seconds.
+demo: $(STAMP)
+	$(BIN)/ringback demo
+
 # The whole suite: style, types, then every test.
 test: lint typecheck unit
 

@@ -10,6 +10,7 @@ import click
 import yaml
 
 from ringback import __version__
+from ringback.cli_calls import call_command, demo_command, inbound_command, timeline_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,6 +85,12 @@ def bxml_check(files: tuple[Path, ...], context: str) -> None:
     if failed:
         sys.exit(1)
     click.echo("ok")
+
+
+main.add_command(call_command)
+main.add_command(inbound_command)
+main.add_command(timeline_command)
+main.add_command(demo_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,387 @@
+"""`ringback call | inbound | timeline | demo`: calls from the terminal, and their timelines.
+
+Exit status of `call`, `inbound` and `demo`: 0 when every call ended normally (disconnect cause
+`hangup`, whichever side hung up), 1 otherwise (busy, timeout, rejected, callback-error,
+invalid-bxml, ... or still up when `--timeout` ran out), 2 for a usage error (a bad flag or
+phone file). The flags are a public contract (DESIGN.md): extend them, never rename them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+import click
+from rich.console import Console
+
+from ringback.engine.clock import ClockMode
+from ringback.engine.requests import (
+    DEFAULT_CALL_TIMEOUT_S,
+    DEFAULT_CALLBACK_TIMEOUT_S,
+    Application,
+    Callback,
+    MachineDetection,
+    MachineDetectionMode,
+    OutboundCallRequest,
+)
+from ringback.errors import PhoneScriptError, UnknownApplicationError
+from ringback.local_call import DEFAULT_WAIT_S, follow, local_platform, stored_report
+from ringback.phones.script import PhoneScript, parse_script
+from ringback.phones.shortcuts import PhoneShortcuts, apply_shortcuts
+from ringback.store import Store
+from ringback.timeline_view import CallReport, render_report, report_json
+
+DEFAULT_APP_NUMBER = "+15551112222"  # the app's number: caller id of `call`, callee of `inbound`
+DEFAULT_PERSON_NUMBER = "+15553334444"  # the person at the far end
+DEFAULT_APPLICATION_ID = "ringback-cli"
+DEFAULT_DB = Path("ringback.sqlite3")
+MAX_CALL_TIMEOUT_S = 300.0
+MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S = 1.0, 25.0
+_ADDRESS = re.compile(r"^(\+[1-9][0-9]{1,14}|sip:.+)$")
+_METHODS = click.Choice(["POST", "GET"], case_sensitive=False)
+
+C = TypeVar("C", bound=Callable[..., Any])
+
+
+# ---- option groups shared by `call` and `inbound` --------------------------------------------
+
+
+def _url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"must be an http:// or https:// URL, got {value!r}")
+    return value
+
+
+def _address(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not _ADDRESS.match(value):
+        raise click.BadParameter(
+            f"must be an E.164 number (+15551234567) or sip: URI, got {value!r}"
+        )
+    return value
+
+
+def phone_options(command: C) -> C:
+    """--phone FILE and the shortcut flags of `ringback.phones.shortcuts`."""
+    options = [
+        click.option(
+            "--phone",
+            "phone_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="The far end's phone script (JSON, DESIGN.md format).",
+        ),
+        click.option(
+            "--answer",
+            type=click.Choice(["human", "machine", "busy", "reject", "no-answer"]),
+            help="How the phone answers (overrides the script).",
+        ),
+        click.option("--answer-after", type=float, metavar="S", help="Ring S seconds first."),
+        click.option(
+            "--press",
+            multiple=True,
+            metavar="DIGITS",
+            help="Wait for a <Gather>, then press DIGITS (repeatable, in order).",
+        ),
+        click.option(
+            "--say",
+            multiple=True,
+            metavar="TEXT",
+            help="Wait for a <Record>, then say TEXT (repeatable, after the presses).",
+        ),
+        click.option(
+            "--hangup-after",
+            type=float,
+            metavar="S",
+            help="After the other steps, wait S seconds and hang up.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def run_options(command: C) -> C:
+    """How the call runs and how its timeline is shown."""
+    options = [
+        click.option(
+            "--clock",
+            type=click.Choice(["virtual", "real"]),
+            default="virtual",
+            show_default=True,
+            help="virtual: time jumps over waits; real: wall-clock time.",
+        ),
+        click.option(
+            "--timeout",
+            "timeout_s",
+            type=click.FloatRange(min=0, min_open=True),
+            default=DEFAULT_WAIT_S,
+            show_default=True,
+            metavar="S",
+            help="Real seconds to wait for the call to end; then Ringback hangs it up (exit 1).",
+        ),
+        click.option(
+            "--db",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Keep calls and timelines in this SQLite file (default: a temporary one).",
+        ),
+        click.option("--bodies", is_flag=True, help="Show webhook request and response bodies."),
+        click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def load_phone(path: Path | None, shortcuts: PhoneShortcuts) -> PhoneScript | None:
+    """The phone script from --phone and the shortcut flags; usage errors name file and step."""
+    script = None
+    if path is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            message = f"{path}: cannot read: {error.strerror}"
+            raise click.BadParameter(message, None, None, "--phone") from None
+        except json.JSONDecodeError as error:
+            message = f"{path}: not JSON: line {error.lineno}, col {error.colno}: {error.msg}"
+            raise click.BadParameter(message, None, None, "--phone") from None
+        except UnicodeDecodeError as error:
+            message = f"{path}: not UTF-8 text: {error.reason}"
+            raise click.BadParameter(message, None, None, "--phone") from None
+        try:
+            script = parse_script(data)
+        except PhoneScriptError as error:
+            raise click.BadParameter(f"{path}: {error}", None, None, "--phone") from None
+    try:
+        return apply_shortcuts(script, shortcuts)
+    except PhoneScriptError as error:
+        raise click.UsageError(f"phone shortcut {error}") from None
+
+
+def show(report: CallReport, *, as_json: bool, bodies: bool) -> None:
+    """Print a call's timeline: Rich on a terminal, plain text otherwise, or JSON."""
+    if as_json:
+        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+    else:
+        render_report(Console(highlight=False, soft_wrap=True), report, bodies=bodies)
+
+
+# ---- ringback call ---------------------------------------------------------------------------
+
+
+@click.command("call")
+@click.option(
+    "--answer-url", required=True, callback=_url, help="The app's answer webhook URL (required)."
+)
+@click.option("--answer-method", type=_METHODS, default="POST", show_default=True)
+@click.option("--disconnect-url", callback=_url, help="Where the `disconnect` event goes.")
+@click.option("--disconnect-method", type=_METHODS, default="POST", show_default=True)
+@click.option("--to", default=DEFAULT_PERSON_NUMBER, show_default=True, callback=_address)
+@click.option("--from", "from_", default=DEFAULT_APP_NUMBER, show_default=True, callback=_address)
+@click.option("--application-id", default=DEFAULT_APPLICATION_ID, show_default=True)
+@click.option(
+    "--call-timeout",
+    type=click.FloatRange(1, MAX_CALL_TIMEOUT_S),
+    default=DEFAULT_CALL_TIMEOUT_S,
+    show_default=True,
+    metavar="S",
+    help="Seconds the phone may ring before the call times out.",
+)
+@click.option(
+    "--callback-timeout",
+    type=click.FloatRange(MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S),
+    default=DEFAULT_CALLBACK_TIMEOUT_S,
+    show_default=True,
+    metavar="S",
+    help="Real seconds the app has to answer each webhook.",
+)
+@click.option("--tag", help="The call's tag, sent with every webhook.")
+@click.option(
+    "--machine-detection",
+    type=click.Choice([mode.value for mode in MachineDetectionMode]),
+    help="Answering-machine detection before (sync) or alongside (async) `answer`.",
+)
+@phone_options
+@run_options
+def call_command(**options: Any) -> None:
+    """Place an outbound call to an app and print its timeline.
+
+    Example: ringback call --answer-url http://localhost:5000/answer --phone caller.json
+    """
+    phone = load_phone(options["phone_file"], _shortcuts(options))
+    detection = options["machine_detection"]
+    request = OutboundCallRequest(
+        to=options["to"],
+        from_=options["from_"],
+        application_id=options["application_id"],
+        answer=Callback(options["answer_url"], options["answer_method"].upper()),
+        disconnect=_callback(options["disconnect_url"], options["disconnect_method"]),
+        call_timeout_s=options["call_timeout"],
+        callback_timeout_s=options["callback_timeout"],
+        machine_detection=MachineDetection(MachineDetectionMode(detection)) if detection else None,
+        tag=options["tag"],
+        phone=phone,
+    )
+
+    async def run() -> CallReport:
+        async with local_platform(options["db"], ClockMode(options["clock"])) as platform:
+            return await follow(platform, platform.place_call(request), options["timeout_s"])
+
+    _finish(asyncio.run(run()), options)
+
+
+# ---- ringback inbound ------------------------------------------------------------------------
+
+
+@click.command("inbound")
+@click.option("--initiate-url", callback=_url, help="The app's `initiate` webhook URL.")
+@click.option("--initiate-method", type=_METHODS, default="POST", show_default=True)
+@click.option("--status-url", callback=_url, help="Where call status events (`disconnect`) go.")
+@click.option("--status-method", type=_METHODS, default="POST", show_default=True)
+@click.option(
+    "--application-id",
+    help=f"The application: made from --initiate-url (default id {DEFAULT_APPLICATION_ID}), "
+    "or one already stored in --db.",
+)
+@click.option("--from", "from_", default=DEFAULT_PERSON_NUMBER, show_default=True)
+@click.option("--to", default=DEFAULT_APP_NUMBER, show_default=True, callback=_address)
+@click.option(
+    "--callback-timeout",
+    type=click.FloatRange(MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S),
+    default=DEFAULT_CALLBACK_TIMEOUT_S,
+    show_default=True,
+    metavar="S",
+)
+@phone_options
+@run_options
+def inbound_command(**options: Any) -> None:
+    """A call arriving at an app; the phone script plays the caller.
+
+    Example: ringback inbound --initiate-url http://localhost:5000/answer --press 2
+    """
+    phone = load_phone(options["phone_file"], _shortcuts(options))
+    app_id = options["application_id"]
+    application = None
+    if options["initiate_url"] is not None:
+        app_id = app_id or DEFAULT_APPLICATION_ID
+        application = Application(
+            app_id,
+            Callback(options["initiate_url"], options["initiate_method"].upper()),
+            _callback(options["status_url"], options["status_method"]),
+            options["callback_timeout"],
+        )
+    elif options["db"] is None:
+        raise click.UsageError("give --initiate-url, or --db with an application stored in it")
+
+    async def run() -> CallReport:
+        async with local_platform(options["db"], ClockMode(options["clock"])) as platform:
+            if application is not None:
+                platform.put_application(application)
+            try:
+                call_id = platform.inbound_call(options["from_"], options["to"], app_id, phone)
+            except UnknownApplicationError as error:
+                raise click.UsageError(f"{error} (in {options['db']})") from None
+            return await follow(platform, call_id, options["timeout_s"])
+
+    _finish(asyncio.run(run()), options)
+
+
+def _shortcuts(options: dict[str, Any]) -> PhoneShortcuts:
+    return PhoneShortcuts(
+        answer=options["answer"],
+        answer_after_s=options["answer_after"],
+        press=options["press"],
+        say=options["say"],
+        hangup_after_s=options["hangup_after"],
+    )
+
+
+def _callback(url: str | None, method: str) -> Callback | None:
+    return None if url is None else Callback(url, method.upper())
+
+
+def _finish(report: CallReport, options: dict[str, Any]) -> None:
+    show(report, as_json=options["as_json"], bodies=options["bodies"])
+    if options["db"] is not None and not options["as_json"]:
+        click.echo(f"stored: ringback timeline {report.call_id} --db {options['db']}")
+    raise SystemExit(0 if report.ended_normally else 1)
+
+
+# ---- ringback timeline -----------------------------------------------------------------------
+
+
+@click.command("timeline")
+@click.argument("call_id")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="The SQLite file `serve`, `call --db` or `inbound --db` wrote.",
+)
+@click.option("--server", metavar="URL", help="Ask a running `ringback serve` instead.")
+@click.option("--bodies", is_flag=True, help="Show webhook request and response bodies.")
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+def timeline_command(
+    call_id: str, db: Path, server: str | None, bodies: bool, as_json: bool
+) -> None:
+    """Print the timeline of CALL_ID, from a database or a running server."""
+    if server is not None:
+        report = _fetch_report(server, call_id)
+    else:
+        if not db.is_file():
+            raise click.BadParameter(f"no database at {db}", None, None, "--db")
+        store = Store(db)
+        try:
+            found = stored_report(store, call_id)
+        finally:
+            store.close()
+        if found is None:
+            raise click.ClickException(f"no call {call_id} in {db}")
+        report = found
+    show(report, as_json=as_json, bodies=bodies)
+
+
+TIMELINE_PATH = "/_ringback/calls/{call_id}/timeline"
+SERVER_TIMEOUT_S = 10.0
+
+
+def _fetch_report(server: str, call_id: str) -> CallReport:
+    """GET the control API's timeline: a list of entries, or an object holding `timeline`."""
+    url = server.rstrip("/") + TIMELINE_PATH.format(call_id=quote(call_id, safe=""))
+    try:
+        with urllib.request.urlopen(url, timeout=SERVER_TIMEOUT_S) as response:
+            document = json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            raise click.ClickException(f"{server} has no call {call_id}") from None
+        raise click.ClickException(f"{url} answered HTTP {error.code}") from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise click.ClickException(f"cannot reach {server}: {reason}") from None
+    except ValueError:
+        raise click.ClickException(f"{url} did not answer JSON") from None
+    if isinstance(document, dict):
+        return CallReport(call_id, document.get("call") or {}, list(document.get("timeline", [])))
+    return CallReport(call_id, {}, list(document))
+
+
+# ---- ringback demo ---------------------------------------------------------------------------
+
+
+@click.command("demo")
+@click.option("--bodies", is_flag=True, help="Show webhook request and response bodies.")
+def demo_command(bodies: bool) -> None:
+    """Run the example IVR app (examples/ivr_app.py) through every branch, in seconds."""
+    from ringback.demo import run_demo
+
+    console = Console(highlight=False, soft_wrap=True)
+    raise SystemExit(asyncio.run(run_demo(console, bodies=bodies)))

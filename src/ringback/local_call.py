@@ -1,0 +1,128 @@
+"""Calls run to their end on an in-process platform: what `ringback call`, `inbound` and `demo` do.
+
+The platform runs on this process's event loop, on the virtual clock with `idle_s` 0 (the app
+only answers webhooks, so time may jump as soon as nothing is in flight), and on a temporary
+SQLite file unless a database is named. `follow` waits, in real seconds, for a call and the legs
+it started (transfers) to end and collects what the store kept of them.
+
+Ids are deterministic (DESIGN.md): the same calls get the same ids every run. Into a database
+that already holds calls, a run uses a seed derived from how many there are, so its ids do not
+collide with the stored ones and repeated runs into the same file are still repeatable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from ringback.engine import facts as f
+from ringback.engine.clock import ClockMode
+from ringback.errors import EngineError
+from ringback.runtime import Platform, PlatformConfig
+from ringback.store import Store
+from ringback.timeline_view import CallReport
+
+DEFAULT_WAIT_S = 60.0  # real seconds `ringback call` waits for a call to end
+HANGUP_GRACE_S = 5.0  # real seconds for a call Ringback hangs up to finish its webhooks
+STALL_CHECK_S = 0.05  # real seconds between looks at a call that has not ended
+STALL_CHECKS = 2  # looks in a row with nothing pending before a call counts as stalled
+STALLED = (
+    "nothing left to happen, with no timer set and no webhook in flight: both sides would stay"
+    " on the line for ever (give the phone a hangup step, e.g. --hangup-after S)"
+)
+_COUNT_ALL_CALLS = 1 << 62
+
+
+@contextlib.asynccontextmanager
+async def local_platform(
+    db_path: Path | None = None, clock: ClockMode = ClockMode.VIRTUAL
+) -> AsyncIterator[Platform]:
+    """A started platform on `db_path` (or a temporary file); closed and committed on exit."""
+    with tempfile.TemporaryDirectory(prefix="ringback-") as scratch:
+        store = Store(db_path or Path(scratch) / "ringback.sqlite3")
+        stored_calls = len(store.calls(limit=_COUNT_ALL_CALLS))
+        seed = "ringback" if stored_calls == 0 else f"ringback-{stored_calls}"
+        platform = Platform(PlatformConfig(clock=clock, idle_s=0.0, seed=seed), store)
+        try:
+            await platform.start()
+            yield platform
+        finally:
+            await platform.close()
+            store.close()
+
+
+async def follow(platform: Platform, call_id: str, timeout_s: float = DEFAULT_WAIT_S) -> CallReport:
+    """Wait up to `timeout_s` real seconds for the call to end; report it and its legs.
+
+    A call still up at the limit, or one that nothing can end any more, is hung up by Ringback
+    and the report says why.
+    """
+    cut_short = await wait_or_stall(platform, call_id, timeout_s)
+    if cut_short is not None:
+        await hang_up(platform, call_id)
+    for leg_id in legs_of(platform, call_id):
+        if not await platform.wait(leg_id, HANGUP_GRACE_S):
+            await hang_up(platform, leg_id)
+    platform.store.flush()
+    return report(platform, call_id, cut_short=cut_short)
+
+
+async def wait_or_stall(platform: Platform, call_id: str, timeout_s: float) -> str | None:
+    """None once the call has ended; else why it was given up on (time limit, or a stall).
+
+    With no timer set and no webhook in flight, nothing can ever happen again on an in-process
+    platform (no REST API runs beside it): both sides would stay on the line for ever. Waiting
+    out the whole time limit would only make the user wait, so the stall ends the wait.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    quiet_checks = 0
+    while not await platform.wait(call_id, min(STALL_CHECK_S, timeout_s)):
+        stalled = platform.in_flight == 0 and platform.timers.next_due() is None
+        quiet_checks = quiet_checks + 1 if stalled else 0
+        if quiet_checks >= STALL_CHECKS:
+            return STALLED
+        if loop.time() >= deadline:
+            return f"still up after {timeout_s:g} s (--timeout)"
+    return None
+
+
+async def hang_up(platform: Platform, call_id: str) -> None:
+    """End a call as POST /calls/{id} {"state": "completed"} would, and let it finish."""
+    with contextlib.suppress(EngineError):  # it may have ended meanwhile
+        platform.request(f.CallUpdateRequested, call_id=call_id, state="completed")
+    await platform.wait(call_id, HANGUP_GRACE_S)
+
+
+def legs_of(platform: Platform, call_id: str) -> list[str]:
+    """Ids of the calls this call started (transfer and forward legs), in creation order."""
+    return [leg.call_id for leg in platform.engine.calls.values() if leg.parent_call_id == call_id]
+
+
+def report(platform: Platform, call_id: str, *, cut_short: str | None = None) -> CallReport:
+    """What the platform knows of a call and its legs."""
+    return CallReport(
+        call_id=call_id,
+        state=platform.call_state(call_id) or {},
+        timeline=platform.timeline(call_id),
+        legs=[report(platform, leg_id) for leg_id in legs_of(platform, call_id)],
+        cut_short=cut_short,
+    )
+
+
+def stored_report(store: Store, call_id: str) -> CallReport | None:
+    """A call and its legs as a store kept them (`ringback timeline --db`), or None."""
+    state = store.call(call_id)
+    if state is None:
+        return None
+    legs = [
+        stored_report(store, leg["callId"])
+        for _, leg in store.calls(limit=_COUNT_ALL_CALLS)
+        if leg.get("parentCallId") == call_id
+    ]
+    return CallReport(
+        call_id, state, store.timeline(call_id), [leg for leg in legs if leg is not None]
+    )
