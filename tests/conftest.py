@@ -1,12 +1,91 @@
-"""Suite-wide settings."""
+"""Suite-wide settings, and the example IVR app on a real loopback port for the CLI tests."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
+import pytest
+from aiohttp import web
 from hypothesis import settings
+
+from ringback.demo import load_ivr_app
 
 # In CI, Hypothesis runs the same examples every time, so a red build is reproducible.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@dataclass
+class RunningApp:
+    """An aiohttp app served from a thread of its own, so a test can run CLIs that asyncio.run."""
+
+    url: str
+    app: web.Application
+    module: ModuleType
+
+    @property
+    def log(self) -> Any:
+        """The example app's IvrLog: voicemails, transcriptions, ended calls."""
+        return self.app[self.module.IVR_LOG]
+
+
+@pytest.fixture(scope="session")
+def ivr_module() -> ModuleType:
+    """examples/ivr_app.py, imported by its path."""
+    return load_ivr_app()
+
+
+@contextlib.contextmanager
+def served_in_thread(app: web.Application) -> Iterator[str]:
+    """Serve an aiohttp app on 127.0.0.1 from a thread of its own; yields its base URL."""
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(app, access_log=None)
+
+    async def start() -> str:
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        return f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+    url = loop.run_until_complete(start())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield url
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        loop.close()
+
+
+@pytest.fixture
+def ivr_app(ivr_module: ModuleType) -> Iterator[RunningApp]:
+    """The example IVR app on 127.0.0.1 (agent +15557770001); stopped after the test."""
+    app = ivr_module.create_app()
+    with served_in_thread(app) as url:
+        yield RunningApp(url, app, ivr_module)
+
+
+@pytest.fixture
+def serve_in_thread() -> Callable[[web.Application], AbstractContextManager[str]]:
+    """`with serve_in_thread(app) as url:` runs an aiohttp app on loopback for a CLI to call."""
+    return served_in_thread
+
+
+@pytest.fixture
+def closed_url() -> str:
+    """A loopback URL nothing listens on (its port was bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -209,6 +209,11 @@ def show(report: CallReport, *, as_json: bool, bodies: bool) -> None:
     type=click.Choice([mode.value for mode in MachineDetectionMode]),
     help="Answering-machine detection before (sync) or alongside (async) `answer`.",
 )
+@click.option(
+    "--machine-detection-url",
+    callback=_url,
+    help="Where `machineDetectionComplete` goes (async detection).",
+)
 @phone_options
 @run_options
 def call_command(**options: Any) -> None:
@@ -217,7 +222,12 @@ def call_command(**options: Any) -> None:
     Example: ringback call --answer-url http://localhost:5000/answer --phone caller.json
     """
     phone = load_phone(options["phone_file"], _shortcuts(options))
-    detection = options["machine_detection"]
+    detection = None
+    if options["machine_detection"] is not None:
+        detection = MachineDetection(
+            MachineDetectionMode(options["machine_detection"]),
+            callback=_callback(options["machine_detection_url"], "POST"),
+        )
     request = OutboundCallRequest(
         to=options["to"],
         from_=options["from_"],
@@ -226,7 +236,7 @@ def call_command(**options: Any) -> None:
         disconnect=_callback(options["disconnect_url"], options["disconnect_method"]),
         call_timeout_s=options["call_timeout"],
         callback_timeout_s=options["callback_timeout"],
-        machine_detection=MachineDetection(MachineDetectionMode(detection)) if detection else None,
+        machine_detection=detection,
         tag=options["tag"],
         phone=phone,
     )
@@ -361,6 +371,7 @@ def _fetch_report(server: str, call_id: str) -> CallReport:
         with urllib.request.urlopen(url, timeout=SERVER_TIMEOUT_S) as response:
             document = json.loads(response.read())
     except urllib.error.HTTPError as error:
+        error.close()  # the error is the response: it holds the connection
         if error.code == 404:
             raise click.ClickException(f"{server} has no call {call_id}") from None
         raise click.ClickException(f"{url} answered HTTP {error.code}") from None
