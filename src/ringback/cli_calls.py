@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from typing import Any
+from urllib.parse import quote
 
 import click
 from rich.console import Console
 
+from ringback.cli_options import (
+    EXIT_STATUS_HELP,
+    METHODS,
+    check_address,
+    check_url,
+    load_phone,
+    phone_options,
+    run_options,
+    shortcuts_of,
+    show,
+)
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import (
     DEFAULT_CALL_TIMEOUT_S,
@@ -31,12 +40,10 @@ from ringback.engine.requests import (
     MachineDetectionMode,
     OutboundCallRequest,
 )
-from ringback.errors import PhoneScriptError, UnknownApplicationError
-from ringback.local_call import DEFAULT_WAIT_S, follow, local_platform, stored_report
-from ringback.phones.script import PhoneScript, parse_script
-from ringback.phones.shortcuts import PhoneShortcuts, apply_shortcuts
+from ringback.errors import UnknownApplicationError
+from ringback.local_call import follow, local_platform, stored_report
 from ringback.store import Store
-from ringback.timeline_view import CallReport, render_report, report_json
+from ringback.timeline_view import CallReport
 
 DEFAULT_APP_NUMBER = "+15551112222"  # the app's number: caller id of `call`, callee of `inbound`
 DEFAULT_PERSON_NUMBER = "+15553334444"  # the person at the far end
@@ -44,148 +51,39 @@ DEFAULT_APPLICATION_ID = "ringback-cli"
 DEFAULT_DB = Path("ringback.sqlite3")
 MAX_CALL_TIMEOUT_S = 300.0
 MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S = 1.0, 25.0
-_ADDRESS = re.compile(r"^(\+[1-9][0-9]{1,14}|sip:.+)$")
-_METHODS = click.Choice(["POST", "GET"], case_sensitive=False)
-
-C = TypeVar("C", bound=Callable[..., Any])
-
-
-# ---- option groups shared by `call` and `inbound` --------------------------------------------
-
-
-def _url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(f"must be an http:// or https:// URL, got {value!r}")
-    return value
-
-
-def _address(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if not _ADDRESS.match(value):
-        raise click.BadParameter(
-            f"must be an E.164 number (+15551234567) or sip: URI, got {value!r}"
-        )
-    return value
-
-
-def phone_options(command: C) -> C:
-    """--phone FILE and the shortcut flags of `ringback.phones.shortcuts`."""
-    options = [
-        click.option(
-            "--phone",
-            "phone_file",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="The far end's phone script (JSON, DESIGN.md format).",
-        ),
-        click.option(
-            "--answer",
-            type=click.Choice(["human", "machine", "busy", "reject", "no-answer"]),
-            help="How the phone answers (overrides the script).",
-        ),
-        click.option("--answer-after", type=float, metavar="S", help="Ring S seconds first."),
-        click.option(
-            "--press",
-            multiple=True,
-            metavar="DIGITS",
-            help="Wait for a <Gather>, then press DIGITS (repeatable, in order).",
-        ),
-        click.option(
-            "--say",
-            multiple=True,
-            metavar="TEXT",
-            help="Wait for a <Record>, then say TEXT (repeatable, after the presses).",
-        ),
-        click.option(
-            "--hangup-after",
-            type=float,
-            metavar="S",
-            help="After the other steps, wait S seconds and hang up.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def run_options(command: C) -> C:
-    """How the call runs and how its timeline is shown."""
-    options = [
-        click.option(
-            "--clock",
-            type=click.Choice(["virtual", "real"]),
-            default="virtual",
-            show_default=True,
-            help="virtual: time jumps over waits; real: wall-clock time.",
-        ),
-        click.option(
-            "--timeout",
-            "timeout_s",
-            type=click.FloatRange(min=0, min_open=True),
-            default=DEFAULT_WAIT_S,
-            show_default=True,
-            metavar="S",
-            help="Real seconds to wait for the call to end; then Ringback hangs it up (exit 1).",
-        ),
-        click.option(
-            "--db",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Keep calls and timelines in this SQLite file (default: a temporary one).",
-        ),
-        click.option("--bodies", is_flag=True, help="Show webhook request and response bodies."),
-        click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def load_phone(path: Path | None, shortcuts: PhoneShortcuts) -> PhoneScript | None:
-    """The phone script from --phone and the shortcut flags; usage errors name file and step."""
-    script = None
-    if path is not None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            message = f"{path}: cannot read: {error.strerror}"
-            raise click.BadParameter(message, None, None, "--phone") from None
-        except json.JSONDecodeError as error:
-            message = f"{path}: not JSON: line {error.lineno}, col {error.colno}: {error.msg}"
-            raise click.BadParameter(message, None, None, "--phone") from None
-        except UnicodeDecodeError as error:
-            message = f"{path}: not UTF-8 text: {error.reason}"
-            raise click.BadParameter(message, None, None, "--phone") from None
-        try:
-            script = parse_script(data)
-        except PhoneScriptError as error:
-            raise click.BadParameter(f"{path}: {error}", None, None, "--phone") from None
-    try:
-        return apply_shortcuts(script, shortcuts)
-    except PhoneScriptError as error:
-        raise click.UsageError(f"phone shortcut {error}") from None
-
-
-def show(report: CallReport, *, as_json: bool, bodies: bool) -> None:
-    """Print a call's timeline: Rich on a terminal, plain text otherwise, or JSON."""
-    if as_json:
-        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
-    else:
-        render_report(Console(highlight=False, soft_wrap=True), report, bodies=bodies)
 
 
 # ---- ringback call ---------------------------------------------------------------------------
 
 
-@click.command("call")
+@click.command("call", epilog=EXIT_STATUS_HELP)
 @click.option(
-    "--answer-url", required=True, callback=_url, help="The app's answer webhook URL (required)."
+    "--answer-url",
+    required=True,
+    callback=check_url,
+    metavar="URL",
+    help="The app's `answer` webhook URL.",
 )
-@click.option("--answer-method", type=_METHODS, default="POST", show_default=True)
-@click.option("--disconnect-url", callback=_url, help="Where the `disconnect` event goes.")
-@click.option("--disconnect-method", type=_METHODS, default="POST", show_default=True)
-@click.option("--to", default=DEFAULT_PERSON_NUMBER, show_default=True, callback=_address)
-@click.option("--from", "from_", default=DEFAULT_APP_NUMBER, show_default=True, callback=_address)
+@click.option("--answer-method", type=METHODS, default="POST", show_default=True)
+@click.option(
+    "--disconnect-url", callback=check_url, metavar="URL", help="Where `disconnect` goes."
+)
+@click.option("--disconnect-method", type=METHODS, default="POST", show_default=True)
+@click.option(
+    "--to",
+    default=DEFAULT_PERSON_NUMBER,
+    show_default=True,
+    callback=check_address,
+    help="The number called (E.164 or sip: URI): the phone script plays it.",
+)
+@click.option(
+    "--from",
+    "from_",
+    default=DEFAULT_APP_NUMBER,
+    show_default=True,
+    callback=check_address,
+    help="The app's number, shown as caller id.",
+)
 @click.option("--application-id", default=DEFAULT_APPLICATION_ID, show_default=True)
 @click.option(
     "--call-timeout",
@@ -211,7 +109,8 @@ def show(report: CallReport, *, as_json: bool, bodies: bool) -> None:
 )
 @click.option(
     "--machine-detection-url",
-    callback=_url,
+    callback=check_url,
+    metavar="URL",
     help="Where `machineDetectionComplete` goes (async detection).",
 )
 @phone_options
@@ -221,7 +120,7 @@ def call_command(**options: Any) -> None:
 
     Example: ringback call --answer-url http://localhost:5000/answer --phone caller.json
     """
-    phone = load_phone(options["phone_file"], _shortcuts(options))
+    phone = load_phone(options["phone_file"], shortcuts_of(options))
     detection = None
     if options["machine_detection"] is not None:
         detection = MachineDetection(
@@ -251,24 +150,44 @@ def call_command(**options: Any) -> None:
 # ---- ringback inbound ------------------------------------------------------------------------
 
 
-@click.command("inbound")
-@click.option("--initiate-url", callback=_url, help="The app's `initiate` webhook URL.")
-@click.option("--initiate-method", type=_METHODS, default="POST", show_default=True)
-@click.option("--status-url", callback=_url, help="Where call status events (`disconnect`) go.")
-@click.option("--status-method", type=_METHODS, default="POST", show_default=True)
+@click.command("inbound", epilog=EXIT_STATUS_HELP)
+@click.option(
+    "--initiate-url", callback=check_url, metavar="URL", help="The app's `initiate` webhook URL."
+)
+@click.option("--initiate-method", type=METHODS, default="POST", show_default=True)
+@click.option(
+    "--status-url",
+    callback=check_url,
+    metavar="URL",
+    help="Where `disconnect` and other call status events go.",
+)
+@click.option("--status-method", type=METHODS, default="POST", show_default=True)
 @click.option(
     "--application-id",
     help=f"The application: made from --initiate-url (default id {DEFAULT_APPLICATION_ID}), "
-    "or one already stored in --db.",
+    "or one stored in --db (without either, --to's stored routing picks it).",
 )
-@click.option("--from", "from_", default=DEFAULT_PERSON_NUMBER, show_default=True)
-@click.option("--to", default=DEFAULT_APP_NUMBER, show_default=True, callback=_address)
+@click.option(
+    "--from",
+    "from_",
+    default=DEFAULT_PERSON_NUMBER,
+    show_default=True,
+    help="The caller: the phone script plays it.",
+)
+@click.option(
+    "--to",
+    default=DEFAULT_APP_NUMBER,
+    show_default=True,
+    callback=check_address,
+    help="The app's number that is called.",
+)
 @click.option(
     "--callback-timeout",
     type=click.FloatRange(MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S),
     default=DEFAULT_CALLBACK_TIMEOUT_S,
     show_default=True,
     metavar="S",
+    help="Real seconds the app has to answer each webhook.",
 )
 @phone_options
 @run_options
@@ -277,7 +196,7 @@ def inbound_command(**options: Any) -> None:
 
     Example: ringback inbound --initiate-url http://localhost:5000/answer --press 2
     """
-    phone = load_phone(options["phone_file"], _shortcuts(options))
+    phone = load_phone(options["phone_file"], shortcuts_of(options))
     app_id = options["application_id"]
     application = None
     if options["initiate_url"] is not None:
@@ -302,16 +221,6 @@ def inbound_command(**options: Any) -> None:
             return await follow(platform, call_id, options["timeout_s"])
 
     _finish(asyncio.run(run()), options)
-
-
-def _shortcuts(options: dict[str, Any]) -> PhoneShortcuts:
-    return PhoneShortcuts(
-        answer=options["answer"],
-        answer_after_s=options["answer_after"],
-        press=options["press"],
-        say=options["say"],
-        hangup_after_s=options["hangup_after"],
-    )
 
 
 def _callback(url: str | None, method: str) -> Callback | None:
@@ -388,7 +297,7 @@ def _fetch_report(server: str, call_id: str) -> CallReport:
 # ---- ringback demo ---------------------------------------------------------------------------
 
 
-@click.command("demo")
+@click.command("demo", epilog="Exit status: 0 when every call ended normally, 1 otherwise.")
 @click.option("--bodies", is_flag=True, help="Show webhook request and response bodies.")
 def demo_command(bodies: bool) -> None:
     """Run the example IVR app (examples/ivr_app.py) through every branch, in seconds."""

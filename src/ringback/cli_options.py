@@ -1,0 +1,166 @@
+"""Option groups shared by `ringback call` and `ringback inbound`, and what they turn into.
+
+The flags are a public contract (DESIGN.md): extend them, never rename them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import click
+from rich.console import Console
+
+from ringback.errors import PhoneScriptError
+from ringback.local_call import DEFAULT_WAIT_S
+from ringback.phones.script import PhoneScript, parse_script
+from ringback.phones.shortcuts import PhoneShortcuts, apply_shortcuts
+from ringback.timeline_view import CallReport, render_report, report_json
+
+ADDRESS = re.compile(r"^(\+[1-9][0-9]{1,14}|sip:.+)$")
+METHODS = click.Choice(["POST", "GET"], case_sensitive=False)
+EXIT_STATUS_HELP = (
+    "Exit status: 0 when the call ended with cause hangup (either side hung up); 1 for any "
+    "other ending (busy, timeout, rejected, callback-error, invalid-bxml, ...) or a call "
+    "Ringback had to hang up; 2 for a usage error (a bad flag or phone file)."
+)
+
+C = TypeVar("C", bound=Callable[..., Any])
+
+
+def check_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A webhook URL must be absolute http(s): the platform has nothing to resolve it against."""
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"must be an http:// or https:// URL, got {value!r}")
+    return value
+
+
+def check_address(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A number as Bandwidth takes it: E.164, or a SIP URI."""
+    if not ADDRESS.match(value):
+        raise click.BadParameter(
+            f"must be an E.164 number (+15551234567) or sip: URI, got {value!r}"
+        )
+    return value
+
+
+def phone_options(command: C) -> C:
+    """--phone FILE and the shortcut flags of `ringback.phones.shortcuts`."""
+    options = [
+        click.option(
+            "--phone",
+            "phone_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="The far end's phone script (JSON, DESIGN.md format).",
+        ),
+        click.option(
+            "--answer",
+            type=click.Choice(["human", "machine", "busy", "reject", "no-answer"]),
+            help="How the phone answers (overrides the script).",
+        ),
+        click.option("--answer-after", type=float, metavar="S", help="Ring S seconds first."),
+        click.option(
+            "--press",
+            multiple=True,
+            metavar="DIGITS",
+            help="Wait for a <Gather>, then press DIGITS (repeatable, in order).",
+        ),
+        click.option(
+            "--say",
+            multiple=True,
+            metavar="TEXT",
+            help="Wait for a <Record>, then say TEXT (repeatable, after the presses).",
+        ),
+        click.option(
+            "--hangup-after",
+            type=float,
+            metavar="S",
+            help="After the other steps, wait S seconds and hang up.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def run_options(command: C) -> C:
+    """How the call runs and how its timeline is shown."""
+    options = [
+        click.option(
+            "--clock",
+            type=click.Choice(["virtual", "real"]),
+            default="virtual",
+            show_default=True,
+            help="virtual: time jumps over waits; real: wall-clock time.",
+        ),
+        click.option(
+            "--timeout",
+            "timeout_s",
+            type=click.FloatRange(min=0, min_open=True),
+            default=DEFAULT_WAIT_S,
+            show_default=True,
+            metavar="S",
+            help="Real seconds to wait for the call to end; then Ringback hangs it up (exit 1).",
+        ),
+        click.option(
+            "--db",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Keep calls and timelines in this SQLite file (default: a temporary one).",
+        ),
+        click.option("--bodies", is_flag=True, help="Show webhook request and response bodies."),
+        click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def load_phone(path: Path | None, shortcuts: PhoneShortcuts) -> PhoneScript | None:
+    """The phone script from --phone and the shortcut flags; usage errors name file and step."""
+    script = None
+    if path is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            message = f"{path}: cannot read: {error.strerror}"
+            raise click.BadParameter(message, None, None, "--phone") from None
+        except json.JSONDecodeError as error:
+            message = f"{path}: not JSON: line {error.lineno}, col {error.colno}: {error.msg}"
+            raise click.BadParameter(message, None, None, "--phone") from None
+        except UnicodeDecodeError as error:
+            message = f"{path}: not UTF-8 text: {error.reason}"
+            raise click.BadParameter(message, None, None, "--phone") from None
+        try:
+            script = parse_script(data)
+        except PhoneScriptError as error:
+            raise click.BadParameter(f"{path}: {error}", None, None, "--phone") from None
+    try:
+        return apply_shortcuts(script, shortcuts)
+    except PhoneScriptError as error:
+        raise click.UsageError(f"phone shortcut {error}") from None
+
+
+def show(report: CallReport, *, as_json: bool, bodies: bool) -> None:
+    """Print a call's timeline: Rich on a terminal, plain text otherwise, or JSON."""
+    if as_json:
+        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+    else:
+        render_report(Console(highlight=False, soft_wrap=True), report, bodies=bodies)
+
+
+def shortcuts_of(options: dict[str, Any]) -> PhoneShortcuts:
+    """The shortcut flags' values, from a command's options."""
+    return PhoneShortcuts(
+        answer=options["answer"],
+        answer_after_s=options["answer_after"],
+        press=options["press"],
+        say=options["say"],
+        hangup_after_s=options["hangup_after"],
+    )
