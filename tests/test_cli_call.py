@@ -208,3 +208,15 @@ def test_cli_call_db_keeps_the_call(ivr_app: RunningApp, tmp_path: Path) -> None
     shown = CliRunner().invoke(main, ["timeline", as_json(first)["callId"], "--db", str(db)])
     assert shown.exit_code == 0
     assert "ended: hangup" in shown.stdout
+
+
+def test_cli_call_unusable_db_exits_2(ivr_app: RunningApp, tmp_path: Path) -> None:
+    """A --db that is not a SQLite file, or cannot be created: exit 2 naming it, no traceback."""
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database")
+    result = call(ivr_app.url, "--db", str(junk))
+    assert result.exit_code == 2
+    assert f"{junk}: file is not a database" in result.output
+    missing_dir = call(ivr_app.url, "--db", str(tmp_path / "no" / "such" / "dir.sqlite3"))
+    assert missing_dir.exit_code == 2
+    assert "--db" in missing_dir.output
