@@ -183,13 +183,18 @@ def test_fetch_too_large_while_streaming() -> None:
 def test_fetch_timeout() -> None:
     """A server that does not answer in time is a MediaFetchError, not a hang."""
 
+    released = asyncio.Event()
+
     async def slow(request: web.Request) -> web.Response:
-        await asyncio.sleep(5)
+        await released.wait()
         return web.Response()
 
     async def scenario(session: aiohttp.ClientSession) -> None:
         async with serving({"/a.wav": slow}) as (base, _):
-            await fetch_audio(session, f"{base}/a.wav", total_timeout_s=0.2)
+            try:
+                await fetch_audio(session, f"{base}/a.wav", total_timeout_s=0.2)
+            finally:
+                released.set()  # let the server shut down without waiting for the handler
 
     with pytest.raises(MediaFetchError, match="timed out"):
         run(scenario)
