@@ -1,4 +1,4 @@
-"""Media through the running Platform: `<PlayAudio>` fetched and timed, refused, recordings served."""
+"""Media through the running Platform: `<PlayAudio>` fetched, timed or refused; recordings served."""
 
 from __future__ import annotations
 
@@ -102,7 +102,8 @@ async def test_playback_refused_media_ends_the_call_with_application_error(
     disconnect = next(e for e in site.events if e["eventType"] == "disconnect")
     assert disconnect["cause"] == "application-error"
     assert disconnect["errorMessage"] == (
-        f"{site.url}/hold.ogg is not WAV or MP3 audio (OGG Vorbis); Bandwidth plays only WAV and MP3"
+        f"{site.url}/hold.ogg is not WAV or MP3 audio (OGG Vorbis); "
+        "Bandwidth plays only WAV and MP3"
     )
 
 
