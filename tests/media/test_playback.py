@@ -1,4 +1,4 @@
-"""Media through the running Platform: `<PlayAudio>` fetched, timed or refused; recordings served."""
+"""Media through the running Platform: `<PlayAudio>` timed or refused; recordings served."""
 
 from __future__ import annotations
 
