@@ -6,9 +6,14 @@
     │   ├── BxmlSyntaxError    not well-formed XML, too large, or hostile (DTD, entities)
     │   └── BxmlInvalidError   well-formed, but breaks a verb, attribute, range or context rule
     ├── PhoneScriptError       a far-end phone script is malformed (the test author's mistake)
+    ├── PlatformError          the running platform cannot serve a request with its settings
+    │   └── UnknownApplicationError  an inbound call to an unconfigured number or application
     ├── DeliveryError          a webhook delivery was set up or driven wrongly
     │   ├── WebhookTargetError a webhook URL, method, credentials or timeout is malformed
     │   └── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
+    ├── MediaError             audio for `<PlayAudio>` cannot be used (the customer's mistake)
+    │   ├── MediaFetchError    the audio URL could not be fetched: HTTP status, refused, too large
+    │   └── UnsupportedMediaError  the fetched bytes are not WAV or MP3 audio Bandwidth plays
     └── EngineError            the engine was asked something impossible (the caller's bug)
         ├── UnknownCallError   a fact names a call the engine does not know
         ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
@@ -86,6 +91,31 @@ class WebhookTargetError(DeliveryError, ValueError):
 
 class DeliveryStateError(DeliveryError):
     """Raised when a delivery plan is driven out of order, e.g. an outcome with nothing pending."""
+
+
+class PlatformError(RingbackError):
+    """Raised when the running platform is asked something its settings cannot serve."""
+
+
+class UnknownApplicationError(PlatformError, LookupError):
+    """Raised for an inbound call to a number or application that is not configured."""
+
+
+class MediaError(RingbackError):
+    """Base of the errors about `<PlayAudio>` audio; `url` names the file, the message says why."""
+
+    def __init__(self, message: str, url: str) -> None:
+        self.message = message
+        self.url = url
+        super().__init__(message)
+
+
+class MediaFetchError(MediaError):
+    """Raised when an audio URL cannot be fetched: bad URL, refused, timeout, HTTP error, size."""
+
+
+class UnsupportedMediaError(MediaError, ValueError):
+    """Raised when fetched audio is not WAV (16-bit PCM, μ-law, A-law) or MP3, or is cut short."""
 
 
 class EngineError(RingbackError):
