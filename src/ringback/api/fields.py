@@ -95,14 +95,19 @@ class Fields:
         """A username or password (at most 1024 characters)."""
         return self.string(key, max_length=MAX_CREDENTIAL_LENGTH)
 
-    def number(self, key: str, *, default: float, low: float, high: float) -> float:
-        """A number within [low, high] (decimals allowed); `default` when absent."""
+    def number(self, key: str, *, default: float, low: float, high: float | None) -> float:
+        """A number within [low, high] (decimals allowed; no upper bound with None)."""
         value = self.get(key)
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
             raise self.invalid(key, f"must be a number, but was {show(value)}")
-        if not low <= value <= high:
+        if high is None and value < low:
+            raise RequestValidationError(
+                f"{self.name(key)} must be at least {show(low)}, but was {show(value)}",
+                self.name(key),
+            )
+        if high is not None and not low <= value <= high:
             raise RequestValidationError(
                 f"{self.name(key)} must be within the range [{show(low)}, {show(high)}], "
                 f"but was {show(value)}",

@@ -186,7 +186,7 @@ def machine_detection(fields: Fields | None) -> MachineDetection | None:
     mode = fields.choice("mode", [m.value for m in MachineDetectionMode], "async")
 
     def seconds(key: str, default: float) -> float:
-        return fields.number(key, default=default, low=0, high=float("inf"))
+        return fields.number(key, default=default, low=0, high=None)
 
     speech_end = seconds("speechEndThreshold", 5.0)
     return MachineDetection(
