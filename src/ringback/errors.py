@@ -6,6 +6,8 @@
     │   ├── BxmlSyntaxError    not well-formed XML, too large, or hostile (DTD, entities)
     │   └── BxmlInvalidError   well-formed, but breaks a verb, attribute, range or context rule
     ├── PhoneScriptError       a far-end phone script is malformed (the test author's mistake)
+    ├── PlatformError          the running platform cannot serve a request with its settings
+    │   └── UnknownApplicationError  an inbound call to an unconfigured number or application
     ├── DeliveryError          a webhook delivery was set up or driven wrongly
     │   ├── WebhookTargetError a webhook URL, method, credentials or timeout is malformed
     │   └── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
@@ -92,6 +94,14 @@ class WebhookTargetError(DeliveryError, ValueError):
 
 class DeliveryStateError(DeliveryError):
     """Raised when a delivery plan is driven out of order, e.g. an outcome with nothing pending."""
+
+
+class PlatformError(RingbackError):
+    """Raised when the running platform is asked something its settings cannot serve."""
+
+
+class UnknownApplicationError(PlatformError, LookupError):
+    """Raised for an inbound call to a number or application that is not configured."""
 
 
 class EngineError(RingbackError):

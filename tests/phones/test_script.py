@@ -100,3 +100,23 @@ def test_script_malformed_is_refused_with_where(data: dict[str, Any], message: s
 def test_script_press_upper_cases_letters() -> None:
     """DTMF letters A-D are accepted in either case."""
     assert parse_steps([{"press": "ab#"}]) == (Press("AB#"),)
+
+
+def test_script_wire_form_round_trips() -> None:
+    """script_to_wire is the inverse of parse_script."""
+    from ringback.phones.script import script_to_wire
+
+    data = {
+        "answer": "machine",
+        "answerAfter": 2.5,
+        "steps": [
+            {"waitFor": "record"},
+            {"waitFor": {"heard": "beep"}},
+            {"press": "12#"},
+            {"say": "hello there", "duration": 1.5},
+            {"wait": 3.0},
+            {"hangup": True},
+        ],
+    }
+    assert script_to_wire(parse_script(data)) == data
+    assert parse_script(script_to_wire(parse_script(data))) == parse_script(data)

@@ -215,3 +215,31 @@ def _reject_unknown_keys(
 
 def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
+
+
+def script_to_wire(script: PhoneScript) -> dict[str, Any]:
+    """The JSON form of a script (the inverse of `parse_script`), for storing and showing it."""
+    return {
+        "answer": script.answer.value,
+        "answerAfter": script.answer_after_s,
+        "steps": [step_to_wire(step) for step in script.steps],
+    }
+
+
+def step_to_wire(step: Step) -> dict[str, Any]:
+    """The JSON form of one step."""
+    match step:
+        case WaitFor(heard=heard) if heard is not None:
+            return {"waitFor": {"heard": heard}}
+        case WaitFor(condition=condition):
+            assert condition is not None
+            return {"waitFor": condition.value}
+        case Press(digits=digits):
+            return {"press": digits}
+        case Say(text=text, duration_s=duration):
+            return {"say": text, "duration": duration}
+        case Wait(seconds=seconds):
+            return {"wait": seconds}
+        case HangUp():
+            return {"hangup": True}
+    raise AssertionError(step)  # pragma: no cover - the Step union is closed

@@ -232,6 +232,15 @@ class Store:
             return None
         return bytes(row[0]), str(row[1])
 
+    def set_recording_media(
+        self, recording_id: str, media: bytes | None, media_type: str | None
+    ) -> None:
+        """Attach (or, with None, remove) a recording's audio."""
+        self._write(
+            "UPDATE recordings SET media = ?, media_type = ? WHERE recording_id = ?",
+            (media, media_type, recording_id),
+        )
+
     def delete_recording(self, recording_id: str) -> None:
         """Forget a recording, its media and its transcription."""
         self._write("DELETE FROM recordings WHERE recording_id = ?", (recording_id,))

@@ -1,0 +1,387 @@
+"""The running emulator: one asyncio loop that drives the engine and performs what it asks.
+
+How this works. Every fact goes through `_feed`: the engine returns actions and `_perform` carries
+them out — webhooks and media fetches become tasks whose results come back as facts, timers go
+into a queue, timeline entries and call states go to the store. `ringback.runtime.clockwork`
+moves time: in `real` mode timers fire on the wall clock; in `virtual` mode time jumps to the
+next timer once nothing is in flight and no API request has come for `idle_s` real seconds; in
+`manual` mode only `advance()` moves it. The HTTP layers (REST and control API) call the
+methods below; they are synchronous where the engine is, so a request sees its effect at once.
+
+Calls that were up when a server stopped cannot be resumed (the engine's state lives in
+memory); on the next start they are stored as disconnected with cause `unknown` and a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ringback.delivery.sender import Sender
+from ringback.engine import facts as f
+from ringback.engine.actions import (
+    Action,
+    AppendTimeline,
+    CancelTimer,
+    EndCall,
+    FetchMedia,
+    SaveRecording,
+    SendWebhook,
+    StartTimer,
+)
+from ringback.engine.clock import ClockMode, TimerQueue
+from ringback.engine.core import DEFAULT_ACCOUNT_ID, Engine, EngineConfig
+from ringback.engine.ids import IdSource
+from ringback.engine.recordings import Recording
+from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
+from ringback.errors import UnknownApplicationError
+from ringback.events import Event
+from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
+from ringback.runtime import clockwork, media
+from ringback.runtime.views import application_from_wire, application_to_wire, call_state
+from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
+from ringback.store import Store
+
+F = TypeVar("F", bound=f.Fact)
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformConfig:
+    """How the emulated platform is set up (the `ringback serve` options)."""
+
+    account_id: str = DEFAULT_ACCOUNT_ID
+    username: str = "ringback"
+    password: str = "ringback"
+    base_url: str = "http://127.0.0.1:8080"
+    clock: ClockMode = ClockMode.VIRTUAL
+    idle_s: float = 0.0  # virtual clock: real seconds of quiet before time may jump
+    webhook_auth: str = "challenge"  # or "preemptive" (spec §3.4)
+    seed: str = "ringback"
+    start_time: float | None = None  # where the virtual clock starts; None: now
+
+
+class Platform:
+    """Ringback running: engine, clock, webhook delivery, media and store."""
+
+    def __init__(self, config: PlatformConfig, store: Store) -> None:
+        self.config = config
+        self.store = store
+        self.engine = self._new_engine()
+        self.timers = TimerQueue()
+        self.virtual_now = config.start_time if config.start_time is not None else time.time()
+        self.applications: dict[str, Application] = {}
+        self.numbers: dict[str, str] = {}
+        self.sender = Sender()
+        self.in_flight = 0
+        self.last_activity = 0.0
+        self.changed = asyncio.Event()
+        self.quiet = asyncio.Event()  # set while nothing is in flight
+        self.quiet.set()
+        self._unrendered: dict[str, Recording] = {}
+        self._ended: dict[str, asyncio.Event] = {}  # set once a call ended and went quiet
+        self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._driver: asyncio.Task[None] | None = None
+
+    def _new_engine(self) -> Engine:
+        config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
+        return Engine(config, IdSource(self.config.seed))
+
+    # ---- starting and stopping -------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Load the stored settings, close calls a previous run left open, start the clock."""
+        for key, data in self.store.settings("application"):
+            self.applications[key] = application_from_wire(data)
+        for key, data in self.store.settings("number"):
+            self.numbers[key] = data["applicationId"]
+        for key, data in self.store.settings("phone"):
+            self.engine.phones[key] = parse_script(data)
+        for call_id in self.store.unfinished_calls():
+            state = self.store.call(call_id) or {}
+            state.update(
+                state="disconnected",
+                disconnectCause="unknown",
+                errorMessage="Ringback stopped while the call was up",
+            )
+            self.store.save_call(call_id, state, ended=True)
+        self.store.flush()
+        self.last_activity = asyncio.get_running_loop().time()
+        self._driver = asyncio.create_task(clockwork.drive(self))
+
+    async def close(self) -> None:
+        """Stop the clock and every task, commit the store, close connections."""
+        if self._driver is not None:
+            self._driver.cancel()
+            await asyncio.gather(self._driver, return_exceptions=True)
+            self._driver = None
+        await self._cancel_tasks()
+        for recording_id in list(self._unrendered):
+            self._render(recording_id)
+        self.store.flush()
+        await self.sender.close()
+
+    async def _cancel_tasks(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.in_flight = 0
+        self.quiet.set()
+
+    # ---- time ------------------------------------------------------------------------------
+
+    def now(self) -> float:
+        """The active clock's time, epoch seconds (never before the engine's last fact)."""
+        if self.config.clock is ClockMode.REAL:
+            return max(time.time(), self.engine.now)
+        return max(self.virtual_now, self.engine.now)
+
+    def touch(self) -> None:
+        """An API request arrived: the virtual clock waits `idle_s` more before jumping."""
+        self.last_activity = asyncio.get_running_loop().time()
+        self.changed.set()
+
+    async def advance(self, seconds: float) -> None:
+        """Move a virtual or manual clock forward, firing the timers on the way."""
+        await clockwork.advance(self, seconds)
+
+    # ---- the engine ------------------------------------------------------------------------
+
+    def feed(self, fact: f.Fact) -> None:
+        """Hand the engine a fact and perform the actions it returns."""
+        for action in self.engine.handle(fact):
+            self._perform(action)
+        self.changed.set()
+
+    def request(self, fact_type: type[F], **fields: Any) -> None:
+        """Feed an API request to the engine now; the engine's errors propagate to the caller."""
+        self.touch()
+        self.feed(fact_type(at=self.now(), **fields))
+
+    def _perform(self, action: Action) -> None:
+        match action:
+            case SendWebhook(call_id=call_id):
+                if call_id is not None:  # counted now: the task starts after EndCall is seen
+                    self._call_flight[call_id] += 1
+                self._spawn(self._deliver(action))
+            case StartTimer(timer_id=timer_id, at=at):
+                self.timers.start(timer_id, at)
+            case CancelTimer(timer_id=timer_id):
+                self.timers.cancel(timer_id)
+            case FetchMedia():
+                self._spawn(self._fetch_media(action))
+            case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
+                self.store.add_timeline(call_id, at, kind, summary, action.detail)
+                if kind == "state" and call_id in self.engine.calls:
+                    self.store.save_call(call_id, call_state(self.engine.calls[call_id]))
+            case SaveRecording(recording=recording):
+                self._save_recording(recording)
+            case EndCall(call_id=call_id):
+                self.store.save_call(call_id, call_state(self.engine.call(call_id)), ended=True)
+                self._settle_call(call_id)
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        self.in_flight += 1
+        self.quiet.clear()
+
+        async def run() -> None:
+            try:
+                await work
+            finally:
+                self.in_flight -= 1
+                if self.in_flight == 0:
+                    self.quiet.set()
+                # The idle grace counts from the last thing that happened, this included.
+                self.last_activity = asyncio.get_running_loop().time()
+                self.changed.set()
+
+        task = asyncio.create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver(self, action: SendWebhook) -> None:
+        call_id = action.call_id
+        try:
+            await self._deliver_now(action)
+        finally:
+            if call_id is not None:
+                self._call_flight[call_id] -= 1
+                self._settle_call(call_id)
+
+    def _settle_call(self, call_id: str) -> None:
+        """Wake `wait()`ers once the call has ended and none of its webhooks is in flight."""
+        call = self.engine.calls.get(call_id)
+        if call is not None and call.ended and self._call_flight[call_id] <= 0:
+            self._call_flight.pop(call_id, None)
+            self._ended_event(call_id).set()
+
+    async def _deliver_now(self, action: SendWebhook) -> None:
+        request = webhook_request(
+            action.event,
+            action.callback,
+            action.timeout_s,
+            sync=action.sync,
+            auth=self.config.webhook_auth,
+        )
+        result = await self.sender.deliver(request)
+        owner = action.call_id or action.conference_id or "account"
+        at = self.now()
+        for summary, detail in attempt_entries(result):
+            detail["sync"] = action.sync
+            self.store.add_timeline(owner, at, "webhook", summary, detail)
+        if action.sync:
+            self.feed(outcome_fact(action, result, self.now()))
+
+    async def _fetch_media(self, action: FetchMedia) -> None:
+        fact = await media.measure(self.sender.session, action, self.now)
+        self.feed(fact)
+
+    def _save_recording(self, recording: Recording) -> None:
+        # Audio is rendered when first downloaded (or at shutdown), not on the call's hot path.
+        self.store.save_recording(
+            recording.recording_id,
+            recording.metadata(),
+            call_id=recording.call_id,
+            conference_id=recording.conference_id,
+        )
+        self._unrendered[recording.recording_id] = recording
+
+    def _render(self, recording_id: str) -> tuple[bytes, str] | None:
+        recording = self._unrendered.pop(recording_id, None)
+        if recording is None:
+            return None
+        audio, media_type = media.render(recording)
+        self.store.set_recording_media(recording_id, audio, media_type)
+        return audio, media_type
+
+    # ---- calls -----------------------------------------------------------------------------
+
+    def place_call(self, request: OutboundCallRequest) -> str:
+        """POST /calls: a new outbound call; returns its id."""
+        call_id = self.engine.ids.call()
+        self.request(f.OutboundCallPlaced, call_id=call_id, request=request)
+        return call_id
+
+    def inbound_call(
+        self,
+        from_: str,
+        to: str,
+        application_id: str | None = None,
+        phone: PhoneScript | None = None,
+    ) -> str:
+        """A call arriving at `to` (routed by its number unless an application is named)."""
+        app_id = application_id or self.numbers.get(to)
+        if app_id is None:
+            raise UnknownApplicationError(
+                f"no application for {to}: PUT /_ringback/numbers/{to} or name an applicationId"
+            )
+        app = self.applications.get(app_id)
+        if app is None:
+            raise UnknownApplicationError(f"application {app_id} not found")
+        call_id = self.engine.ids.call()
+        request = InboundCallRequest(
+            from_=from_, to=to, application=app, caller=phone or SILENT_PHONE
+        )
+        self.request(f.InboundCallArrived, call_id=call_id, request=request)
+        return call_id
+
+    def call_state(self, call_id: str) -> dict[str, Any] | None:
+        """GET /calls/{id}: the live state, or what the store kept."""
+        call = self.engine.calls.get(call_id)
+        return call_state(call) if call is not None else self.store.call(call_id)
+
+    def list_calls(self, **filters: Any) -> list[tuple[int, dict[str, Any]]]:
+        """GET /calls: stored calls in creation order, live ones with their current state."""
+        rows = self.store.calls(**filters)
+        return [(seq, self.call_state(state["callId"]) or state) for seq, state in rows]
+
+    def timeline(self, call_id: str) -> list[dict[str, Any]]:
+        """Everything that happened on a call, in order."""
+        return self.store.timeline(call_id)
+
+    async def wait(self, call_id: str, timeout_s: float) -> bool:
+        """Wait (real time) until the call has ended and its last webhook was delivered.
+
+        False on timeout. A call only in the store (from an earlier run) has long ended.
+        """
+        if call_id not in self.engine.calls:
+            if self.store.call(call_id) is None:
+                self.engine.call(call_id)  # raises UnknownCallError
+            return True
+        try:
+            await asyncio.wait_for(self._ended_event(call_id).wait(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
+
+    def _ended_event(self, call_id: str) -> asyncio.Event:
+        return self._ended.setdefault(call_id, asyncio.Event())
+
+    # ---- recordings and other webhooks -----------------------------------------------------
+
+    def recordings(
+        self, call_id: str | None = None, conference_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Recordings' metadata (REST form) in creation order."""
+        return self.store.recordings(call_id=call_id, conference_id=conference_id)
+
+    def recording(self, recording_id: str) -> dict[str, Any] | None:
+        """One recording's metadata."""
+        return self.store.recording(recording_id)
+
+    def recording_media(self, recording_id: str) -> tuple[bytes, str] | None:
+        """A recording's audio (rendered on first download) and its media type."""
+        return self.store.recording_media(recording_id) or self._render(recording_id)
+
+    def delete_recording(self, recording_id: str) -> None:
+        """Forget a recording, its audio and its transcription."""
+        self.store.delete_recording(recording_id)
+        self.engine.recordings.pop(recording_id, None)
+        self._unrendered.pop(recording_id, None)
+
+    def delete_recording_media(self, recording_id: str) -> None:
+        """Forget a recording's audio (its metadata stays)."""
+        self._unrendered.pop(recording_id, None)
+        self.store.set_recording_media(recording_id, None, None)
+
+    def send_event(self, event: Event, callback: Callback, timeout_s: float) -> None:
+        """Send an async webhook that is not the engine's (REST transcription requests)."""
+        rid = self.engine.number()
+        action = SendWebhook(rid, None, event, callback, timeout_s, sync=False)
+        self._spawn(self._deliver(action))
+
+    # ---- control API settings --------------------------------------------------------------
+
+    def put_application(self, app: Application) -> None:
+        """PUT /_ringback/applications/{id}."""
+        self.applications[app.application_id] = app
+        self.store.put_setting("application", app.application_id, application_to_wire(app))
+
+    def put_number(self, number: str, application_id: str) -> None:
+        """PUT /_ringback/numbers/{number}: route inbound calls to an application."""
+        self.numbers[number] = application_id
+        self.store.put_setting("number", number, {"applicationId": application_id})
+
+    def put_phone(self, number: str, script: PhoneScript) -> None:
+        """PUT /_ringback/phones/{number}: the far end behind a number."""
+        self.engine.phones[number] = script
+        self.store.put_setting("phone", number, script_to_wire(script))
+
+    async def reset(self) -> None:
+        """POST /_ringback/reset: forget every call, setting and timer; the clock restarts now."""
+        await self._cancel_tasks()
+        self.store.reset()
+        self.engine = self._new_engine()
+        self.timers = TimerQueue()
+        self.applications.clear()
+        self.numbers.clear()
+        self._ended.clear()
+        self._call_flight.clear()
+        self._unrendered.clear()
+        self.virtual_now = time.time()
+        self.changed.set()
