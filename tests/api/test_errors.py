@@ -20,6 +20,7 @@ from ringback.errors import (
     CallStateError,
     EngineError,
     RequestValidationError,
+    UnknownApplicationError,
     UnknownCallError,
     UnknownConferenceError,
     UnsupportedMediaTypeError,
@@ -35,6 +36,7 @@ RAISED: dict[str, Exception] = {
     "ended": CallStateError(f"Call [{CALL_ID}] cannot be modified in its current state"),
     "bxml": BxmlSyntaxError("not well-formed (invalid token)", line=3, column=5),
     "media-type": UnsupportedMediaTypeError("Content type 'text/plain' not supported"),
+    "no-app": UnknownApplicationError("application app-9 not found"),
     "engine-bug": EngineError("time went backwards"),
     "bug": ZeroDivisionError("division by zero"),
 }
@@ -78,6 +80,7 @@ def body_of(client: TestClient, path: str, method: str = "GET") -> tuple[int, di
         ),
         ("bxml", 400, "validation", "Invalid BXML: line 3, col 5: not well-formed (invalid token)"),
         ("media-type", 415, "validation", "Content type 'text/plain' not supported"),
+        ("no-app", 400, "validation", "application app-9 not found"),
     ],
 )
 def test_errors_rendered_in_bandwidth_shape(

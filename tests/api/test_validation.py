@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import bandwidth
@@ -391,3 +393,15 @@ def test_validation_conference_bad_fields() -> None:
     assert refusal({"callIdsToCoach": "c-1"}, member) == (
         'Invalid callIdsToCoach: must be an array of strings, but was "c-1"'
     )
+
+
+def test_validation_modules_load_no_io_library() -> None:
+    """Validation, fields and queries are pure: importing them loads no server or loop module."""
+    code = (
+        "import json, sys\n"
+        "import ringback.api.validation, ringback.api.fields, ringback.api.queries\n"
+        "print(json.dumps(sorted(m for m in ['starlette', 'asyncio', 'sqlite3', 'aiohttp', "
+        "'uvicorn'] if m in sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
