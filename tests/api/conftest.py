@@ -2,9 +2,10 @@
 
 The server, the Platform and the app's webhook server share one asyncio loop in a background
 thread; the tests talk to them through the official SDK, from the main thread, as a user's app
-would. The clock is manual: time moves only when a test calls `advance`, which fires every
-timer on the way and waits for the webhooks they set off, so a call runs as far as the test
-says, at once, and the same way every run.
+would. The clock is manual unless a module sets `CLOCK`: time moves only when a test calls
+`advance`, which fires every timer on the way and waits for the webhooks they set off, so a
+call runs as far as the test says, at once, and the same way every run (a virtual clock would
+jump ahead whenever the server is idle, even between two SDK calls of one test).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ class Running:
     url: str
 
 
-async def _start(path: Path) -> Running:
+async def _start(path: Path, clock: ClockMode) -> Running:
     app = VoiceApp()
     app_runner = web.AppRunner(web.Application())
     app_runner.app.router.add_route("*", "/{tail:.*}", app.handle)
@@ -124,7 +125,7 @@ async def _start(path: Path) -> Running:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))  # an ephemeral port, known before the platform is configured
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    config = PlatformConfig(base_url=url, clock=ClockMode.MANUAL, start_time=START)
+    config = PlatformConfig(base_url=url, clock=clock, start_time=START)
     platform = Platform(config, Store(path))
     await platform.start()
     server = uvicorn.Server(
@@ -145,13 +146,16 @@ async def _stop(running: Running) -> None:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A REST server on 127.0.0.1 with a manual clock, for the whole module."""
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A REST server on 127.0.0.1 for the whole module (its `CLOCK`, by default manual)."""
+    clock = getattr(request.module, "CLOCK", ClockMode.MANUAL)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="ringback-server", daemon=True)
     thread.start()
     path = tmp_path_factory.mktemp("live") / "ringback.sqlite3"
-    running = asyncio.run_coroutine_threadsafe(_start(path), loop).result(RESULT_TIMEOUT_S)
+    running = asyncio.run_coroutine_threadsafe(_start(path, clock), loop).result(RESULT_TIMEOUT_S)
     yield LiveServer(loop, running.platform, running.url, running.app)
     asyncio.run_coroutine_threadsafe(_stop(running), loop).result(RESULT_TIMEOUT_S)
     loop.call_soon_threadsafe(loop.stop)
