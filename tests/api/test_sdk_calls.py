@@ -117,6 +117,21 @@ def test_sdk_get_call_state_follows_the_call(live: LiveServer) -> None:
     assert [p["cause"] for p in disconnect] == ["hangup"]
 
 
+def test_sdk_update_call_tag_only(live: LiveServer) -> None:
+    """update_call with only a tag: no redirect, and the call's next webhook carries the tag."""
+    call_id = answered_call(live)
+    with live.client() as client:
+        bandwidth.CallsApi(client).update_call(ACCOUNT, call_id, bandwidth.UpdateCall(tag="vip"))
+        bandwidth.CallsApi(client).update_call(
+            ACCOUNT, call_id, bandwidth.UpdateCall(state=bandwidth.CallStateEnum.COMPLETED)
+        )
+    live.settle()
+    events = [p for p in live.app.events() if p["callId"] == call_id]
+    assert "redirect" not in [p["eventType"] for p in events]
+    assert events[-1]["eventType"] == "disconnect"
+    assert events[-1]["tag"] == "vip"
+
+
 def test_sdk_update_call_redirects(live: LiveServer) -> None:
     """update_call with a redirectUrl: the app gets `redirect` there and its BXML runs."""
     call_id = answered_call(live)

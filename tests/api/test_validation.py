@@ -294,6 +294,18 @@ def test_validation_redirect_may_be_relative() -> None:
     assert request.fields["set_tag"] is False
 
 
+def test_validation_tag_only_update_sets_the_tag() -> None:
+    """UpdateCall(tag=...) as the SDK sends it (state active, no redirect): only the tag changes."""
+    body = {
+        "state": "active",
+        "redirectMethod": "POST",
+        "redirectFallbackMethod": "POST",
+        "tag": "",
+    }
+    request = validation.call_update(CALL_ID, Fields.of(body))
+    assert request.fields == {"call_id": CALL_ID, "state": "active", "tag": "", "set_tag": True}
+
+
 BAD_UPDATE_CALL = [
     ({"state": "active"}, "Missing required field: redirectUrl is required when state is active"),
     ({}, "Missing required field: redirectUrl is required when state is active"),

@@ -254,6 +254,13 @@ def call_update(call_id: str, fields: Fields) -> FactRequest[f.CallUpdateRequest
         fields.not_allowed(["redirectUrl", "redirectFallbackUrl", "tag"], "state is completed")
         return FactRequest(f.CallUpdateRequested, {"call_id": call_id, "state": state})
     if not fields.has("redirectUrl"):
+        if fields.has("tag"):
+            # Setting only the tag (spec §4.4). The SDK always sends state=active with it.
+            tag_only = fields.string("tag", max_length=MAX_TAG_LENGTH)
+            return FactRequest(
+                f.CallUpdateRequested,
+                {"call_id": call_id, "state": state, "tag": tag_only, "set_tag": True},
+            )
         raise RequestValidationError(
             "Missing required field: redirectUrl is required when state is active",
             field="redirectUrl",
