@@ -11,10 +11,15 @@
     ├── DeliveryError          a webhook delivery was set up or driven wrongly
     │   ├── WebhookTargetError a webhook URL, method, credentials or timeout is malformed
     │   └── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
-    └── EngineError            the engine was asked something impossible (the caller's bug)
-        ├── UnknownCallError   a fact names a call the engine does not know
-        ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
-        └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
+    ├── EngineError            the engine was asked something impossible (the caller's bug)
+    │   ├── UnknownCallError   a fact names a call the engine does not know
+    │   ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
+    │   └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
+    └── ApiError               a REST request is refused: HTTP status and Bandwidth error type
+        ├── RequestValidationError  a body, field or query parameter is invalid (400)
+        ├── ResourceNotFoundError   the path names nothing that exists (404)
+        ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
+        └── ClockModeError          the clock cannot do that in its mode (409)
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
 exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`
@@ -116,3 +121,41 @@ class UnknownConferenceError(EngineError, KeyError):
 
 class CallStateError(EngineError):
     """Raised when a request does not fit the call's current state."""
+
+
+class ApiError(RingbackError):
+    """Raised to refuse a REST request; the API renders it as Bandwidth's `{type, description}`."""
+
+    status = 400
+    error_type = "validation"
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        super().__init__(description)
+
+
+class RequestValidationError(ApiError, ValueError):
+    """Raised for an invalid request body, field or query parameter; `field` names it (400)."""
+
+    def __init__(self, description: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(description)
+
+
+class ResourceNotFoundError(ApiError, LookupError):
+    """Raised when a REST path names a recording, transcription or member that does not exist."""
+
+    status = 404
+
+
+class CallStillUpError(ApiError):
+    """Raised when GET /_ringback/calls/{id}/wait times out before the call ended (408)."""
+
+    status = 408
+    error_type = "timeout"
+
+
+class ClockModeError(ApiError):
+    """Raised when the clock is asked to move in a mode that forbids it: advance a real clock."""
+
+    status = 409
