@@ -17,9 +17,12 @@
     │   └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
     └── ApiError               a REST request is refused: HTTP status and Bandwidth error type
         ├── RequestValidationError  a body, field or query parameter is invalid (400)
+        ├── AuthenticationError     credentials are missing or wrong (401)
+        ├── AuthorizationError      the credentials may not use this account (403)
         ├── ResourceNotFoundError   the path names nothing that exists (404)
         ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
-        └── ClockModeError          the clock cannot do that in its mode (409)
+        ├── ClockModeError          the clock cannot do that in its mode (409)
+        └── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
 exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`
@@ -142,6 +145,20 @@ class RequestValidationError(ApiError, ValueError):
         super().__init__(description)
 
 
+class AuthenticationError(ApiError):
+    """Raised when a REST request's credentials are missing, malformed or wrong (401)."""
+
+    status = 401
+    error_type = "authentication-error"
+
+
+class AuthorizationError(ApiError):
+    """Raised when valid credentials name an account that is not this platform's (403)."""
+
+    status = 403
+    error_type = "authorization-error"
+
+
 class ResourceNotFoundError(ApiError, LookupError):
     """Raised when a REST path names a recording, transcription or member that does not exist."""
 
@@ -159,3 +176,9 @@ class ClockModeError(ApiError):
     """Raised when the clock is asked to move in a mode that forbids it: advance a real clock."""
 
     status = 409
+
+
+class UnsupportedMediaTypeError(ApiError):
+    """Raised when a request body's Content-Type is not the one the endpoint takes (415)."""
+
+    status = 415

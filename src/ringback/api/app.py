@@ -16,7 +16,7 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringback.api.control import control_routes
-from ringback.api.interim_errors import CatchAllMiddleware, exception_handlers
+from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.runtime import Platform
 
 Setup = Callable[[Platform], None]
