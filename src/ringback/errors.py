@@ -11,6 +11,9 @@
     ├── DeliveryError          a webhook delivery was set up or driven wrongly
     │   ├── WebhookTargetError a webhook URL, method, credentials or timeout is malformed
     │   └── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
+    ├── MediaError             audio for `<PlayAudio>` cannot be used (the customer's mistake)
+    │   ├── MediaFetchError    the audio URL could not be fetched: HTTP status, refused, too large
+    │   └── UnsupportedMediaError  the fetched bytes are not WAV or MP3 audio Bandwidth plays
     ├── EngineError            the engine was asked something impossible (the caller's bug)
     │   ├── UnknownCallError   a fact names a call the engine does not know
     │   ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
@@ -104,6 +107,23 @@ class PlatformError(RingbackError):
 
 class UnknownApplicationError(PlatformError, LookupError):
     """Raised for an inbound call to a number or application that is not configured."""
+
+
+class MediaError(RingbackError):
+    """Base of the errors about `<PlayAudio>` audio; `url` names the file, the message says why."""
+
+    def __init__(self, message: str, url: str) -> None:
+        self.message = message
+        self.url = url
+        super().__init__(message)
+
+
+class MediaFetchError(MediaError):
+    """Raised when an audio URL cannot be fetched: bad URL, refused, timeout, HTTP error, size."""
+
+
+class UnsupportedMediaError(MediaError, ValueError):
+    """Raised when fetched audio is not WAV (16-bit PCM, μ-law, A-law) or MP3, or is cut short."""
 
 
 class EngineError(RingbackError):

@@ -1,0 +1,92 @@
+"""A finished recording as real audio: the bytes GET .../recordings/{id}/media serves (spec §5.8).
+
+How this works. A `Recording` holds the sounds of its recorded spans, timed from the start of
+the file (engine/recordings.py). Each becomes synthesised samples (`synth.py`) at 8 kHz on its
+channel: with two channels the far end is channel 0 and the platform (prompts, played audio,
+its own DTMF) channel 1, as `Recording.channel_of` says; with one, everything is mixed. Sounds
+are summed in 32-bit integers, so sounds that overlap add up, and a channel is scaled down as a
+whole in the rare case that the sum passes the 16-bit range: nothing is clipped. Silence is
+zeros. The file lasts exactly the recording's duration, to the sample; MP3 recordings carry an
+Info frame with the encoder's delay and padding so that their length comes out exact too.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+from operator import add
+
+from ringback.engine.media import Segment, Sound
+from ringback.engine.recordings import Recording
+from ringback.media.mp3 import encode_mp3
+from ringback.media.synth import SAMPLE_RATE_HZ, dtmf, far_voice, melody, prompt_voice
+from ringback.media.wav import pcm16_wav
+
+WAV_MEDIA_TYPE = "audio/vnd.wave"
+MP3_MEDIA_TYPE = "audio/mpeg"
+INT16_MAX = 32767
+SOUNDS: dict[Sound, Callable[[str, int], array[int]]] = {
+    Sound.DTMF: dtmf,
+    Sound.SPEECH: far_voice,
+    Sound.PROMPT: prompt_voice,
+    Sound.AUDIO: melody,
+}
+
+
+def render_recording(recording: Recording) -> tuple[bytes, str]:
+    """The recording's audio file and its media type (`audio/vnd.wave` or `audio/mpeg`)."""
+    channel_count = max(1, recording.channels)
+    samples = render_samples(recording)
+    if recording.file_format == "mp3":
+        return encode_mp3(samples, channel_count, SAMPLE_RATE_HZ), MP3_MEDIA_TYPE
+    return pcm16_wav(samples, channel_count, SAMPLE_RATE_HZ), WAV_MEDIA_TYPE
+
+
+def render_samples(recording: Recording) -> array[int]:
+    """The recording as interleaved signed 16-bit samples at 8 kHz, channel 0 first."""
+    total = round(recording.duration_s * SAMPLE_RATE_HZ)
+    channels = [_Channel(total) for _ in range(max(1, recording.channels))]
+    for segment in recording.segments:
+        start, end = _sample_span(segment, total)
+        if end > start:
+            sound = SOUNDS[segment.sound](segment.text, end - start)
+            channels[recording.channel_of(segment)].add(start, sound)
+    if len(channels) == 1:
+        return channels[0].pcm16()
+    interleaved = array("h", bytes(2 * total * len(channels)))
+    for number, channel in enumerate(channels):
+        interleaved[number :: len(channels)] = channel.pcm16()
+    return interleaved
+
+
+def _sample_span(segment: Segment, total: int) -> tuple[int, int]:
+    """The samples a sound covers, inside the file."""
+    start = min(total, max(0, round(segment.start * SAMPLE_RATE_HZ)))
+    end = min(total, max(start, round(segment.end * SAMPLE_RATE_HZ)))
+    return start, end
+
+
+class _Channel:
+    """One channel's samples, summed in 32 bits so overlapping sounds can be scaled, not clipped."""
+
+    def __init__(self, total: int) -> None:
+        self.samples = array("i", bytes(array("i").itemsize * total))
+        self.taken: list[tuple[int, int]] = []
+
+    def add(self, start: int, sound: array[int]) -> None:
+        """Mix a sound in from sample `start` on."""
+        end = start + len(sound)
+        if any(lo < end and start < hi for lo, hi in self.taken):
+            self.samples[start:end] = array("i", map(add, self.samples[start:end], sound))
+        else:
+            self.samples[start:end] = array("i", sound)
+        self.taken.append((start, end))
+
+    def pcm16(self) -> array[int]:
+        """The channel as 16-bit samples, scaled down as a whole if the sum is too loud."""
+        if not self.samples:
+            return array("h")
+        peak = max(max(self.samples), -min(self.samples))  # noqa: PLW3301 (C-speed scans)
+        if peak <= INT16_MAX:
+            return array("h", self.samples)
+        return array("h", (value * INT16_MAX // peak for value in self.samples))
