@@ -177,6 +177,11 @@ class BackgroundServer:
             time.sleep(0.01)
         return self
 
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is still up."""
+        return self._thread.is_alive()
+
     def stop(self) -> None:
         """Stop serving, close the platform and the store; wait for the thread."""
         self.prepared.server.should_exit = True
