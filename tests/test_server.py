@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bandwidth import Configuration
+from bandwidth import ApiClient, CallsApi, Configuration
 from click.testing import CliRunner
 
 from ringback.cli import main
@@ -28,6 +28,15 @@ SERVE_START_TIMEOUT_S = 20.0
 def get_json(url: str) -> Any:
     """GET a URL and decode its JSON body."""
     with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def post_json(url: str, body: Any) -> Any:
+    """POST a JSON body to a URL and decode the JSON answer."""
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 
 
@@ -97,6 +106,15 @@ def test_server_serve_subprocess_runs_until_sigint(tmp_path: Path) -> None:
         assert configuration.host == url + "/api/v2"
         assert (configuration.username, configuration.password) == ("ringback", "ringback")
         assert namespace["account_id"] == "123"
+        # The REST API and the control API are one server: an inbound call made through the
+        # control API (routed to the default application) is listed by the SDK.
+        call_id = post_json(
+            url + "/_ringback/calls", {"from": "+15551112222", "to": "+15553334444"}
+        )
+        calls = CallsApi(ApiClient(configuration)).list_calls("123")
+        assert [(call.call_id, call.application_id) for call in calls] == [
+            (call_id["callId"], "my-app")
+        ]
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=SERVE_START_TIMEOUT_S)

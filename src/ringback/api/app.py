@@ -1,4 +1,4 @@
-"""The ASGI app: the control API (and the REST API) over one running platform.
+"""The ASGI app: the control API and the Bandwidth REST API over one running platform.
 
 The lifespan starts the platform (and applies default settings) and closes it on shutdown, so
 the store is flushed however the server stops. Every request touches the platform first: on the
@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringback.api.control import control_routes
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
+from ringback.api.rest import create_rest_routes
 from ringback.runtime import Platform
 
 Setup = Callable[[Platform], None]
@@ -51,8 +52,10 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
         finally:
             await platform.close()
 
-    # The REST API (ringback.api.rest) is mounted here once branch `restapi` is merged.
-    routes = control_routes(platform, after_reset=apply_defaults)
+    routes = [
+        *control_routes(platform, after_reset=apply_defaults),
+        *create_rest_routes(platform),
+    ]
     return Starlette(
         routes=routes,
         middleware=[

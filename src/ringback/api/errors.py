@@ -25,6 +25,7 @@ from ringback.errors import (
     ApiError,
     BxmlError,
     CallStateError,
+    PlatformError,
     RingbackError,
     UnknownCallError,
     UnknownConferenceError,
@@ -84,6 +85,8 @@ def error_for(exc: Exception) -> tuple[int, str, str] | None:
             return 409, VALIDATION, str(exc)
         case BxmlError():
             return 400, VALIDATION, f"Invalid BXML: {exc.describe()}"
+        case PlatformError():  # e.g. an inbound call to a number no application answers
+            return 400, VALIDATION, str(exc)
         case HTTPException():
             status = exc.status_code
             description = _DESCRIPTION_BY_STATUS.get(status) or str(exc.detail)

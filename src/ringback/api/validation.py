@@ -82,6 +82,10 @@ def json_fields(content_type: str | None, body: bytes) -> Fields:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RequestValidationError(f"The request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise RequestValidationError(
+            "The request body is not valid JSON: nested too deeply"
+        ) from None
     return Fields.of(data)
 
 
