@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
 from bandwidth import DisconnectCallback, GatherCallback, InitiateCallback
+from starlette.routing import Route
 
+from ringback.api.control import control_routes
+from ringback.runtime import Platform, PlatformConfig
 from ringback.server import default_application
+from ringback.store import Store
 
 from .conftest import START, Live, StartRingback, VoiceApp
 
@@ -179,6 +184,22 @@ async def test_control_scripted_inbound_call_runs_and_waits(
     gather = GatherCallback.from_dict(voice_app.received[1][1])
     assert (gather.digits, gather.terminating_digit) == ("12", "#")
     DisconnectCallback.from_dict(voice_app.received[2][1])
+
+
+async def test_control_inbound_caller_defaults_to_phone_of_from(
+    ringback: Live, voice_app: VoiceApp
+) -> None:
+    """Without `phone` in the body, the caller runs the script PUT for the `from` number."""
+    await configure(ringback, voice_app)
+    voice_app.routes["/initiate"] = GATHER
+    voice_app.routes["/gather"] = HANGUP
+    script = {"steps": [{"waitFor": "gather"}, {"press": "9#"}]}
+    assert (await ringback.put("/_ringback/phones/+15557778888", script))[0] == 200
+    _, created = await ringback.post(
+        "/_ringback/calls", {"from": "+15557778888", "to": "+15550001111"}
+    )
+    assert (await ringback.get(f"/_ringback/calls/{created['callId']}/wait"))[0] == 200
+    assert GatherCallback.from_dict(voice_app.events("/gather")[0]).digits == "9"
 
 
 async def test_control_timeline_lists_webhooks_verbs_and_far_end(
@@ -430,3 +451,18 @@ async def test_control_unknown_paths_and_methods(ringback: Live) -> None:
     assert_error(status, error, 404)
     status, error = await ringback.call("DELETE", "/_ringback/clock")
     assert_error(status, error, 405)
+
+
+def test_control_docs_cover_every_route(tmp_path: Path) -> None:
+    """docs/control-api.md has a section for every control endpoint (method and path)."""
+    docs = (Path(__file__).parents[2] / "docs" / "control-api.md").read_text()
+    store = Store(tmp_path / "db.sqlite3")
+    try:
+        routes = control_routes(Platform(PlatformConfig(), store))
+    finally:
+        store.close()
+    for route in routes:
+        assert isinstance(route, Route)
+        for method in route.methods or ():
+            if method != "HEAD":
+                assert f"### `{method} {route.path}" in docs, (method, route.path)

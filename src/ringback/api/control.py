@@ -132,8 +132,10 @@ class ControlApi:
         """POST /calls: an inbound call from `from` to `to`; 201 with its callId."""
         call = bodies.read_inbound_call(await _json(request))
         app_id = self._application_for(call.to, call.application_id)
+        # Without a script in the body, the caller is the phone registered for `from`, if any.
+        phone = call.phone or self.platform.engine.phones.get(call.from_)
         try:
-            call_id = self.platform.inbound_call(call.from_, call.to, app_id, call.phone)
+            call_id = self.platform.inbound_call(call.from_, call.to, app_id, phone)
         except UnknownApplicationError as exc:  # pragma: no cover - _application_for checks
             raise ResourceNotFoundError(str(exc)) from None
         return JSONResponse({"callId": call_id}, status_code=201)
