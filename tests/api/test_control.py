@@ -360,10 +360,12 @@ async def test_control_clock_manual_advance(start_ringback: StartRingback) -> No
 @pytest.mark.parametrize(
     ("body", "words"),
     [
-        ({"seconds": -1}, ("seconds", "range")),
+        ({"seconds": -1}, ("seconds", "[0, 31622400], but was -1")),
         ({"seconds": "5"}, ("seconds", "a string")),
         ({}, ("seconds",)),
         ({"secs": 5}, ("secs",)),
+        ({"seconds": 1e12}, ("seconds", "[0, 31622400]")),
+        ({"seconds": 10**400}, ("seconds", "but was Infinity")),
     ],
 )
 async def test_control_clock_advance_bad_bodies(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ringback.api.fields import show
 from ringback.engine.requests import DEFAULT_CALLBACK_TIMEOUT_S, Application, Callback
 from ringback.errors import PhoneScriptError, RequestValidationError
 from ringback.phones.script import PhoneScript, Step, parse_script, parse_steps
@@ -25,6 +26,7 @@ MAX_URL_LENGTH = 2048
 METHODS = ("POST", "GET")
 E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 SIP_URI = re.compile(r"^sips?:[^@\s]+@[^@\s]+$", re.IGNORECASE)
+MAX_ADVANCE_S = 366 * 24 * 3600.0  # a year at a time keeps timestamps far from year 9999
 ANY_NUMBER = "*"  # PUT /_ringback/numbers/* routes every number without a route of its own
 
 APPLICATION_KEYS = (
@@ -143,16 +145,22 @@ def seconds(
     """A number of seconds within [low, high]."""
     if value is None and default is not None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise RequestValidationError(
             f"Invalid {name}: must be a number of seconds, but was {_kind(value)}", field=name
         )
-    if not low <= value <= high:
-        bound = f"[{low:g}, {high:g}]" if math.isfinite(high) else f"at least {low:g}"
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer too large for a float
+        number = math.inf
+    if math.isnan(number):
+        raise RequestValidationError(f"Invalid {name}: must be a number, not NaN", field=name)
+    if not low <= number <= high:
+        bound = f"[{show(low)}, {show(high)}]" if math.isfinite(high) else f"at least {show(low)}"
         raise RequestValidationError(
-            f"{name} must be within the range {bound}, but was {value:g}", field=name
+            f"{name} must be within the range {bound}, but was {show(number)}", field=name
         )
-    return float(value)
+    return number
 
 
 def credentials(data: Mapping[str, Any], key: str) -> tuple[str | None, str | None]:
@@ -290,7 +298,7 @@ def read_advance(body: Any) -> float:
     reject_unknown(data, ("seconds",))
     if "seconds" not in data:
         raise RequestValidationError("Missing required field seconds", field="seconds")
-    return seconds(data["seconds"], "seconds")
+    return seconds(data["seconds"], "seconds", high=MAX_ADVANCE_S)
 
 
 def read_timeout(raw: str | None, *, default: float, high: float) -> float:
