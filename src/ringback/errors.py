@@ -23,6 +23,8 @@
         ├── AuthenticationError     credentials are missing or wrong (401)
         ├── AuthorizationError      the credentials may not use this account (403)
         ├── ResourceNotFoundError   the path names nothing that exists (404)
+        ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
+        ├── ClockModeError          the clock cannot do that in its mode (409)
         └── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
@@ -181,6 +183,19 @@ class ResourceNotFoundError(ApiError, LookupError):
     """Raised when a REST path names a recording, transcription or member that does not exist."""
 
     status = 404
+
+
+class CallStillUpError(ApiError):
+    """Raised when GET /_ringback/calls/{id}/wait times out before the call ended (408)."""
+
+    status = 408
+    error_type = "timeout"
+
+
+class ClockModeError(ApiError):
+    """Raised when the clock is asked to move in a mode that forbids it: advance a real clock."""
+
+    status = 409
 
 
 class UnsupportedMediaTypeError(ApiError):

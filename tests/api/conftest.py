@@ -1,4 +1,9 @@
-"""A live Ringback REST server (uvicorn, loopback, ephemeral port) and a voice app, per module.
+"""Live Ringback servers (uvicorn, loopback, ephemeral port) and a voice app on loopback.
+
+`live` (REST tests, per module) is described here; `start_ringback`/`ringback` (control API
+tests) run `ringback.server` in its own thread, one server per test, with a `voice_app` in the
+test's loop, and talk HTTP to it with aiohttp.
+
 
 The server, the Platform and the app's webhook server share one asyncio loop in a background
 thread; the tests talk to them through the official SDK, from the main thread, as a user's app
@@ -13,20 +18,23 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import aiohttp
 import bandwidth
 import pytest
 import uvicorn
 from aiohttp import web
 
+from ringback.api.app import Setup
 from ringback.api.rest import create_rest_app
 from ringback.engine.clock import ClockMode
 from ringback.runtime import Platform, PlatformConfig
 from ringback.runtime.clockwork import settle
+from ringback.server import BackgroundServer, start_in_thread
 from ringback.store import Store
 
 T = TypeVar("T")
@@ -161,3 +169,80 @@ def live(
     loop.call_soon_threadsafe(loop.stop)
     thread.join(RESULT_TIMEOUT_S)
     loop.close()
+
+
+# ---- the control API's tests: ringback.server in a thread, one per test -----------------
+
+
+@pytest.fixture
+async def voice_app() -> AsyncIterator[VoiceApp]:
+    """The voice app's server, for one test."""
+    app = VoiceApp()
+    runner = web.ServerRunner(web.Server(app.handle))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    app.url = f"http://127.0.0.1:{port}"
+    yield app
+    await runner.cleanup()
+
+
+@dataclass
+class Live:
+    """A running Ringback and an HTTP client for it; each call returns (status, JSON body)."""
+
+    server: BackgroundServer
+    http: aiohttp.ClientSession
+
+    async def call(self, method: str, path: str, body: Any = None, **kw: Any) -> tuple[int, Any]:
+        """Send a request; `body` goes as JSON, a str as the raw body."""
+        if isinstance(body, str):
+            kw["data"] = body
+        elif body is not None:
+            kw["json"] = body
+        async with self.http.request(method, self.server.url + path, **kw) as response:
+            text = await response.text()
+            return response.status, (await response.json()) if text else None
+
+    async def get(self, path: str, **kw: Any) -> tuple[int, Any]:
+        """GET path."""
+        return await self.call("GET", path, **kw)
+
+    async def put(self, path: str, body: Any) -> tuple[int, Any]:
+        """PUT path with a JSON body."""
+        return await self.call("PUT", path, body)
+
+    async def post(self, path: str, body: Any = None) -> tuple[int, Any]:
+        """POST path with a JSON body."""
+        return await self.call("POST", path, body)
+
+
+StartRingback = Callable[..., Awaitable[Live]]
+
+
+@pytest.fixture
+async def start_ringback(tmp_path: Path) -> AsyncIterator[StartRingback]:
+    """Start Ringback servers on the test's SQLite file (PlatformConfig options)."""
+    servers: list[BackgroundServer] = []
+    async with aiohttp.ClientSession() as http:
+
+        async def start(setup: Setup | None = None, **options: Any) -> Live:
+            if "clock" in options:
+                options["clock"] = ClockMode(options["clock"])
+            config = PlatformConfig(start_time=START, **options)
+            db = tmp_path / "ringback.sqlite3"
+            server = await asyncio.to_thread(start_in_thread, config, db, setup=setup)
+            servers.append(server)
+            return Live(server, http)
+
+        yield start
+        for server in servers:
+            if server.running:
+                await asyncio.to_thread(server.stop)
+
+
+@pytest.fixture
+async def ringback(start_ringback: StartRingback) -> Live:
+    """A live Ringback with a virtual clock (no idle grace)."""
+    return await start_ringback()
