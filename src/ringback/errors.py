@@ -14,10 +14,18 @@
     ├── MediaError             audio for `<PlayAudio>` cannot be used (the customer's mistake)
     │   ├── MediaFetchError    the audio URL could not be fetched: HTTP status, refused, too large
     │   └── UnsupportedMediaError  the fetched bytes are not WAV or MP3 audio Bandwidth plays
-    └── EngineError            the engine was asked something impossible (the caller's bug)
-        ├── UnknownCallError   a fact names a call the engine does not know
-        ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
-        └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
+    ├── EngineError            the engine was asked something impossible (the caller's bug)
+    │   ├── UnknownCallError   a fact names a call the engine does not know
+    │   ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
+    │   └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
+    └── ApiError               a REST request is refused: HTTP status and Bandwidth error type
+        ├── RequestValidationError  a body, field or query parameter is invalid (400)
+        ├── AuthenticationError     credentials are missing or wrong (401)
+        ├── AuthorizationError      the credentials may not use this account (403)
+        ├── ResourceNotFoundError   the path names nothing that exists (404)
+        ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
+        ├── ClockModeError          the clock cannot do that in its mode (409)
+        └── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
 exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`
@@ -136,3 +144,61 @@ class UnknownConferenceError(EngineError, KeyError):
 
 class CallStateError(EngineError):
     """Raised when a request does not fit the call's current state."""
+
+
+class ApiError(RingbackError):
+    """Raised to refuse a REST request; the API renders it as Bandwidth's `{type, description}`."""
+
+    status = 400
+    error_type = "validation"
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        super().__init__(description)
+
+
+class RequestValidationError(ApiError, ValueError):
+    """Raised for an invalid request body, field or query parameter; `field` names it (400)."""
+
+    def __init__(self, description: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(description)
+
+
+class AuthenticationError(ApiError):
+    """Raised when a REST request's credentials are missing, malformed or wrong (401)."""
+
+    status = 401
+    error_type = "authentication-error"
+
+
+class AuthorizationError(ApiError):
+    """Raised when valid credentials name an account that is not this platform's (403)."""
+
+    status = 403
+    error_type = "authorization-error"
+
+
+class ResourceNotFoundError(ApiError, LookupError):
+    """Raised when a REST path names a recording, transcription or member that does not exist."""
+
+    status = 404
+
+
+class CallStillUpError(ApiError):
+    """Raised when GET /_ringback/calls/{id}/wait times out before the call ended (408)."""
+
+    status = 408
+    error_type = "timeout"
+
+
+class ClockModeError(ApiError):
+    """Raised when the clock is asked to move in a mode that forbids it: advance a real clock."""
+
+    status = 409
+
+
+class UnsupportedMediaTypeError(ApiError):
+    """Raised when a request body's Content-Type is not the one the endpoint takes (415)."""
+
+    status = 415

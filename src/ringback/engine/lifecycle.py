@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from ringback.engine.call import Call, CallStatus, Direction
 from ringback.engine.farend import FarEnd
 from ringback.engine.payloads import duration
 from ringback.engine.requests import Callback, MachineDetection, MachineDetectionMode
+from ringback.errors import EngineError
 from ringback.events import (
     AnswerEvent,
     InitiateEvent,
@@ -47,25 +48,20 @@ Failed = Callable[[str, str | None, int | None], None]
 def place_outbound(engine: Engine, fact: f.OutboundCallPlaced) -> None:
     """POST /calls: create the call, queue it, dial it."""
     request = fact.request
-    if fact.call_id in engine.calls:
-        raise_duplicate(fact.call_id)
-    call = Call(
-        call_id=fact.call_id,
-        account_id=engine.config.account_id,
+    call = new_call(
+        engine,
+        fact.call_id,
         application_id=request.application_id,
         direction=Direction.OUTBOUND,
         from_=request.from_,
         to=request.to,
-        call_url=call_url(engine, fact.call_id),
         callback_timeout_s=request.callback_timeout_s,
         base_url=request.answer.url,
         disconnect=disconnect_callback(request.answer, request.disconnect),
         enqueued_time=engine.now,
-        last_update=engine.now,
         tag=request.tag,
     )
     call.extra["request"] = request
-    engine.calls[call.call_id] = call
     engine.note(call, "state", "queued")
     script = request.phone or engine.phone_for(request.to)
 
@@ -169,24 +165,19 @@ def receive_inbound(engine: Engine, fact: f.InboundCallArrived) -> None:
     """An inbound call: the caller's script starts, `initiate` goes to the application."""
     request = fact.request
     app = request.application
-    if fact.call_id in engine.calls:
-        raise_duplicate(fact.call_id)
-    call = Call(
-        call_id=fact.call_id,
-        account_id=engine.config.account_id,
+    call = new_call(
+        engine,
+        fact.call_id,
         application_id=app.application_id,
         direction=Direction.INBOUND,
         from_=request.from_,
         to=request.to,
-        call_url=call_url(engine, fact.call_id),
         callback_timeout_s=app.callback_timeout_s,
         base_url=app.call_initiated.url,
         disconnect=app.call_status,
         state=CallStatus.INITIATED,
         start_time=engine.now,
-        last_update=engine.now,
     )
-    engine.calls[call.call_id] = call
     engine.note(call, "state", "initiated", **{"from": request.from_, "to": request.to})
     call.far_end = FarEnd(engine, call, request.caller)
     call.far_end.start()
@@ -237,8 +228,16 @@ def call_url(engine: Engine, call_id: str) -> str:
     return f"{config.base_url}/api/v2/accounts/{config.account_id}/calls/{call_id}"
 
 
-def raise_duplicate(call_id: str) -> None:
-    """Ids are handed out once; a reused one is a caller bug."""
-    from ringback.errors import EngineError
-
-    raise EngineError(f"call id {call_id} is already in use")
+def new_call(engine: Engine, call_id: str, **fields: Any) -> Call:
+    """Register a new call of this account; ids are handed out once, so a reused one is a bug."""
+    if call_id in engine.calls:
+        raise EngineError(f"call id {call_id} is already in use")
+    call = Call(
+        call_id=call_id,
+        account_id=engine.config.account_id,
+        call_url=call_url(engine, call_id),
+        last_update=engine.now,
+        **fields,
+    )
+    engine.calls[call_id] = call
+    return call

@@ -12,10 +12,13 @@ cache (`cache.py`), which is given the time so the runtime's clock decides what 
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import aiohttp
 
+from ringback.delivery.target import basic_authorization
 from ringback.errors import MediaFetchError
 from ringback.media.cache import AudioCache, CacheHeaders
 from ringback.media.measure import audio_duration
@@ -70,10 +73,14 @@ async def fetch_audio_response(
     total_timeout_s: float = FETCH_TOTAL_TIMEOUT_S,
 ) -> FetchedAudio:
     """GET an audio file with the headers a cache needs; MediaFetchError says why it failed."""
-    auth = _basic_auth(url, username, password)
+    if _scheme(url) not in ("http", "https"):
+        raise MediaFetchError(f"{url} is not an absolute http(s) URL", url)
+    headers = {}
+    if username is not None or password is not None:
+        headers["Authorization"] = basic_authorization(username or "", password or "")
     timeout = aiohttp.ClientTimeout(total=total_timeout_s, sock_connect=connect_timeout_s)
     try:
-        async with session.get(url, auth=auth, timeout=timeout) as response:
+        async with session.get(url, headers=headers, timeout=timeout) as response:
             if response.status >= HTTP_ERROR_FROM:
                 raise MediaFetchError(_status_message(url, response, username, password), url)
             declared = response.content_length
@@ -97,7 +104,13 @@ async def fetch_audio_response(
     except aiohttp.InvalidURL:
         raise MediaFetchError(f"{url} is not a valid http(s) URL", url) from None
     except aiohttp.ClientConnectorError as error:
-        reason = error.os_error.strerror or str(error.os_error)
+        cause = error.os_error
+        # errno says "Connection refused" where aiohttp's text says "Connect call failed";
+        # resolver errors have negative numbers and their own text ("Name or service not known").
+        if cause.errno is not None and cause.errno > 0:
+            reason = os.strerror(cause.errno)
+        else:
+            reason = cause.strerror or str(cause) or type(cause).__name__
         message = f"fetching {url} failed: cannot connect to {error.host}:{error.port} ({reason})"
         raise MediaFetchError(message, url) from None
     except (aiohttp.ClientError, ValueError) as error:
@@ -133,13 +146,11 @@ async def measure_url(
     return seconds
 
 
-def _basic_auth(url: str, username: str | None, password: str | None) -> aiohttp.BasicAuth | None:
-    if username is None and password is None:
-        return None
+def _scheme(url: str) -> str:
     try:
-        return aiohttp.BasicAuth(username or "", password or "")
-    except ValueError as error:
-        raise MediaFetchError(f"cannot fetch {url}: bad credentials ({error})", url) from None
+        return urlsplit(url).scheme.lower()
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return ""
 
 
 def _status_message(

@@ -3,9 +3,9 @@
 How this works. A `Recording` holds the sounds of its recorded spans, timed from the start of
 the file (engine/recordings.py). Each becomes synthesised samples (`synth.py`) at 8 kHz on its
 channel: with two channels the far end is channel 0 and the platform (prompts, played audio,
-its own DTMF) channel 1, as `Recording.channel_of` says; with one, everything is mixed. Sounds
-are summed in 32-bit integers, so sounds that overlap add up, and a channel is scaled down as a
-whole in the rare case that the sum passes the 16-bit range: nothing is clipped. Silence is
+its own DTMF) channel 1, as `Recording.channel_of` says; with one, everything is mixed.
+Sounds that overlap are added; in the rare case that a sum passes the 16-bit range, the channel
+goes on in 32-bit sums and is scaled down as a whole at the end: nothing is clipped. Silence is
 zeros. The file lasts exactly the recording's duration, to the sample; MP3 recordings carry an
 Info frame with the encoder's delay and padding so that their length comes out exact too.
 """
@@ -25,6 +25,7 @@ from ringback.media.wav import pcm16_wav
 WAV_MEDIA_TYPE = "audio/vnd.wave"
 MP3_MEDIA_TYPE = "audio/mpeg"
 INT16_MAX = 32767
+INT16_MIN = -32768
 SOUNDS: dict[Sound, Callable[[str, int], array[int]]] = {
     Sound.DTMF: dtmf,
     Sound.SPEECH: far_voice,
@@ -67,26 +68,33 @@ def _sample_span(segment: Segment, total: int) -> tuple[int, int]:
 
 
 class _Channel:
-    """One channel's samples, summed in 32 bits so overlapping sounds can be scaled, not clipped."""
+    """One channel's samples: 16-bit while sounds fit, 32-bit sums once a mix passes 16 bits."""
 
     def __init__(self, total: int) -> None:
-        self.samples = array("i", bytes(array("i").itemsize * total))
+        self.samples = array("h", bytes(2 * total))
+        self.wide: array[int] | None = None  # set when overlapping sounds no longer fit
         self.taken: list[tuple[int, int]] = []
 
     def add(self, start: int, sound: array[int]) -> None:
         """Mix a sound in from sample `start` on."""
         end = start + len(sound)
-        if any(lo < end and start < hi for lo, hi in self.taken):
-            self.samples[start:end] = array("i", map(add, self.samples[start:end], sound))
-        else:
-            self.samples[start:end] = array("i", sound)
+        overlaps = any(lo < end and start < hi for lo, hi in self.taken)
         self.taken.append((start, end))
+        if self.wide is not None:
+            self.wide[start:end] = array("i", map(add, self.wide[start:end], sound))
+        elif not overlaps:
+            self.samples[start:end] = sound
+        else:
+            mixed = array("i", map(add, self.samples[start:end], sound))
+            if max(mixed) <= INT16_MAX and min(mixed) >= INT16_MIN:
+                self.samples[start:end] = array("h", mixed)
+            else:
+                self.wide = array("i", self.samples)
+                self.wide[start:end] = mixed
 
     def pcm16(self) -> array[int]:
         """The channel as 16-bit samples, scaled down as a whole if the sum is too loud."""
-        if not self.samples:
-            return array("h")
-        peak = max(max(self.samples), -min(self.samples))  # noqa: PLW3301 (C-speed scans)
-        if peak <= INT16_MAX:
-            return array("h", self.samples)
-        return array("h", (value * INT16_MAX // peak for value in self.samples))
+        if self.wide is None:
+            return self.samples
+        peak = max(max(self.wide), -min(self.wide))  # noqa: PLW3301 (C-speed scans)
+        return array("h", (value * INT16_MAX // peak for value in self.wide))

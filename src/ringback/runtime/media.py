@@ -9,24 +9,28 @@ import aiohttp
 from ringback.engine import facts as f
 from ringback.engine.actions import FetchMedia
 from ringback.engine.recordings import Recording
+from ringback.errors import MediaError
+from ringback.media.cache import AudioCache
+from ringback.media.fetch import measure_url
+from ringback.media.render import render_recording
 
 
 async def measure(
-    session: aiohttp.ClientSession, action: FetchMedia, now: Callable[[], float]
+    session: aiohttp.ClientSession,
+    action: FetchMedia,
+    cache: AudioCache,
+    now: Callable[[], float],
 ) -> f.Fact:
-    """Fetch and measure a `<PlayAudio>` file; what the engine hears back."""
-    from ringback.errors import MediaFetchError, UnsupportedMediaError
-    from ringback.media.fetch import measure_url
-
+    """Fetch and measure a `<PlayAudio>` file (cached per its HTTP headers); the engine's answer."""
     try:
-        seconds = await measure_url(session, action.url, action.username, action.password)
-    except (MediaFetchError, UnsupportedMediaError) as error:
+        seconds = await measure_url(
+            session, action.url, action.username, action.password, cache=cache, now=now()
+        )
+    except MediaError as error:
         return f.MediaFailed(now(), action.request_id, str(error))
     return f.MediaMeasured(now(), action.request_id, seconds)
 
 
 def render(recording: Recording) -> tuple[bytes, str]:
     """A recording's audio and media type."""
-    from ringback.media.render import render_recording
-
     return render_recording(recording)

@@ -40,6 +40,7 @@ from ringback.engine.recordings import Recording
 from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
 from ringback.errors import UnknownApplicationError
 from ringback.events import Event
+from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
@@ -82,6 +83,7 @@ class Platform:
         self.quiet = asyncio.Event()  # set while nothing is in flight
         self.quiet.set()
         self._unrendered: dict[str, Recording] = {}
+        self.audio_cache = AudioCache()
         self._ended: dict[str, asyncio.Event] = {}  # set once a call ended and went quiet
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
         self._tasks: set[asyncio.Task[None]] = set()
@@ -238,7 +240,7 @@ class Platform:
             self.feed(outcome_fact(action, result, self.now()))
 
     async def _fetch_media(self, action: FetchMedia) -> None:
-        fact = await media.measure(self.sender.session, action, self.now)
+        fact = await media.measure(self.sender.session, action, self.audio_cache, self.now)
         self.feed(fact)
 
     def _save_recording(self, recording: Recording) -> None:
@@ -383,5 +385,6 @@ class Platform:
         self._ended.clear()
         self._call_flight.clear()
         self._unrendered.clear()
+        self.audio_cache.clear()
         self.virtual_now = time.time()
         self.changed.set()

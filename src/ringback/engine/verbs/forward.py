@@ -57,20 +57,17 @@ class ForwardRun(VerbRun):
             return
         call.program = None  # the app has handed the call over
         leg_id = engine.ids.call()
-        self.leg = leg = Call(
-            call_id=leg_id,
-            account_id=call.account_id,
+        self.leg = leg = lifecycle.new_call(
+            engine,
+            leg_id,
             application_id=call.application_id,
             direction=Direction.OUTBOUND,
             from_=verb.from_ or call.to,
             to=verb.to,
-            call_url=lifecycle.call_url(engine, leg_id),
             callback_timeout_s=call.callback_timeout_s,
             base_url=call.base_url,
-            last_update=engine.now,
             parent_call_id=call.call_id,
         )
-        engine.calls[leg_id] = leg
         leg.end_hooks.append(self._leg_ended)
         engine.note(call, "forward", f"forwarding to {verb.to}", to=verb.to, legCallId=leg_id)
         engine.note(leg, "state", f"forwarded from {call.call_id}", parentCallId=call.call_id)

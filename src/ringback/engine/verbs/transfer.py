@@ -115,23 +115,20 @@ class TransferRun(VerbRun):
         engine, parent = self.engine, self.call
         address = destination_address(destination)
         leg_id = engine.ids.call()
-        b_leg = Call(
-            call_id=leg_id,
-            account_id=parent.account_id,
+        b_leg = lifecycle.new_call(
+            engine,
+            leg_id,
             application_id=parent.application_id,
             direction=Direction.OUTBOUND,
             from_=parent.from_,
             to=parent.to,
-            call_url=lifecycle.call_url(engine, leg_id),
             callback_timeout_s=parent.callback_timeout_s,
             base_url=base_url,
-            last_update=engine.now,
             tag=destination.tag or None,
             parent_call_id=parent.call_id,
             transfer_caller_id=self.caller_id,
             transfer_to=address,
         )
-        engine.calls[leg_id] = b_leg
         answer, disconnect = destination_callbacks(engine, destination, base_url)
         leg = _Leg(b_leg, answer, disconnect)
         b_leg.end_hooks.append(lambda _call: self._leg_ended(leg))

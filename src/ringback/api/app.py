@@ -1,0 +1,67 @@
+"""The ASGI app: the control API and the Bandwidth REST API over one running platform.
+
+The lifespan starts the platform (and applies default settings) and closes it on shutdown, so
+the store is flushed however the server stops. Every request touches the platform first: on the
+virtual clock, time jumps only after `idle_s` of quiet, so an app's REST call made just after a
+webhook lands before the next timer fires (DESIGN.md, "Clocks").
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ringback.api.control import control_routes
+from ringback.api.errors import CatchAllMiddleware, exception_handlers
+from ringback.api.rest import create_rest_routes
+from ringback.runtime import Platform
+
+Setup = Callable[[Platform], None]
+
+
+class TouchMiddleware:
+    """Tell the platform a request arrived, before it is handled."""
+
+    def __init__(self, app: ASGIApp, platform: Platform) -> None:
+        self.app = app
+        self.platform = platform
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.platform.touch()
+        await self.app(scope, receive, send)
+
+
+def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
+    """The Starlette app; `setup` applies default settings at start and after each reset."""
+
+    def apply_defaults() -> None:
+        if setup is not None:
+            setup(platform)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await platform.start()
+        apply_defaults()
+        try:
+            yield
+        finally:
+            await platform.close()
+
+    routes = [
+        *control_routes(platform, after_reset=apply_defaults),
+        *create_rest_routes(platform),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(CatchAllMiddleware),
+            Middleware(TouchMiddleware, platform=platform),
+        ],
+        exception_handlers=exception_handlers(),
+        lifespan=lifespan,
+    )

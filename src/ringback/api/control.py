@@ -1,0 +1,251 @@
+"""The control API under `/_ringback`: what a test needs that Bandwidth does not expose.
+
+A public contract (DESIGN.md, "The control API and phone scripts"): users' test suites call
+these paths, so they are extended, never renamed. JSON is camelCase. Handlers raise
+`ringback.errors` exceptions; the app's one error renderer turns them into Bandwidth's
+`{type, description, id}` body. Bodies are checked in `ringback.api.control_bodies`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from ringback.api import control_bodies as bodies
+from ringback.engine import facts as f
+from ringback.engine.clock import ClockMode
+from ringback.errors import (
+    CallStillUpError,
+    ClockModeError,
+    ResourceNotFoundError,
+    UnknownApplicationError,
+    UnknownCallError,
+)
+from ringback.events import timestamp_from_epoch
+from ringback.phones.script import script_to_wire, step_to_wire
+from ringback.runtime import Platform
+
+PREFIX = "/_ringback"
+DEFAULT_WAIT_TIMEOUT_S = 10.0
+MAX_WAIT_TIMEOUT_S = 3600.0
+
+
+def control_routes(
+    platform: Platform, after_reset: Callable[[], None] | None = None
+) -> list[BaseRoute]:
+    """Every control endpoint, bound to a platform; `after_reset` re-applies default settings."""
+    return ControlApi(platform, after_reset).routes()
+
+
+class ControlApi:
+    """The control endpoints of one platform."""
+
+    def __init__(self, platform: Platform, after_reset: Callable[[], None] | None) -> None:
+        self.platform = platform
+        self.after_reset = after_reset
+
+    def routes(self) -> list[BaseRoute]:
+        """The Starlette routes."""
+        return [
+            Route(
+                f"{PREFIX}/applications/{{applicationId}}", self.put_application, methods=["PUT"]
+            ),
+            Route(
+                f"{PREFIX}/applications/{{applicationId}}", self.get_application, methods=["GET"]
+            ),
+            Route(f"{PREFIX}/numbers/{{number}}", self.put_number, methods=["PUT"]),
+            Route(f"{PREFIX}/numbers/{{number}}", self.get_number, methods=["GET"]),
+            Route(f"{PREFIX}/phones/{{number}}", self.put_phone, methods=["PUT"]),
+            Route(f"{PREFIX}/phones/{{number}}", self.get_phone, methods=["GET"]),
+            Route(f"{PREFIX}/calls", self.create_call, methods=["POST"]),
+            Route(f"{PREFIX}/calls/{{callId}}/phone", self.add_steps, methods=["POST"]),
+            Route(f"{PREFIX}/calls/{{callId}}/timeline", self.timeline, methods=["GET"]),
+            Route(f"{PREFIX}/calls/{{callId}}/wait", self.wait, methods=["GET"]),
+            Route(f"{PREFIX}/clock", self.clock, methods=["GET"]),
+            Route(f"{PREFIX}/clock/advance", self.advance, methods=["POST"]),
+            Route(f"{PREFIX}/reset", self.reset, methods=["POST"]),
+        ]
+
+    # ---- settings --------------------------------------------------------------------------
+
+    async def put_application(self, request: Request) -> Response:
+        """PUT /applications/{applicationId}: an application for inbound calls."""
+        app_id = request.path_params["applicationId"]
+        app = bodies.read_application(app_id, await _json(request))
+        self.platform.put_application(app)
+        return JSONResponse(bodies.application_settings(app))
+
+    async def get_application(self, request: Request) -> Response:
+        """GET /applications/{applicationId}: the settings as PUT took them."""
+        app_id = request.path_params["applicationId"]
+        app = self.platform.applications.get(app_id)
+        if app is None:
+            raise ResourceNotFoundError(
+                f"Application {app_id} not found: PUT {PREFIX}/applications/{app_id} first"
+            )
+        return JSONResponse(bodies.application_settings(app))
+
+    async def put_number(self, request: Request) -> Response:
+        """PUT /numbers/{number}: route inbound calls to an application (`*`: any number)."""
+        number = request.path_params["number"]
+        app_id = bodies.read_number_route(number, await _json(request))
+        self.platform.put_number(number, app_id)
+        return JSONResponse({"number": number, "applicationId": app_id})
+
+    async def get_number(self, request: Request) -> Response:
+        """GET /numbers/{number}: the application a number routes to."""
+        number = request.path_params["number"]
+        app_id = self.platform.numbers.get(number)
+        if app_id is None:
+            raise ResourceNotFoundError(
+                f"Number {number} is not routed: PUT {PREFIX}/numbers/{number}"
+                ' {"applicationId": ...}'
+            )
+        return JSONResponse({"number": number, "applicationId": app_id})
+
+    async def put_phone(self, request: Request) -> Response:
+        """PUT /phones/{number}: the far end behind a number."""
+        number = request.path_params["number"]
+        bodies.check_address(number, "number")
+        script = bodies.read_phone(await _json(request), "")
+        self.platform.put_phone(number, script)
+        return JSONResponse({"number": number, **script_to_wire(script)})
+
+    async def get_phone(self, request: Request) -> Response:
+        """GET /phones/{number}: the script behind a number."""
+        number = request.path_params["number"]
+        script = self.platform.engine.phones.get(number)
+        if script is None:
+            raise ResourceNotFoundError(
+                f"No phone script for {number}: it answers after 1 s and stays silent;"
+                f" PUT {PREFIX}/phones/{number} to script it"
+            )
+        return JSONResponse({"number": number, **script_to_wire(script)})
+
+    # ---- calls -----------------------------------------------------------------------------
+
+    async def create_call(self, request: Request) -> Response:
+        """POST /calls: an inbound call from `from` to `to`; 201 with its callId."""
+        call = bodies.read_inbound_call(await _json(request))
+        app_id = self._application_for(call.to, call.application_id)
+        # Without a script in the body, the caller is the phone registered for `from`, if any.
+        phone = call.phone or self.platform.engine.phones.get(call.from_)
+        try:
+            call_id = self.platform.inbound_call(call.from_, call.to, app_id, phone)
+        except UnknownApplicationError as exc:  # pragma: no cover - _application_for checks
+            raise ResourceNotFoundError(str(exc)) from None
+        return JSONResponse({"callId": call_id}, status_code=201)
+
+    def _application_for(self, to: str, named: str | None) -> str:
+        numbers = self.platform.numbers
+        app_id = named or numbers.get(to) or numbers.get(bodies.ANY_NUMBER)
+        if app_id is None:
+            raise ResourceNotFoundError(
+                f'No application for {to}: PUT {PREFIX}/numbers/{to} {{"applicationId": ...}}'
+                ' (or /numbers/* for every number), or name an "applicationId" in the body'
+            )
+        if app_id not in self.platform.applications:
+            how = "named in the body" if named else f"routed from {to}"
+            raise ResourceNotFoundError(
+                f"Application {app_id} ({how}) not found: PUT {PREFIX}/applications/{app_id}"
+                ' with its "callInitiatedCallbackUrl" first'
+            )
+        return app_id
+
+    async def add_steps(self, request: Request) -> Response:
+        """POST /calls/{callId}/phone: steps for the far end to do now."""
+        call_id = request.path_params["callId"]
+        steps = bodies.read_steps(await _json(request))
+        self.platform.request(f.PhoneStepsAdded, call_id=call_id, steps=steps)
+        return JSONResponse({"callId": call_id, "steps": [step_to_wire(s) for s in steps]})
+
+    async def timeline(self, request: Request) -> Response:
+        """GET /calls/{callId}/timeline: everything that happened on the call, in order."""
+        call_id = request.path_params["callId"]
+        state = self.platform.call_state(call_id)
+        if state is None:
+            raise UnknownCallError(call_id)
+        entries = [_entry(entry) for entry in self.platform.timeline(call_id)]
+        return JSONResponse({"callId": call_id, "call": state, "entries": entries})
+
+    async def wait(self, request: Request) -> Response:
+        """GET /calls/{callId}/wait?timeout=10: the call's state once it has ended, else 408."""
+        call_id = request.path_params["callId"]
+        timeout_s = bodies.read_timeout(
+            request.query_params.get("timeout"),
+            default=DEFAULT_WAIT_TIMEOUT_S,
+            high=MAX_WAIT_TIMEOUT_S,
+        )
+        if not await self.platform.wait(call_id, timeout_s):
+            state = self.platform.call_state(call_id) or {}
+            hint = ""
+            if self.platform.config.clock is ClockMode.MANUAL:
+                hint = f"; the clock is manual: POST {PREFIX}/clock/advance to move it"
+            raise CallStillUpError(
+                f"Call [{call_id}] is still {state.get('state', 'up')} after waiting"
+                f" {timeout_s:g} s{hint}"
+            )
+        return JSONResponse(self.platform.call_state(call_id))
+
+    # ---- clock and reset -------------------------------------------------------------------
+
+    async def clock(self, _request: Request) -> Response:
+        """GET /clock: the active clock's time and mode."""
+        return JSONResponse(self._clock())
+
+    async def advance(self, request: Request) -> Response:
+        """POST /clock/advance {"seconds": n}: move a virtual or manual clock forward."""
+        seconds = bodies.read_advance(await _json(request, empty={}))
+        if self.platform.config.clock is ClockMode.REAL:
+            raise ClockModeError(
+                "The clock is real (wall-clock time) and cannot be advanced;"
+                " start Ringback with --clock virtual or --clock manual"
+            )
+        await self.platform.advance(seconds)
+        return JSONResponse(self._clock())
+
+    def _clock(self) -> dict[str, Any]:
+        now = self.platform.now()
+        due = self.platform.timers.next_due()
+        return {
+            "now": timestamp_from_epoch(now),
+            "epoch": now,
+            "mode": self.platform.config.clock.value,
+            "idle": self.platform.config.idle_s,
+            "nextTimer": None if due is None else timestamp_from_epoch(due),
+        }
+
+    async def reset(self, _request: Request) -> Response:
+        """POST /reset: forget every call, setting and timer (default settings come back)."""
+        await self.platform.reset()
+        if self.after_reset is not None:
+            self.after_reset()
+        return JSONResponse({"reset": True, "clock": self._clock()})
+
+
+async def _json(request: Request, empty: Any = None) -> Any:
+    return bodies.parse_json(await request.body(), empty=empty)
+
+
+def _entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A timeline entry for the wire: camelCase keys, the time also as an ISO string."""
+    detail = entry.get("detail")
+    if isinstance(detail, dict):
+        detail = {_camel(key): value for key, value in detail.items()}
+    return {
+        "seq": entry["seq"],
+        "at": entry["at"],
+        "time": timestamp_from_epoch(entry["at"]),
+        "kind": entry["kind"],
+        "summary": entry["summary"],
+        "detail": detail,
+    }
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)

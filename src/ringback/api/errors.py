@@ -1,0 +1,159 @@
+"""The one place REST errors are rendered: Bandwidth's `{"type", "description", "id"}` body.
+
+How this works. Handlers raise; they never build an error response themselves. `error_for`
+maps an exception to (status, type, description): our own `ApiError`s carry theirs, the
+engine's errors map as spec §5.2 says (unknown call or conference 404, a request that does not
+fit the call's state 409, bad BXML 400 with its line), Starlette's routing errors keep their
+status (404 Not Found, 405 Method Not Allowed). `exception_handlers()` installs that on a
+Starlette app, and `CatchAllMiddleware` turns anything else into a 500 `internal-error` and logs
+the traceback, so that nothing a client sends can crash the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ringback.errors import (
+    ApiError,
+    BxmlError,
+    CallStateError,
+    PlatformError,
+    RingbackError,
+    UnknownCallError,
+    UnknownConferenceError,
+)
+
+logger = logging.getLogger("ringback.api")
+
+VALIDATION = "validation"
+INTERNAL_ERROR = "internal-error"
+INTERNAL_ERROR_DESCRIPTION = "An unknown internal error occurred"
+
+# Starlette's own errors (routing, method) and the `type` Bandwidth gives each status.
+_TYPE_BY_STATUS = {
+    401: "authentication-error",
+    403: "authorization-error",
+    429: "error",
+    500: INTERNAL_ERROR,
+    503: "system-overloaded",
+}
+_DESCRIPTION_BY_STATUS = {
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    415: "Unsupported Media Type",
+}
+
+
+def error_body(error_type: str, description: str, error_id: str | None = None) -> dict[str, Any]:
+    """Bandwidth's error body (the SDK's `VoiceApiError`)."""
+    return {"type": error_type, "description": description, "id": error_id}
+
+
+def error_response(
+    status: int,
+    error_type: str,
+    description: str,
+    *,
+    error_id: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """A JSON error response in Bandwidth's shape."""
+    return JSONResponse(
+        error_body(error_type, description, error_id), status_code=status, headers=headers
+    )
+
+
+def error_for(exc: Exception) -> tuple[int, str, str] | None:
+    """The (status, type, description) of an expected error; None for a bug (a 500)."""
+    match exc:
+        case ApiError():
+            return exc.status, exc.error_type, exc.description
+        case UnknownCallError():
+            return 404, VALIDATION, _unknown_call_description(exc)
+        case UnknownConferenceError():
+            return 404, VALIDATION, str(exc)
+        case CallStateError():
+            return 409, VALIDATION, str(exc)
+        case BxmlError():
+            return 400, VALIDATION, f"Invalid BXML: {exc.describe()}"
+        case PlatformError():  # e.g. an inbound call to a number no application answers
+            return 400, VALIDATION, str(exc)
+        case HTTPException():
+            status = exc.status_code
+            description = _DESCRIPTION_BY_STATUS.get(status) or str(exc.detail)
+            return status, _TYPE_BY_STATUS.get(status, VALIDATION), description
+    return None
+
+
+def _unknown_call_description(exc: UnknownCallError) -> str:
+    # The engine raises UnknownCallError(call_id); a longer argument is already a sentence.
+    what = str(exc.args[0]) if exc.args else ""
+    if what and " " not in what:
+        return f"Call [{what}] not found"
+    return what or "Call not found"
+
+
+def response_for(exc: Exception) -> Response:
+    """The response for any exception; unexpected ones are logged with their traceback."""
+    known = error_for(exc)
+    if known is None:
+        return internal_error(exc)
+    status, error_type, description = known
+    headers = {"WWW-Authenticate": 'Basic realm="ringback"'} if status == 401 else None
+    return error_response(status, error_type, description, headers=headers)
+
+
+def internal_error(exc: BaseException) -> JSONResponse:
+    """A 500 `internal-error`; the traceback goes to the log under the error's id."""
+    error_id = str(uuid.uuid4())
+    logger.error("internal error %s", error_id, exc_info=exc)
+    return error_response(500, INTERNAL_ERROR, INTERNAL_ERROR_DESCRIPTION, error_id=error_id)
+
+
+async def _handle(_request: Request, exc: Exception) -> Response:
+    return response_for(exc)
+
+
+def exception_handlers() -> dict[Any, Any]:
+    """Starlette `exception_handlers`: Ringback's errors and Starlette's routing errors."""
+    return {HTTPException: _handle, RingbackError: _handle}
+
+
+class CatchAllMiddleware:
+    """Outermost ASGI middleware: any exception becomes a 500 `internal-error`, never a crash.
+
+    Starlette's own 500 handler re-raises after responding (so servers log it twice and test
+    clients fail); this one answers, logs the traceback once, and returns normally.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking)
+        except Exception as exc:
+            if started:  # too late for an error response: the client sees a cut-off body
+                logger.error("error after the response started", exc_info=exc)
+                return
+            await internal_error(exc)(scope, receive, send)
