@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import urllib.request
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -12,6 +14,8 @@ from aiohttp import web
 from click.testing import CliRunner, Result
 
 from ringback.cli import main
+from ringback.runtime import PlatformConfig
+from ringback.server import default_application, start_in_thread
 
 if TYPE_CHECKING:
     from conftest import RunningApp
@@ -70,8 +74,8 @@ def test_cli_timeline_unknown_call_or_db(tmp_path: Path) -> None:
 def test_cli_timeline_from_server_list_or_object(
     serve_in_thread: Callable[[web.Application], AbstractContextManager[str]],
 ) -> None:
-    """The control API may answer a list of entries or an object holding `timeline`."""
-    for document in (ENTRIES, {"callId": "c-1", "call": {"callId": "c-1"}, "timeline": ENTRIES}):
+    """The control API's `{callId, call, entries}` (or a bare list of entries) is shown."""
+    for document in (ENTRIES, {"callId": "c-1", "call": {"callId": "c-1"}, "entries": ENTRIES}):
         with serve_in_thread(control_api(document)) as url:
             result = timeline("c-1", "--server", url)
             missing = timeline("c-2", "--server", url)
@@ -87,3 +91,32 @@ def test_cli_timeline_unreachable_server(closed_url: str) -> None:
     assert result.exit_code == 1
     assert "cannot reach" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_timeline_from_a_running_server(ivr_app: RunningApp, tmp_path: Path) -> None:
+    """`ringback serve` runs an inbound call; `timeline --server` shows its webhooks and verbs."""
+    setup = default_application("ivr", ivr_app.url + "/answer", ivr_app.url + "/disconnect")
+    server = start_in_thread(PlatformConfig(idle_s=0), tmp_path / "served.sqlite3", setup=setup)
+    try:
+        phone = {
+            "steps": [{"waitFor": "gather"}, {"press": "9"}, {"waitFor": "gather"}, {"press": "7"}]
+        }
+        body = json.dumps({"from": "+15553330001", "to": "+15551112222", "phone": phone})
+        placed = urllib.request.Request(
+            server.url + "/_ringback/calls", body.encode(), {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(placed, timeout=10) as response:
+            call_id = json.loads(response.read())["callId"]
+        with urllib.request.urlopen(
+            f"{server.url}/_ringback/calls/{call_id}/wait?timeout=10"
+        ) as done:
+            assert json.loads(done.read())["disconnectCause"] == "hangup"
+        result = timeline(call_id, "--server", server.url, "--bodies")
+    finally:
+        server.stop()
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{call_id} inbound +15553330001 → +15551112222")
+    assert re.search(r"→ app\s+initiate\s+200\s", result.stdout)
+    assert "<Gather>" in result.stdout
+    assert '"eventType": "gather"' in result.stdout  # bodies, from camelCase `requestBody`
+    assert "ended: hangup" in result.stdout

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import urllib.error
 import urllib.request
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -43,7 +45,7 @@ from ringback.engine.requests import (
 from ringback.errors import UnknownApplicationError
 from ringback.local_call import follow, local_platform, stored_report
 from ringback.store import Store
-from ringback.timeline_view import CallReport
+from ringback.timeline_view import CallReport, from_wire
 
 DEFAULT_APP_NUMBER = "+15551112222"  # the app's number: caller id of `call`, callee of `inbound`
 DEFAULT_PERSON_NUMBER = "+15553334444"  # the person at the far end
@@ -144,7 +146,7 @@ def call_command(**options: Any) -> None:
         async with local_platform(options["db"], ClockMode(options["clock"])) as platform:
             return await follow(platform, platform.place_call(request), options["timeout_s"])
 
-    _finish(asyncio.run(run()), options)
+    _finish(_run_with_db(run(), options["db"]), options)
 
 
 # ---- ringback inbound ------------------------------------------------------------------------
@@ -220,11 +222,21 @@ def inbound_command(**options: Any) -> None:
                 raise click.UsageError(f"{error} (in {options['db']})") from None
             return await follow(platform, call_id, options["timeout_s"])
 
-    _finish(asyncio.run(run()), options)
+    _finish(_run_with_db(run(), options["db"]), options)
 
 
 def _callback(url: str | None, method: str) -> Callback | None:
     return None if url is None else Callback(url, method.upper())
+
+
+def _run_with_db(work: Coroutine[Any, Any, CallReport], db: Path | None) -> CallReport:
+    """Run a call; a database that cannot be opened or written is the user's to fix."""
+    try:
+        return asyncio.run(work)
+    except sqlite3.Error as error:
+        if db is None:
+            raise click.ClickException(f"the temporary database failed: {error}") from None
+        raise click.BadParameter(f"{db}: {error}", None, None, "--db") from None
 
 
 def _finish(report: CallReport, options: dict[str, Any]) -> None:
@@ -258,11 +270,14 @@ def timeline_command(
     else:
         if not db.is_file():
             raise click.BadParameter(f"no database at {db}", None, None, "--db")
-        store = Store(db)
         try:
-            found = stored_report(store, call_id)
-        finally:
-            store.close()
+            store = Store(db)
+            try:
+                found = stored_report(store, call_id)
+            finally:
+                store.close()
+        except sqlite3.Error as error:
+            raise click.BadParameter(f"{db}: {error}", None, None, "--db") from None
         if found is None:
             raise click.ClickException(f"no call {call_id} in {db}")
         report = found
@@ -274,7 +289,7 @@ SERVER_TIMEOUT_S = 10.0
 
 
 def _fetch_report(server: str, call_id: str) -> CallReport:
-    """GET the control API's timeline: a list of entries, or an object holding `timeline`."""
+    """GET the control API's timeline: `{callId, call, entries}` (or a bare list of entries)."""
     url = server.rstrip("/") + TIMELINE_PATH.format(call_id=quote(call_id, safe=""))
     try:
         with urllib.request.urlopen(url, timeout=SERVER_TIMEOUT_S) as response:
@@ -289,9 +304,12 @@ def _fetch_report(server: str, call_id: str) -> CallReport:
         raise click.ClickException(f"cannot reach {server}: {reason}") from None
     except ValueError:
         raise click.ClickException(f"{url} did not answer JSON") from None
+    state: dict[str, Any] = {}
+    entries = document
     if isinstance(document, dict):
-        return CallReport(call_id, document.get("call") or {}, list(document.get("timeline", [])))
-    return CallReport(call_id, {}, list(document))
+        state = document.get("call") or {}
+        entries = document.get("entries", document.get("timeline", []))
+    return CallReport(call_id, state, [from_wire(entry) for entry in entries])
 
 
 # ---- ringback demo ---------------------------------------------------------------------------

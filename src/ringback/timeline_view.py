@@ -19,16 +19,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
+from ringback.delivery.policy import AttemptRecord
 from ringback.delivery.target import mask_url
 
 NORMAL_CAUSE = "hangup"
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 MISSING = "-"
 
 
@@ -69,6 +77,18 @@ class Row:
 
 
 # ---- entries to rows -------------------------------------------------------------------------
+
+# The control API sends webhook details camelCased (`eventType`); the store keeps the delivery
+# record's own names (`event_type`). The view reads the latter.
+_ATTEMPT_FIELDS = {_camel(name): name for name in (f.name for f in fields(AttemptRecord))}
+
+
+def from_wire(entry: dict[str, Any]) -> dict[str, Any]:
+    """A timeline entry as GET /_ringback/calls/{id}/timeline sends it, in the store's form."""
+    detail = entry.get("detail") or {}
+    if entry.get("kind") == "webhook":
+        detail = {_ATTEMPT_FIELDS.get(key, key): value for key, value in detail.items()}
+    return {**entry, "detail": detail}
 
 
 def rows(entries: Iterable[dict[str, Any]]) -> list[Row]:
