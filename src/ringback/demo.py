@@ -214,6 +214,6 @@ async def run_demo(console: Console, *, bodies: bool = False) -> int:
     for scenario, report, notes in summaries:
         mark, style = ("ok", "green") if report.ended_normally else ("FAILED", "bold red")
         line = Text(f"{mark:<6} {scenario.name:<{width}}  {report.cause or 'still up'}", style)
-        line.append(f"  {seconds(duration_s(report))}  {notes}", style="")
+        line.append(f"  {seconds(duration_s(report))}  {notes}".rstrip(), style="")
         console.print(line)
     return 0 if all(report.ended_normally for _, report, _ in summaries) else 1

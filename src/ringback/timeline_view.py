@@ -30,13 +30,6 @@ from ringback.delivery.policy import AttemptRecord
 from ringback.delivery.target import mask_url
 
 NORMAL_CAUSE = "hangup"
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 MISSING = "-"
 
 
@@ -77,6 +70,11 @@ class Row:
 
 
 # ---- entries to rows -------------------------------------------------------------------------
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
 
 # The control API sends webhook details camelCased (`eventType`); the store keeps the delivery
 # record's own names (`event_type`). The view reads the latter.
@@ -234,7 +232,7 @@ def call_start(report: CallReport) -> float:
 
 
 def leg_label(parent: CallReport, leg: CallReport) -> str:
-    """What started a leg, from the parent's note about it (`dialing +15557770001`)."""
+    """What started a leg, from the parent's note about it: `transfer to +15557770001`."""
     for entry in parent.timeline:
         detail = entry["detail"]
         if detail.get("callId") == leg.call_id and detail.get("transferTo"):
