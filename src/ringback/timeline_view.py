@@ -71,6 +71,7 @@ class Row:
 
 # ---- entries to rows -------------------------------------------------------------------------
 
+
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
