@@ -5,9 +5,8 @@ only answers webhooks, so time may jump as soon as nothing is in flight), and on
 SQLite file unless a database is named. `follow` waits, in real seconds, for a call and the legs
 it started (transfers) to end and collects what the store kept of them.
 
-Ids are deterministic (DESIGN.md): the same calls get the same ids every run. Into a database
-that already holds calls, a run uses a seed derived from how many there are, so its ids do not
-collide with the stored ones and repeated runs into the same file are still repeatable.
+Ids are deterministic (DESIGN.md): the same calls get the same ids every run; the Platform gives
+a run into a database that already holds calls a seed of its own, so ids never collide.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from ringback.store import Store
 from ringback.timeline_view import CallReport
 
 DEFAULT_WAIT_S = 60.0  # real seconds `ringback call` waits for a call to end
+_COUNT_ALL_CALLS = 1 << 62  # a LIMIT larger than any store
 HANGUP_GRACE_S = 5.0  # real seconds for a call Ringback hangs up to finish its webhooks
 STALL_CHECK_S = 0.05  # real seconds between looks at a call that has not ended
 STALL_CHECKS = 2  # looks in a row with nothing pending before a call counts as stalled
@@ -33,7 +33,6 @@ STALLED = (
     "nothing left to happen, with no timer set and no webhook in flight: both sides would stay"
     " on the line for ever (give the phone a hangup step, e.g. --hangup-after S)"
 )
-_COUNT_ALL_CALLS = 1 << 62
 
 
 @contextlib.asynccontextmanager
@@ -43,9 +42,7 @@ async def local_platform(
     """A started platform on `db_path` (or a temporary file); closed and committed on exit."""
     with tempfile.TemporaryDirectory(prefix="ringback-") as scratch:
         store = Store(db_path or Path(scratch) / "ringback.sqlite3")
-        stored_calls = len(store.calls(limit=_COUNT_ALL_CALLS))
-        seed = "ringback" if stored_calls == 0 else f"ringback-{stored_calls}"
-        platform = Platform(PlatformConfig(clock=clock, idle_s=0.0, seed=seed), store)
+        platform = Platform(PlatformConfig(clock=clock, idle_s=0.0), store)
         try:
             await platform.start()
             yield platform

@@ -198,3 +198,27 @@ async def test_platform_restart_keeps_calls_and_timelines(app: App, tmp_path: Pa
     finally:
         await second.close()
         second.store.close()
+
+
+async def test_platform_restart_gives_new_call_ids(app: App, tmp_path: Path) -> None:
+    """A second run on the same database never reuses a stored call's id (ids are seeded)."""
+    path = tmp_path / "db.sqlite3"
+    app.routes["/answer"] = "<Response><Hangup/></Response>"
+    ids: list[str] = []
+    for _ in range(2):
+        running = make_platform(path)
+        await running.start()
+        call_id = running.place_call(outbound(app))
+        assert await running.wait(call_id, timeout_s=5)
+        ids.append(call_id)
+        await running.close()
+        running.store.close()
+    assert ids[0] != ids[1]
+    again = make_platform(path)
+    await again.start()
+    try:
+        assert len(again.timeline(ids[0])) == len(again.timeline(ids[1]))
+        assert [state["callId"] for _, state in again.list_calls()] == ids
+    finally:
+        await again.close()
+        again.store.close()

@@ -91,12 +91,17 @@ class Platform:
 
     def _new_engine(self) -> Engine:
         config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
-        return Engine(config, IdSource(self.config.seed))
+        # Ids are deterministic, so a run into a store that already holds calls needs a seed of
+        # its own: derived from how many there are, its ids are new yet repeatable.
+        stored = self.store.call_count()
+        seed = self.config.seed if stored == 0 else f"{self.config.seed}-{stored}"
+        return Engine(config, IdSource(seed))
 
     # ---- starting and stopping -------------------------------------------------------------
 
     async def start(self) -> None:
         """Load the stored settings, close calls a previous run left open, start the clock."""
+        self.engine = self._new_engine()  # the store may have been filled since __init__
         for key, data in self.store.settings("application"):
             self.applications[key] = application_from_wire(data)
         for key, data in self.store.settings("number"):

@@ -158,6 +158,10 @@ class Store:
         rows = self._db.execute(sql, (*params, limit)).fetchall()
         return [(seq, _load(data)) for seq, data in rows]
 
+    def call_count(self) -> int:
+        """How many calls the store holds."""
+        return int(self._db.execute("SELECT count(*) FROM calls").fetchone()[0])
+
     def unfinished_calls(self) -> list[str]:
         """Ids of calls that never ended (a server stopped while they ran)."""
         rows = self._db.execute("SELECT call_id FROM calls WHERE ended = 0 ORDER BY seq")
