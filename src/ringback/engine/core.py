@@ -382,12 +382,18 @@ class Engine:
 
     def finish_verb(self, call: Call, run: VerbRun) -> None:
         """A verb is over: note it and go on with the program (unless it sent a webhook)."""
+        if self.complete_verb(call, run):
+            self.advance(call)
+
+    def complete_verb(self, call: Call, run: VerbRun) -> bool:
+        """Note that a verb is over, without going on (False if it was not the running one)."""
         if call.run is not run:
-            return
+            return False
         call.run = None
+        run.finished = True
         name = type(run.verb).__name__
         self.note(call, "verb", f"<{name}> ended", verb=name, started=run.started_at)
-        self.advance(call)
+        return True
 
     def interrupt(self, call: Call) -> None:
         """Stop the running verb and drop the rest of the program (redirect, new BXML, hangup)."""

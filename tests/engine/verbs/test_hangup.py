@@ -17,3 +17,13 @@ def test_hangup_ends_call_at_once() -> None:
     answer, disconnect = sim.webhooks
     assert disconnect.at == answer.at
     assert disconnect.payload["cause"] == "hangup"
+
+
+def test_hangup_is_noted_as_ended_not_interrupted() -> None:
+    """The timeline says `<Hangup>` ended: it completed by ending the call."""
+    sim = Simulation(Routes({"/answer": response(Hangup())}))
+    sim.place_call("http://app.test/answer")
+    sim.run()
+    summaries = [e.summary for e in sim.timeline if e.kind == "verb"]
+    assert "<Hangup> ended" in summaries
+    assert "<Hangup> interrupted" not in summaries

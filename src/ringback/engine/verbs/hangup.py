@@ -14,5 +14,6 @@ class HangupRun(VerbRun):
     ANSWERS_CALL = False
 
     def start(self) -> None:
-        """Hang up now."""
+        """Hang up now; the verb is complete (not interrupted) when the call ends."""
+        self.engine.complete_verb(self.call, self)
         self.engine.hang_up(self.call)
