@@ -24,6 +24,7 @@ from rich.console import Console
 from ringback.cli_options import (
     EXIT_STATUS_HELP,
     METHODS,
+    callback_timeout_option,
     check_address,
     check_url,
     load_phone,
@@ -35,7 +36,6 @@ from ringback.cli_options import (
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import (
     DEFAULT_CALL_TIMEOUT_S,
-    DEFAULT_CALLBACK_TIMEOUT_S,
     Application,
     Callback,
     MachineDetection,
@@ -52,7 +52,6 @@ DEFAULT_PERSON_NUMBER = "+15553334444"  # the person at the far end
 DEFAULT_APPLICATION_ID = "ringback-cli"
 DEFAULT_DB = Path("ringback.sqlite3")
 MAX_CALL_TIMEOUT_S = 300.0
-MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S = 1.0, 25.0
 
 
 # ---- ringback call ---------------------------------------------------------------------------
@@ -95,14 +94,7 @@ MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S = 1.0, 25.0
     metavar="S",
     help="Seconds the phone may ring before the call times out.",
 )
-@click.option(
-    "--callback-timeout",
-    type=click.FloatRange(MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S),
-    default=DEFAULT_CALLBACK_TIMEOUT_S,
-    show_default=True,
-    metavar="S",
-    help="Real seconds the app has to answer each webhook.",
-)
+@callback_timeout_option
 @click.option("--tag", help="The call's tag, sent with every webhook.")
 @click.option(
     "--machine-detection",
@@ -183,14 +175,7 @@ def call_command(**options: Any) -> None:
     callback=check_address,
     help="The app's number that is called.",
 )
-@click.option(
-    "--callback-timeout",
-    type=click.FloatRange(MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S),
-    default=DEFAULT_CALLBACK_TIMEOUT_S,
-    show_default=True,
-    metavar="S",
-    help="Real seconds the app has to answer each webhook.",
-)
+@callback_timeout_option
 @phone_options
 @run_options
 def inbound_command(**options: Any) -> None:

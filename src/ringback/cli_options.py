@@ -15,6 +15,11 @@ from urllib.parse import urlsplit
 import click
 from rich.console import Console
 
+from ringback.delivery.policy import (
+    DEFAULT_CALLBACK_TIMEOUT_S,
+    MAX_CALLBACK_TIMEOUT_S,
+    MIN_CALLBACK_TIMEOUT_S,
+)
 from ringback.errors import PhoneScriptError
 from ringback.local_call import DEFAULT_WAIT_S
 from ringback.phones.script import PhoneScript, parse_script
@@ -88,6 +93,16 @@ def phone_options(command: C) -> C:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+callback_timeout_option = click.option(
+    "--callback-timeout",
+    type=click.FloatRange(MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S),
+    default=DEFAULT_CALLBACK_TIMEOUT_S,
+    show_default=True,
+    metavar="S",
+    help="Real seconds the app has to answer each webhook.",
+)
 
 
 def run_options(command: C) -> C:

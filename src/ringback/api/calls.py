@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ringback.api import validation
-from ringback.api.context import RestContext, empty, json_body, json_response
+from ringback.api.context import Endpoints, empty, json_body, json_response
 from ringback.api.queries import call_query
 from ringback.engine.call import CallStatus
 from ringback.engine.requests import Callback, OutboundCallRequest
@@ -65,12 +65,8 @@ def create_call_response(
     return {key: value for key, value in body.items() if value is not None}
 
 
-class Calls:
+class Calls(Endpoints):
     """The calls endpoints of one platform."""
-
-    def __init__(self, context: RestContext) -> None:
-        self.context = context
-        self.platform = context.platform
 
     def routes(self) -> list[Route]:
         """Routes relative to /api/v2."""

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ringback.api import validation
-from ringback.api.context import RestContext, empty, json_body, json_response
+from ringback.api.context import Endpoints, empty, json_body, json_response
 from ringback.api.queries import conference_query
 from ringback.engine.conference import Conference, conference_view, member_view
 from ringback.errors import ResourceNotFoundError, UnknownConferenceError
@@ -38,12 +38,8 @@ RECORDING_FIELDS = (
 )
 
 
-class Conferences:
+class Conferences(Endpoints):
     """The conference endpoints of one platform."""
-
-    def __init__(self, context: RestContext) -> None:
-        self.context = context
-        self.platform = context.platform
 
     def routes(self) -> list[Route]:
         """Routes relative to /api/v2."""

@@ -81,3 +81,11 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 def empty(status: int) -> Response:
     """A response without a body (200 for updates, 204 for the rest)."""
     return Response(status_code=status)
+
+
+class Endpoints:
+    """A group of REST endpoints (calls, recordings, conferences) of one platform."""
+
+    def __init__(self, context: RestContext) -> None:
+        self.context = context
+        self.platform = context.platform

@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ringback.api import validation
-from ringback.api.context import RestContext, empty, json_body, json_response
+from ringback.api.context import Endpoints, empty, json_body, json_response
 from ringback.api.queries import recording_query
 from ringback.engine.payloads import call_event, timestamp
 from ringback.engine.recordings import Recording
@@ -39,12 +39,8 @@ def recording_not_found(recording_id: str, call_id: str) -> ResourceNotFoundErro
     return ResourceNotFoundError(f"Recording [{recording_id}] not found for call [{call_id}]")
 
 
-class Recordings:
+class Recordings(Endpoints):
     """The recordings and transcriptions endpoints of one platform."""
-
-    def __init__(self, context: RestContext) -> None:
-        self.context = context
-        self.platform = context.platform
 
     def routes(self) -> list[Route]:
         """Routes relative to /api/v2."""
