@@ -45,8 +45,11 @@ async def drive(platform: Platform) -> None:
                 platform.virtual_now = max(platform.virtual_now, due)
                 continue
             timeout = platform.config.idle_s - quiet_s
+        # asyncio.timeout, not wait_for: no task per turn, and on Python 3.11 wait_for can swallow
+        # the cancellation that close() sends when the event is set at the same moment.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(platform.changed.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await platform.changed.wait()
 
 
 async def advance(platform: Platform, seconds: float) -> None:
