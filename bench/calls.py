@@ -16,6 +16,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bench.flows import HANGUP_ROUTES
 from bench.harness import Figure, concurrently, responder, run
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import Callback, OutboundCallRequest
@@ -25,7 +26,7 @@ from ringback.store import Store
 
 CONCURRENCY = 100
 TARGET_CALLS_PER_S = 2_000
-ROUTES = {"/answer": "<Response><Hangup/></Response>"}
+ROUTES = HANGUP_ROUTES
 START = 1_700_000_000.0
 
 

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Collection, Coroutine, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +35,7 @@ class Figure:
     target_on: str = "value"  # or "ratio"
     higher_is_better: bool = True
     detail: str = ""
+    extra: dict[str, float] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
