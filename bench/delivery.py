@@ -53,7 +53,7 @@ async def ringback_sender(url: str, count: int) -> float:
         return count / (time.perf_counter() - started)
 
 
-def measure(count: int = 20_000, rounds: int = 2) -> Figure:
+def measure(count: int = 20_000, rounds: int = 3) -> Figure:
     """The delivery figure."""
     bare: list[float] = []
     ours: list[float] = []

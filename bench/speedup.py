@@ -108,7 +108,7 @@ def measure(calls: int = CALLS, rounds: int = 2) -> Figure:
         value=max(ours),
         unit="× real time",
         baseline=max(bare),
-        baseline_label="same calls, engine alone (sim)",
+        baseline_label="engine alone, same calls",
         target=TARGET_SPEEDUP,
         detail=f"{calls} concurrent calls of {length:.1f} s each, best of {rounds}",
     )
