@@ -35,5 +35,9 @@ demo: $(STAMP)
 # The whole suite: style, types, then every test.
 test: lint typecheck unit
 
+# Every benchmark figure beside its baseline; writes bench/results.json (see docs/benchmarks.md).
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

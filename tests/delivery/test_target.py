@@ -148,3 +148,19 @@ def test_target_username_with_colon_is_rejected() -> None:
     """RFC 7617 forbids ':' in a Basic user-id."""
     with pytest.raises(WebhookTargetError, match="must not contain ':'"):
         Target("https://host.example/a", "POST", "a:b", "c")
+
+
+def test_target_checks_repeat_for_the_same_bad_url() -> None:
+    """A rejected target is rejected every time (checks are remembered, failures are not)."""
+    for _ in range(2):
+        with pytest.raises(WebhookTargetError, match="absolute"):
+            Target("/relative/answer")
+
+
+def test_target_same_url_gives_equal_targets() -> None:
+    """Two targets built from the same arguments are equal, credentials split out alike."""
+    first = Target("https://user:pass@app.example/answer", "post")
+    second = Target("https://user:pass@app.example/answer", "post")
+    assert first == second
+    assert (second.method, second.username, second.password) == ("POST", "user", "pass")
+    assert second.wire_url == "https://app.example/answer"

@@ -108,3 +108,10 @@ def test_formats_generated_wire_values_are_accepted(timestamp: str, duration: st
     """The strategies used elsewhere only produce valid wire values."""
     assert is_timestamp(timestamp)
     assert is_duration(duration)
+
+
+def test_formats_timestamp_from_epoch_rejects_bool_after_int() -> None:
+    """`True` is refused even once `1` has been formatted (remembered results are typed)."""
+    assert timestamp_from_epoch(1) == "1970-01-01T00:00:01.000Z"
+    with pytest.raises(EventError, match="number of seconds"):
+        timestamp_from_epoch(True)

@@ -77,3 +77,34 @@ def test_sqlite_reset_and_delete(tmp_path: Path) -> None:
     store.reset()
     assert store.calls() == []
     store.close()
+
+
+def test_sqlite_buffered_rows_keep_order_state_and_sequence(tmp_path: Path) -> None:
+    """Buffered call states coalesce into the latest; timeline order and call seqs hold."""
+    store = Store(tmp_path / "db.sqlite3")
+    store.save_call("c-1", _call("c-1", "+1", "t"))
+    store.add_timeline("c-1", 1.0, "state", "first", {})
+    store.flush()
+    store.add_timeline("c-1", 2.0, "state", "second", {})
+    store.save_call("c-2", _call("c-2", "+2", "t"))
+    store.save_call("c-1", _call("c-1", "+1", "t", "hangup"), ended=True)  # after a flush
+    assert [e["summary"] for e in store.timeline("c-1")] == ["first", "second"]
+    assert [(d["callId"], d["disconnectCause"]) for _, d in store.calls()] == [
+        ("c-1", "hangup"),
+        ("c-2", None),
+    ]
+    assert store.unfinished_calls() == ["c-2"]
+    store.close()
+    assert [seq for seq, _ in Store(tmp_path / "db.sqlite3").calls()] == [1, 2]
+
+
+def test_sqlite_reset_drops_unwritten_rows(tmp_path: Path) -> None:
+    """Rows still buffered when reset comes are forgotten with the rest."""
+    store = Store(tmp_path / "db.sqlite3")
+    store.save_call("c-1", _call("c-1", "+1", "t"))
+    store.add_timeline("c-1", 1.0, "state", "queued", {})
+    store.reset()
+    store.save_call("c-2", _call("c-2", "+2", "t"))
+    assert [d["callId"] for _, d in store.calls()] == ["c-2"]
+    assert store.timeline("c-1") == []
+    store.close()

@@ -8,6 +8,7 @@ recorded or shown. Pure: no I/O, no clock.
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
@@ -106,30 +107,15 @@ class Target:
     wire_url: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        shown = mask_url(self.url)
-        try:
-            parts = urlsplit(self.url.strip())
-        except ValueError as exc:
-            raise WebhookTargetError(f"webhook URL {shown!r} cannot be parsed: {exc}") from None
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise WebhookTargetError(
-                f"webhook URL {shown!r} must be an absolute http:// or https:// URL"
-            )
-        method = str(self.method).upper()
-        if method not in ("POST", "GET"):
-            raise WebhookTargetError(
-                f"webhook method for {shown!r} must be POST or GET, got {self.method!r}"
-            )
+        # Every webhook builds its targets, nearly always from the same few URLs, so the
+        # checks and the parse are kept per (url, method, username, password).
+        check = _check_target if isinstance(self.method, str) else _check_target.__wrapped__
+        method, username, password, wire = check(
+            self.url, self.method, self.username, self.password
+        )
         object.__setattr__(self, "method", method)
-        if self.username is None and self.password is None and parts.username is not None:
-            object.__setattr__(self, "username", unquote(parts.username))
-            object.__setattr__(self, "password", unquote(parts.password or ""))
-        if self.username is not None and ":" in self.username:
-            raise WebhookTargetError(
-                f"webhook username for {shown!r} must not contain ':' (HTTP Basic, RFC 7617)"
-            )
-        host = parts.netloc.rpartition("@")[2]
-        wire = urlunsplit((parts.scheme, host, parts.path or "/", parts.query, ""))
+        object.__setattr__(self, "username", username)
+        object.__setattr__(self, "password", password)
         object.__setattr__(self, "wire_url", wire)
 
     @property
@@ -142,3 +128,34 @@ class Target:
         if self.username is None:
             return None
         return basic_authorization(self.username, self.password or "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _check_target(
+    url: str, method: object, username: str | None, password: str | None
+) -> tuple[Method, str | None, str | None, str]:
+    """Check a target; its method upper-cased, its credentials, and the URL to send to."""
+    shown = mask_url(url)
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:
+        raise WebhookTargetError(f"webhook URL {shown!r} cannot be parsed: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise WebhookTargetError(
+            f"webhook URL {shown!r} must be an absolute http:// or https:// URL"
+        )
+    upper = str(method).upper()
+    if upper not in ("POST", "GET"):
+        raise WebhookTargetError(
+            f"webhook method for {shown!r} must be POST or GET, got {method!r}"
+        )
+    if username is None and password is None and parts.username is not None:
+        username = unquote(parts.username)
+        password = unquote(parts.password or "")
+    if username is not None and ":" in username:
+        raise WebhookTargetError(
+            f"webhook username for {shown!r} must not contain ':' (HTTP Basic, RFC 7617)"
+        )
+    host = parts.netloc.rpartition("@")[2]
+    wire = urlunsplit((parts.scheme, host, parts.path or "/", parts.query, ""))
+    return ("GET" if upper == "GET" else "POST"), username, password, wire

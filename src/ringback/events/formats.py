@@ -12,6 +12,7 @@ minutes only when non-zero, seconds with at most nine fraction digits and no tra
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import UTC, datetime, timedelta
@@ -84,6 +85,10 @@ def _exact(seconds: float, what: str) -> Decimal:
     return Decimal(repr(seconds))
 
 
+# A call's few instants are formatted again for every event and stored state (a virtual clock
+# repeats the same instant across many calls), so recent results are kept; typed, so that
+# `True` is never served the answer for `1`.
+@functools.lru_cache(maxsize=4096, typed=True)
 def timestamp_from_epoch(seconds: float) -> str:
     """Seconds since the Unix epoch → `2019-06-20T15:54:25.435Z` (rounded to the millisecond)."""
     millis = int((_exact(seconds, "a timestamp") * _MS_PER_S).to_integral_value(ROUND_HALF_EVEN))

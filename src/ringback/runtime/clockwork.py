@@ -5,6 +5,11 @@ are due, then sleeps until something changes (a fact, a finished task, an API re
 next moment that matters: the next timer in `real` mode; in `virtual` mode, when the platform has
 been quiet for `idle_s` real seconds with nothing in flight, it jumps straight to the next timer.
 Webhook timeouts are not timers: the delivery layer measures them in real time.
+
+The store is committed at once when nothing is in flight; while webhooks are in flight, at most
+every `BUSY_FLUSH_INTERVAL_S` of real time. The driver turns for every fact, and one commit costs
+more than a whole call's rows, so committing every turn halved the calls a busy platform carries.
+Reads through the platform see every write at once either way (one connection).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from ringback.engine.clock import ClockMode
 from ringback.engine.facts import TimerFired
+
+BUSY_FLUSH_INTERVAL_S = 0.05  # real seconds; other processes see a busy server's rows this late
 
 if TYPE_CHECKING:
     from ringback.runtime.platform import Platform
@@ -30,8 +37,15 @@ def fire_due(platform: Platform) -> None:
 async def drive(platform: Platform) -> None:
     """The clock's loop; cancelled when the platform closes."""
     loop = asyncio.get_running_loop()
+    flushed_at = loop.time()
     while True:
-        platform.store.flush()
+        flush_in: float | None = None  # real seconds until the store must be committed
+        since_flush_s = loop.time() - flushed_at
+        if platform.in_flight == 0 or since_flush_s >= BUSY_FLUSH_INTERVAL_S:
+            platform.store.flush()
+            flushed_at = loop.time()
+        else:
+            flush_in = BUSY_FLUSH_INTERVAL_S - since_flush_s
         platform.changed.clear()
         fire_due(platform)
         due = platform.timers.next_due()
@@ -45,8 +59,13 @@ async def drive(platform: Platform) -> None:
                 platform.virtual_now = max(platform.virtual_now, due)
                 continue
             timeout = platform.config.idle_s - quiet_s
+        if flush_in is not None:
+            timeout = flush_in if timeout is None else min(timeout, flush_in)
+        # asyncio.timeout, not wait_for: no task per turn, and on Python 3.11 wait_for can swallow
+        # the cancellation that close() sends when the event is set at the same moment.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(platform.changed.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await platform.changed.wait()
 
 
 async def advance(platform: Platform, seconds: float) -> None:

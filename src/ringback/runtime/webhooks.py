@@ -8,10 +8,10 @@ the engine waits for.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
-from ringback.delivery.policy import DeliveryResult, Method, Target, WebhookRequest
+from ringback.delivery.policy import AttemptRecord, DeliveryResult, Method, Target, WebhookRequest
 from ringback.engine import facts as f
 from ringback.engine.actions import SendWebhook
 from ringback.engine.requests import Callback
@@ -59,11 +59,16 @@ def outcome_fact(action: SendWebhook, result: DeliveryResult, at: float) -> f.Fa
     return f.WebhookFailed(at, action.request_id, message)
 
 
+# Every field of an attempt record is a plain value, so a shallow dict is what `asdict` (which
+# deep-copies, field by field, on every webhook) would give.
+_ATTEMPT_FIELDS = tuple(field.name for field in fields(AttemptRecord))
+
+
 def attempt_entries(result: DeliveryResult) -> list[tuple[str, dict[str, Any]]]:
     """One timeline entry (summary, detail) per delivery attempt."""
     entries = []
     for record in result.attempts:
-        detail = asdict(record)
+        detail = {name: getattr(record, name) for name in _ATTEMPT_FIELDS}
         outcome = str(record.status) if record.status is not None else (record.error or "failed")
         summary = f"{record.event_type} → {record.method} {record.url}: {outcome}"
         entries.append((summary, detail))

@@ -2,9 +2,12 @@
 
 How this works. One connection, one writer: the runtime's event loop. Writes go into an open
 transaction and `flush()` commits them, so a burst of calls costs one fsync rather than one per
-row; the runtime flushes when it goes idle and on shutdown. Reads use the same connection, so
-they see every write at once, committed or not. WAL mode lets other processes (`ringback
-timeline` while `serve` runs) read committed data without blocking the writer.
+row; the runtime flushes when it goes idle and on shutdown. Call states and timeline entries,
+the rows every webhook adds, wait in memory and go in with one `executemany` each (a call's
+states, saved at every change, coalesce into its latest); every read writes them first. Reads
+use the same connection, so they see every write at once, committed or not. WAL mode lets other
+processes (`ringback timeline` while `serve` runs) read committed data without blocking the
+writer.
 
 Rows keep their REST/wire form as JSON next to the few columns that are filtered on, so what was
 stored is what the API serves back, byte for byte in meaning, after a restart.
@@ -68,6 +71,9 @@ class Store:
         self._db.executescript(SCHEMA)
         self._seq = self._max_seq()
         self._dirty = False
+        self._call_seqs: dict[str, int] = {}
+        self._pending_calls: dict[str, tuple[Any, ...]] = {}  # call id → row, latest state
+        self._pending_timeline: list[tuple[Any, ...]] = []
 
     def _max_seq(self) -> int:
         row = self._db.execute(
@@ -76,14 +82,35 @@ class Store:
         ).fetchone()
         return int(row[0] or 0)
 
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+    def _begin(self) -> None:
         if not self._dirty:
             self._db.execute("BEGIN")
             self._dirty = True
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        self._begin()
         self._db.execute(sql, params)
+
+    def _write_pending(self) -> None:
+        """Write the buffered call states and timeline entries (before any read, and at flush)."""
+        if self._pending_calls:
+            self._begin()
+            rows = [(*row[:-1], json.dumps(row[-1])) for row in self._pending_calls.values()]
+            self._pending_calls.clear()
+            self._db.executemany(
+                "INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+        if self._pending_timeline:
+            self._begin()
+            self._db.executemany(
+                "INSERT INTO timeline (call_id, at, kind, summary, detail) VALUES (?, ?, ?, ?, ?)",
+                self._pending_timeline,
+            )
+            self._pending_timeline = []
 
     def flush(self) -> None:
         """Commit what was written since the last flush."""
+        self._write_pending()
         if self._dirty:
             self._db.execute("COMMIT")
             self._dirty = False
@@ -95,6 +122,9 @@ class Store:
 
     def reset(self) -> None:
         """Forget every call, timeline and recording (settings too): POST /_ringback/reset."""
+        self._pending_calls.clear()
+        self._pending_timeline.clear()
+        self._call_seqs.clear()
         for table in ("calls", "timeline", "recordings", "settings"):
             self._write(f"DELETE FROM {table}", ())
         self.flush()
@@ -103,30 +133,31 @@ class Store:
 
     def save_call(self, call_id: str, data: Mapping[str, Any], *, ended: bool = False) -> None:
         """Insert or replace a call's state (its REST CallState form)."""
-        existing = self._db.execute(
-            "SELECT seq FROM calls WHERE call_id = ?", (call_id,)
-        ).fetchone()
-        if existing is None:
-            self._seq += 1
-            seq = self._seq
-        else:
-            seq = existing[0]
-        self._write(
-            "INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                call_id,
-                seq,
-                data.get("to", ""),
-                data.get("from", ""),
-                data.get("startTime"),
-                data.get("disconnectCause"),
-                int(ended),
-                json.dumps(data),
-            ),
+        seq = self._call_seqs.get(call_id)
+        if seq is None:
+            existing = self._db.execute(
+                "SELECT seq FROM calls WHERE call_id = ?", (call_id,)
+            ).fetchone()
+            if existing is None:
+                self._seq += 1
+                seq = self._seq
+            else:
+                seq = existing[0]
+            self._call_seqs[call_id] = seq
+        self._pending_calls[call_id] = (
+            call_id,
+            seq,
+            data.get("to", ""),
+            data.get("from", ""),
+            data.get("startTime"),
+            data.get("disconnectCause"),
+            int(ended),
+            dict(data),  # a copy: encoded when written, as it is now
         )
 
     def call(self, call_id: str) -> dict[str, Any] | None:
         """A call's stored state, or None."""
+        self._write_pending()
         row = self._db.execute("SELECT data FROM calls WHERE call_id = ?", (call_id,)).fetchone()
         return None if row is None else _load(row[0])
 
@@ -142,6 +173,7 @@ class Store:
         limit: int = 1000,
     ) -> list[tuple[int, dict[str, Any]]]:
         """Calls in creation order with their sequence numbers (for paging), filtered."""
+        self._write_pending()
         clauses: list[str] = ["seq > ?"]
         params: list[object] = [after_seq]
         for column, value, op in (
@@ -164,6 +196,7 @@ class Store:
 
     def unfinished_calls(self) -> list[str]:
         """Ids of calls that never ended (a server stopped while they ran)."""
+        self._write_pending()
         rows = self._db.execute("SELECT call_id FROM calls WHERE ended = 0 ORDER BY seq")
         return [row[0] for row in rows]
 
@@ -173,13 +206,12 @@ class Store:
         self, call_id: str, at: float, kind: str, summary: str, detail: Mapping[str, Any]
     ) -> None:
         """Append an entry to a call's timeline."""
-        self._write(
-            "INSERT INTO timeline (call_id, at, kind, summary, detail) VALUES (?, ?, ?, ?, ?)",
-            (call_id, at, kind, summary, json.dumps(detail, default=str)),
-        )
+        entry = (call_id, at, kind, summary, json.dumps(detail, default=str))
+        self._pending_timeline.append(entry)
 
     def timeline(self, call_id: str) -> list[dict[str, Any]]:
         """A call's timeline entries in the order they happened."""
+        self._write_pending()
         rows = self._db.execute(
             "SELECT seq, at, kind, summary, detail FROM timeline WHERE call_id = ? ORDER BY seq",
             (call_id,),

@@ -1,0 +1,1 @@
+"""Ringback benchmarks: `make bench` (see docs/benchmarks.md)."""

@@ -1,0 +1,119 @@
+"""`python -m bench` (`make bench`): every figure beside its baseline, results.json, the table.
+
+Figures run one after another, each with its own app process; progress goes to stderr. The
+table is printed, written to bench/results.json with the machine it ran on, and written into
+bench/README-section.md between its table markers.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import calls, core, delivery, latency, memory, speedup
+from bench.harness import Figure
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
+SECTION = HERE / "README-section.md"
+TABLE_START = "<!-- bench-table -->"
+TABLE_END = "<!-- /bench-table -->"
+
+STEPS: list[tuple[str, Callable[[], Figure]]] = [
+    ("webhook delivery vs bare aiohttp", delivery.measure),
+    ("whole calls per second", calls.measure),
+    ("virtual-time speedup", speedup.measure),
+    ("memory per call (subprocesses)", memory.measure),
+    ("added latency at 1,000 calls (real clock, ~60 s)", latency.measure),
+    ("BXML parsing", core.measure_parse),
+    ("event serialization", core.measure_serialize),
+]
+
+
+def machine() -> dict[str, str | int]:
+    """The CPU (from /proc/cpuinfo), its core count, and the Python that ran the benchmark."""
+    cpu = "unknown"
+    cores = 0
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.partition(":")[2].strip()
+                cores += 1
+    return {
+        "cpu": cpu,
+        "cores": cores,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+def _number(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def table(figures: list[Figure]) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| figure | value | baseline | ratio | target | met |",
+        "|---|---:|---:|---:|---|:-:|",
+    ]
+    for figure in figures:
+        lines.append(
+            f"| {figure.title} | {_number(figure.value)} {figure.unit}"
+            f" | {_number(figure.baseline)} ({figure.baseline_label})"
+            f" | {figure.ratio:.2f} | {figure.target_text} | {'yes' if figure.met else '**no**'} |"
+        )
+    return "\n".join(lines)
+
+
+def _update_section(text: str) -> None:
+    if not SECTION.exists():
+        return
+    section = SECTION.read_text()
+    start, end = section.find(TABLE_START), section.find(TABLE_END)
+    if start < 0 or end < start:
+        return
+    SECTION.write_text(section[: start + len(TABLE_START)] + "\n" + text + "\n" + section[end:])
+
+
+def main() -> None:
+    """Run every figure, then print and write the results."""
+    figures: list[Figure] = []
+    began = time.perf_counter()
+    for number, (what, step) in enumerate(STEPS, 1):
+        print(f"[{number}/{len(STEPS)}] {what} ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        figure = step()
+        figures.append(figure)
+        print(
+            f"      {_number(figure.value)} {figure.unit}, baseline {_number(figure.baseline)},"
+            f" {'met' if figure.met else 'NOT met'} ({time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+    host = machine()
+    when = datetime.now(UTC).strftime("%Y-%m-%d")
+    results: dict[str, object] = {figure.key: figure.entry() for figure in figures}
+    results["machine"] = host
+    results["date"] = when
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    text = table(figures)
+    on = f"{host['cpu']}, {host['cores']} cores, {host['python']}, {host['system']}; {when}"
+    _update_section(f"{text}\n\nMeasured on {on}.")
+    print()
+    print(text)
+    print(f"\n{on}. Took {time.perf_counter() - began:.0f} s; details in {RESULTS}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Figure 2: whole calls per second, the shortest flow, through the running Platform.
+
+Each call is placed as POST /calls would place it: the callee answers (after its default 1 s of
+virtual time), `answer` goes to the app over loopback HTTP, the app says `<Hangup/>`, and
+`disconnect` goes out. Everything is recorded in SQLite, in a real file. The baseline is the
+HTTP alone: a bare aiohttp loop making the same two POSTs per call at the same concurrency,
+the most calls per second any platform could reach against this app from one process.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+from bench.flows import HANGUP_ROUTES
+from bench.harness import Figure, concurrently, responder, run
+from ringback.engine.clock import ClockMode
+from ringback.engine.requests import Callback, OutboundCallRequest
+from ringback.events.examples import SPEC_EXAMPLES
+from ringback.runtime import Platform, PlatformConfig
+from ringback.store import Store
+
+CONCURRENCY = 100
+TARGET_CALLS_PER_S = 2_000
+ROUTES = HANGUP_ROUTES
+START = 1_700_000_000.0
+
+
+def outbound(base: str, number: int) -> OutboundCallRequest:
+    """The benchmark's call: answered by the default phone, hung up by the app."""
+    return OutboundCallRequest(
+        to=f"+1555{number % 10_000_000:07d}",
+        from_="+15551112222",
+        application_id="bench",
+        answer=Callback(f"{base}/answer"),
+        disconnect=Callback(f"{base}/disconnect"),
+    )
+
+
+async def platform_calls(base: str, count: int, directory: Path) -> float:
+    """Calls per second through the Platform; every call checked to have ended by hang-up."""
+    store = Store(directory / "calls.sqlite3")
+    platform = Platform(PlatformConfig(clock=ClockMode.VIRTUAL, start_time=START), store)
+    await platform.start()
+    causes: dict[str, int] = {}
+
+    async def call(number: int) -> None:
+        call_id = platform.place_call(outbound(base, number))
+        assert await platform.wait(call_id, 60.0), f"call {call_id} did not end"
+        cause = platform.engine.calls[call_id].cause or "?"
+        causes[cause] = causes.get(cause, 0) + 1
+
+    try:
+        started = time.perf_counter()
+        await concurrently(count, CONCURRENCY, call)
+        store.flush()
+        elapsed = time.perf_counter() - started
+    finally:
+        await platform.close()
+        store.close()
+    assert causes == {"hangup": count}, causes
+    return count / elapsed
+
+
+async def bare_calls(base: str, count: int) -> float:
+    """Calls per second of the HTTP alone: two POSTs per call, same app, same concurrency."""
+    bodies = [
+        json.dumps(SPEC_EXAMPLES[event], separators=(",", ":")).encode()
+        for event in ("answer", "disconnect")
+    ]
+    headers = {"Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as session:
+
+        async def call(_: int) -> None:
+            for path, body in zip(("/answer", "/disconnect"), bodies, strict=True):
+                async with session.post(base + path, data=body, headers=headers) as response:
+                    await response.read()
+
+        await concurrently(CONCURRENCY, CONCURRENCY, call)
+        started = time.perf_counter()
+        await concurrently(count, CONCURRENCY, call)
+        return count / (time.perf_counter() - started)
+
+
+def measure(count: int = 10_000, rounds: int = 2) -> Figure:
+    """The calls figure."""
+    ours: list[float] = []
+    bare: list[float] = []
+    with responder(ROUTES) as base, tempfile.TemporaryDirectory() as directory:
+        for _ in range(rounds):
+            bare.append(run(bare_calls(base, count)))
+            ours.append(run(platform_calls(base, count, Path(directory))))
+            (Path(directory) / "calls.sqlite3").unlink()
+    return Figure(
+        key="calls",
+        title="Whole calls (answer → Hangup → disconnect)",
+        value=max(ours),
+        unit="calls/s",
+        baseline=max(bare),
+        baseline_label="the call's 2 POSTs, bare aiohttp",
+        target=TARGET_CALLS_PER_S,
+        detail=f"{count} calls, {CONCURRENCY} concurrent, SQLite file, best of {rounds}",
+    )
+
+
+if __name__ == "__main__":
+    print(measure().entry())
