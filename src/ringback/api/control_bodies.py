@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ringback.api.fields import show
+from ringback.api.fields import json_kind, show
 from ringback.engine.requests import DEFAULT_CALLBACK_TIMEOUT_S, Application, Callback
 from ringback.errors import PhoneScriptError, RequestValidationError
 from ringback.phones.script import PhoneScript, Step, parse_script, parse_steps
@@ -53,18 +53,10 @@ def parse_json(raw: bytes, *, empty: Any = None) -> Any:
         raise RequestValidationError(f"The request body is not valid JSON: {exc}") from None
 
 
-def _kind(value: Any) -> str:
-    kinds = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    for cls, name in kinds.items():
-        if isinstance(value, cls):
-            return name
-    return "a number" if isinstance(value, int | float) else "null"
-
-
 def as_object(body: Any, what: str = "The request body") -> Mapping[str, Any]:
     """The body, which must be a JSON object."""
     if not isinstance(body, Mapping):
-        raise RequestValidationError(f"{what} must be a JSON object, but was {_kind(body)}")
+        raise RequestValidationError(f"{what} must be a JSON object, but was {json_kind(body)}")
     return body
 
 
@@ -88,7 +80,7 @@ def string(data: Mapping[str, Any], key: str, *, required: bool = False, prefix:
         return None
     if not isinstance(value, str) or not value.strip():
         raise RequestValidationError(
-            f"Invalid {name}: must be a non-empty string, but was {_kind(value)}", field=name
+            f"Invalid {name}: must be a non-empty string, but was {json_kind(value)}", field=name
         )
     return value
 
@@ -147,7 +139,7 @@ def seconds(
         return default
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RequestValidationError(
-            f"Invalid {name}: must be a number of seconds, but was {_kind(value)}", field=name
+            f"Invalid {name}: must be a number of seconds, but was {json_kind(value)}", field=name
         )
     try:
         number = float(value)

@@ -36,7 +36,8 @@ def show(value: Any) -> str:
         return repr(value)
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """What a JSON value is, for messages: `an object`, `a string`, `null`..."""
     kinds = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
     for cls, name in kinds.items():
         if isinstance(value, cls):
@@ -56,7 +57,7 @@ class Fields:
         """The fields of a decoded JSON body, which must be an object."""
         if not isinstance(body, Mapping):
             raise RequestValidationError(
-                f"{what} must be a JSON object, but was {_kind(body)}", field=None
+                f"{what} must be a JSON object, but was {json_kind(body)}", field=None
             )
         return cls(body)
 
@@ -183,7 +184,7 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, Mapping):
-            raise self.invalid(key, f"must be an object, but was {_kind(value)}")
+            raise self.invalid(key, f"must be an object, but was {json_kind(value)}")
         return Fields(value, prefix=f"{self.name(key)}.")
 
     def string_list(self, key: str) -> tuple[str, ...] | None:

@@ -246,6 +246,21 @@ def uui(fields: Fields) -> str | None:
     return value
 
 
+def redirect_callback(fields: Fields) -> Callback | None:
+    """The `redirectUrl` family of a call or conference update (None without a redirectUrl).
+
+    A relative URL is kept: the engine resolves it against the URL of the current BXML (spec §9).
+    """
+    return callback(
+        fields,
+        "redirectUrl",
+        "redirectMethod",
+        fallback_url="redirectFallbackUrl",
+        fallback_method="redirectFallbackMethod",
+        relative=True,
+    )
+
+
 def call_update(call_id: str, fields: Fields) -> FactRequest[f.CallUpdateRequested]:
     """POST /calls/{callId} (spec §5.6): redirect (`active`) or hang up (`completed`)."""
     state = fields.choice("state", ["active", "completed"], "active")
@@ -265,14 +280,7 @@ def call_update(call_id: str, fields: Fields) -> FactRequest[f.CallUpdateRequest
             "Missing required field: redirectUrl is required when state is active",
             field="redirectUrl",
         )
-    redirect = callback(
-        fields,
-        "redirectUrl",
-        "redirectMethod",
-        fallback_url="redirectFallbackUrl",
-        fallback_method="redirectFallbackMethod",
-        relative=True,  # resolved against the call's current BXML URL (spec §9)
-    )
+    redirect = redirect_callback(fields)
     set_tag = fields.has("tag")  # "" clears the tag
     tag = fields.string("tag", max_length=MAX_TAG_LENGTH)
     return FactRequest(
@@ -327,14 +335,7 @@ def conference_update(
             "Missing required field: redirectUrl is required when status is active",
             field="redirectUrl",
         )
-    redirect = callback(
-        fields,
-        "redirectUrl",
-        "redirectMethod",
-        fallback_url="redirectFallbackUrl",
-        fallback_method="redirectFallbackMethod",
-        relative=True,
-    )
+    redirect = redirect_callback(fields)
     return FactRequest(
         f.ConferenceUpdateRequested,
         {"conference_id": conference_id, "status": status, "redirect": redirect},
