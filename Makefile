@@ -4,9 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck unit docs demo bench clean
+.PHONY: install sdk-envs test lint typecheck unit docs demo bench clean
 
 install: $(STAMP)
+
+# The older official SDKs share the import name `bandwidth` with the 23.x one in .venv, so each
+# gets a venv of its own; tests run client scripts with its interpreter (tests/sdk_envs.py).
+# 15.0.1 is what Bandwidth's own sample apps pin; 3.0.3 is the v1 ("catapult") client.
+SDK_ENVS := .venv-sdk15/.installed .venv-sdk3/.installed
+
+sdk-envs: $(SDK_ENVS)
+
+.venv-sdk15/.installed:
+	test -x .venv-sdk15/bin/python || $(PYTHON) -m venv .venv-sdk15
+	.venv-sdk15/bin/python -m pip install --quiet bandwidth-sdk==15.0.1
+	touch $@
+
+.venv-sdk3/.installed:
+	test -x .venv-sdk3/bin/python || $(PYTHON) -m venv .venv-sdk3
+	.venv-sdk3/bin/python -m pip install --quiet bandwidth-sdk==3.0.3
+	touch $@
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +38,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(SDK_ENVS)
 	$(BIN)/pytest
 
 # Regenerate the coverage table (a test fails when it is out of date with the code).
@@ -40,4 +57,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) .venv-sdk15 .venv-sdk3 .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
