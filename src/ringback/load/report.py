@@ -64,7 +64,7 @@ def report_json(plan: LoadPlan, tally: Tally, thresholds: Thresholds) -> dict[st
         },
         "calls": {"placed": tally.placed, **{o: tally.outcomes[o] for o in OUTCOMES}},
         "causes": dict(tally.causes.most_common()),
-        "rate": {"askedPerS": plan.rate_per_s, "achievedPerS": _rate(tally.placed, elapsed)},
+        "rate": {"askedPerS": plan.rate_per_s, "achievedPerS": round(tally.rate_achieved, 2)},
         "webhooks": {"count": tally.webhooks, "perS": _rate(tally.webhooks, elapsed)},
         "responseMs": {
             name: times_of(tally.response[name])

@@ -131,6 +131,7 @@ class LoadRunner:
                 if stop_at is not None and loop.time() >= stop_at:
                     slots.release()
                     break
+                self.tally.placing_s = loop.time() - started
                 task = asyncio.create_task(self._one_call(platform, slots))
                 calls.add(task)
                 task.add_done_callback(calls.discard)

@@ -67,6 +67,14 @@ class Tally:
     errors: dict[str, ErrorCount] = field(default_factory=dict)
     cpu_s: float = 0.0  # Ringback's own CPU time: user + system, every worker's process
     elapsed_s: float = 0.0  # wall time from the first call placed to the last one done
+    placing_s: float = 0.0  # wall time from the first call placed to the last one placed
+
+    @property
+    def rate_achieved(self) -> float:
+        """Calls placed a second while placing (0 when fewer than two were placed)."""
+        if self.placed < 2 or self.placing_s <= 0:
+            return 0.0
+        return (self.placed - 1) / self.placing_s
 
     @property
     def done(self) -> int:
@@ -129,6 +137,7 @@ class Tally:
             mine.example = mine.example or entry.example
         self.cpu_s += other.cpu_s
         self.elapsed_s = max(self.elapsed_s, other.elapsed_s)
+        self.placing_s = max(self.placing_s, other.placing_s)
 
     def to_wire(self) -> dict[str, Any]:
         """A JSON-ready form that `from_wire` reads back exactly."""
@@ -141,6 +150,7 @@ class Tally:
             "errors": {k: {"count": e.count, "example": e.example} for k, e in self.errors.items()},
             "cpuS": self.cpu_s,
             "elapsedS": self.elapsed_s,
+            "placingS": self.placing_s,
         }
 
     @classmethod
@@ -158,4 +168,5 @@ class Tally:
             },
             cpu_s=float(data["cpuS"]),
             elapsed_s=float(data["elapsedS"]),
+            placing_s=float(data["placingS"]),
         )
