@@ -21,7 +21,7 @@ import pytest
 
 from ringback.engine.clock import ClockMode
 from ringback.runtime import PlatformConfig
-from ringback.server import BackgroundServer, start_in_thread
+from ringback.hosting.server import BackgroundServer, start_in_thread
 
 USER = "9900000"
 TOKEN = "ringback"
