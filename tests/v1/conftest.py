@@ -20,8 +20,8 @@ from urllib.request import Request, urlopen
 import pytest
 
 from ringback.engine.clock import ClockMode
-from ringback.runtime import PlatformConfig
 from ringback.hosting.server import BackgroundServer, start_in_thread
+from ringback.runtime import PlatformConfig
 
 USER = "9900000"
 TOKEN = "ringback"
