@@ -26,6 +26,10 @@
         ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
         ├── ClockModeError          the clock cannot do that in its mode (409)
         └── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+    └── TestingError           `ringback.testing` was used wrongly (the test author's mistake)
+        ├── AppServingError    the app under test cannot be served: not an app, or it did not start
+        ├── WebhookNotFoundError  a call result has no webhook of the type asked for
+        └── GoldenMismatchError   a call differs from its golden file (an AssertionError)
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
 exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`
@@ -202,3 +206,21 @@ class UnsupportedMediaTypeError(ApiError):
     """Raised when a request body's Content-Type is not the one the endpoint takes (415)."""
 
     status = 415
+
+
+class TestingError(RingbackError):
+    """Raised when `ringback.testing` is used wrongly: a bad option, a platform not started."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+
+class AppServingError(TestingError):
+    """Raised when the app under test is not a URL or an app, or its server did not start."""
+
+
+class WebhookNotFoundError(TestingError, LookupError):
+    """Raised when a call result is asked for a webhook the app was never sent."""
+
+
+class GoldenMismatchError(TestingError, AssertionError):
+    """Raised when a call's webhooks or BXML differ from its golden file."""
