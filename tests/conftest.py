@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 from hypothesis import settings
 
-from ringback.demo import load_ivr_app
+from ringback.cli.demo import load_ivr_app
 
 # `pytester` runs sample test files through the Ringback pytest plugin (tests/testing).
 pytest_plugins = ["pytester"]

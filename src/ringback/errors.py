@@ -18,14 +18,15 @@
     │   ├── UnknownCallError   a fact names a call the engine does not know
     │   ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
     │   └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
-    └── ApiError               a REST request is refused: HTTP status and Bandwidth error type
-        ├── RequestValidationError  a body, field or query parameter is invalid (400)
-        ├── AuthenticationError     credentials are missing or wrong (401)
-        ├── AuthorizationError      the credentials may not use this account (403)
-        ├── ResourceNotFoundError   the path names nothing that exists (404)
-        ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
-        ├── ClockModeError          the clock cannot do that in its mode (409)
-        └── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+    ├── ApiError               a REST request is refused: HTTP status and Bandwidth error type
+    │   ├── RequestValidationError  a body, field or query parameter is invalid (400)
+    │   ├── AuthenticationError     credentials are missing or wrong (401)
+    │   ├── AuthorizationError      the credentials may not use this account (403)
+    │   ├── ResourceNotFoundError   the path names nothing that exists (404)
+    │   ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
+    │   ├── ClockModeError          the clock cannot do that in its mode (409)
+    │   ├── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+    │   └── V1ApiError              a v1 REST request is refused: status, category and code
     └── TestingError           `ringback.testing` was used wrongly (the test author's mistake)
         ├── AppServingError    the app under test cannot be served: not an app, or it did not start
         ├── WebhookNotFoundError  a call result has no webhook of the type asked for
@@ -206,6 +207,25 @@ class UnsupportedMediaTypeError(ApiError):
     """Raised when a request body's Content-Type is not the one the endpoint takes (415)."""
 
     status = 415
+
+
+class V1ApiError(ApiError):
+    """Raised to refuse a v1 REST request (`/v1/users/...`): its `category` and `code` (v1 §1.4)."""
+
+    def __init__(
+        self,
+        status: int,
+        category: str,
+        code: str,
+        message: str,
+        details: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.status = status
+        self.error_type = category
+        self.category = category
+        self.code = code
+        self.details = details
+        super().__init__(message)
 
 
 class TestingError(RingbackError):

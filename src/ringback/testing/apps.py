@@ -29,6 +29,7 @@ import uvicorn
 from aiohttp import web
 
 from ringback.errors import AppServingError
+from ringback.hosting.server import bind, url_of
 
 Interface = Literal["auto", "asgi", "wsgi", "aiohttp"]
 
@@ -87,8 +88,6 @@ def _wait_until(started: Callable[[], bool], thread: threading.Thread, what: str
 
 @contextlib.contextmanager
 def _serve_asgi(app: Any) -> Iterator[str]:
-    from ringback.server import bind, url_of
-
     sock = bind(LOOPBACK, 0)
     config = uvicorn.Config(
         app,

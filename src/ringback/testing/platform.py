@@ -1,6 +1,6 @@
 """`Ringback`: an in-process platform for a test, served on a loopback port.
 
-How this works. The platform is the one `ringback serve` runs (`ringback.server`): uvicorn
+How this works. The platform is the one `ringback serve` runs (`ringback.hosting`): uvicorn
 serves its REST API (`/api/v2`) and control API (`/_ringback`) from a background thread, on an
 ephemeral port of 127.0.0.1, so the app under test can call the REST API with the official SDK
 while a test runs. The test's own thread speaks to the platform through the same `Platform`
@@ -30,6 +30,9 @@ from ringback.api.fields import Fields
 from ringback.api.validation import outbound_call
 from ringback.engine.clock import ClockMode
 from ringback.errors import TestingError
+from ringback.hosting.local_call import STALLED as LOCAL_STALLED
+from ringback.hosting.local_call import CallReport, follow
+from ringback.hosting.server import BackgroundServer, prepare
 from ringback.runtime import Platform, PlatformConfig
 from ringback.testing.apps import Interface, serve_app
 from ringback.testing.phone import Phone
@@ -73,7 +76,7 @@ class Ringback:
         self.update_goldens = update_goldens  # assert_matches writes golden files, not compares
         self._scratch: str | None = None
         self._db = Path(db) if db is not None else None
-        self._server: Any = None
+        self._server: BackgroundServer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.calls: list[CallResult] = []  # every call result read since the last reset
 
@@ -81,8 +84,6 @@ class Ringback:
 
     def start(self) -> Ringback:
         """Start the platform and its HTTP server; returns once they answer."""
-        from ringback.server import BackgroundServer, prepare
-
         if self._server is not None:
             return self
         if self._db is None:
@@ -122,13 +123,12 @@ class Ringback:
     @property
     def platform(self) -> Platform:
         """The running platform (its methods must run on its loop: see `run`)."""
-        platform: Platform = self._running().prepared.platform
-        return platform
+        return self._running().prepared.platform
 
     @property
     def url(self) -> str:
         """The base URL: `{url}/api/v2` is the REST API, `{url}/_ringback` the control API."""
-        return str(self._running().url)
+        return self._running().url
 
     @property
     def api_url(self) -> str:
@@ -257,9 +257,6 @@ class Ringback:
         A call still up after `wait` real seconds, or with nothing left that could end it, is
         hung up by Ringback, and the result says why in `cut_short`.
         """
-        from ringback.local_call import STALLED as LOCAL_STALLED
-        from ringback.local_call import follow
-
         async def finished(platform: Platform) -> CallResult:
             report = await follow(platform, call_id, self.call_wait if wait is None else wait)
             return _result_of(platform, report, LOCAL_STALLED)
@@ -326,13 +323,13 @@ class Ringback:
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout)
 
-    def _running(self) -> Any:
+    def _running(self) -> BackgroundServer:
         if self._server is None:
             raise TestingError("Ringback is not running: use `with Ringback() as rb:` or start()")
         return self._server
 
 
-def _result_of(platform: Platform, report: Any, stalled_message: str) -> CallResult:
+def _result_of(platform: Platform, report: CallReport, stalled_message: str) -> CallResult:
     """A CallResult from a finished call's report, with its recordings read."""
     recordings = []
     for metadata in platform.recordings(call_id=report.call_id):
