@@ -92,3 +92,28 @@ def aiohttp_app() -> Any:
 
         app.router.add_post(path, endpoint)
     return app
+
+
+def rest_calling_app(configuration: Any, account_id: str) -> Any:
+    """A FastAPI app whose /answer places a call to +15557770001 with the SDK, then hangs up."""
+    import bandwidth
+    from fastapi import FastAPI, Request
+    from fastapi.responses import Response
+
+    app = FastAPI()
+
+    @app.post("/answer")
+    def answer(request: Request) -> Response:  # sync: FastAPI runs it in a thread
+        with bandwidth.ApiClient(configuration) as client:
+            bandwidth.CallsApi(client).create_call(
+                account_id,
+                bandwidth.CreateCall(
+                    to="+15557770001",
+                    var_from="+15551112222",
+                    application_id="app",
+                    answer_url=str(request.url),
+                ),
+            )
+        return Response("<Response><Hangup/></Response>", media_type="application/xml")
+
+    return app

@@ -119,7 +119,7 @@ def test_plugin_leaves_a_projects_own_ringback_fixture_alone(pytester: pytest.Py
         "import pytest\n\n@pytest.fixture\ndef ringback():\n    return 'the project\\'s own'\n"
     )
     pytester.makepyfile(
-        "def test_own(ringback):\n    assert ringback == \"the project's own\"\n\n"
+        'def test_own(ringback):\n    assert ringback == "the project\'s own"\n\n'
         "def test_own_failing(ringback):\n    assert ringback == 'something else'\n"
     )
     result = pytester.runpytest_inprocess()

@@ -38,7 +38,6 @@ STOP_TIMEOUT_S = 10.0
 LOOPBACK = "127.0.0.1"
 
 
-
 @contextlib.contextmanager
 def serve_app(app: object, interface: Interface = "auto") -> Iterator[str]:
     """Serve `app` on 127.0.0.1 (any free port) until the block ends; yields its base URL."""
@@ -121,7 +120,7 @@ class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
 class _QuietHandler(WSGIRequestHandler):
     """No access log line per webhook on stderr."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -118,7 +118,7 @@ class Phone:
         """A Phone from a phone script's JSON form (checked)."""
         script = parse_script(data)
         return cls(
-            answer=script.answer.value,  # type: ignore[arg-type]  # AnswerMode's values
+            answer=script.answer.value,
             answer_after=script.answer_after_s,
             steps=tuple(dict(step) for step in data.get("steps", [])),
         )

@@ -19,7 +19,7 @@ import contextlib
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -156,7 +156,9 @@ class Ringback:
             ignore_operation_servers=True,
         )
 
-    def serve(self, app: object, interface: Interface = "auto") -> contextlib.AbstractContextManager[str]:
+    def serve(
+        self, app: object, interface: Interface = "auto"
+    ) -> contextlib.AbstractContextManager[str]:
         """`with rb.serve(app) as url:` the app under test on loopback (see `serve_app`)."""
         return serve_app(app, interface)
 
@@ -257,9 +259,11 @@ class Ringback:
         A call still up after `wait` real seconds, or with nothing left that could end it, is
         hung up by Ringback, and the result says why in `cut_short`.
         """
+
         async def finished(platform: Platform) -> CallResult:
-            report = await follow(platform, call_id, self.call_wait if wait is None else wait)
-            return _result_of(platform, report, LOCAL_STALLED)
+            wait_s = self.call_wait if wait is None else wait
+            report = await follow(platform, call_id, wait_s)
+            return _result_of(platform, report, _cut_short_reasons(wait_s))
 
         result = self.run(finished, timeout=LOOP_CALL_TIMEOUT_S + (wait or self.call_wait))
         self.calls.append(result)
@@ -293,7 +297,7 @@ class Ringback:
         self.calls.clear()
 
     def keep_database(self, destination: str | Path) -> Path:
-        """Copy the platform's SQLite file to `destination` (`ringback timeline ID --db` reads it)."""
+        """Copy the platform's SQLite file to `destination` (`ringback timeline ID --db`)."""
 
         async def flush(platform: Platform) -> None:
             platform.store.flush()
@@ -303,9 +307,10 @@ class Ringback:
             raise TestingError("Ringback is not running")
         target = Path(destination)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.closing(sqlite3.connect(self._db)) as source, contextlib.closing(
-            sqlite3.connect(target)
-        ) as copy:
+        with (
+            contextlib.closing(sqlite3.connect(self._db)) as source,
+            contextlib.closing(sqlite3.connect(target)) as copy,
+        ):
             source.backup(copy)
         return target
 
@@ -329,7 +334,17 @@ class Ringback:
         return self._server
 
 
-def _result_of(platform: Platform, report: CallReport, stalled_message: str) -> CallResult:
+def _cut_short_reasons(wait_s: float) -> dict[str, str]:
+    """The hosting layer's reasons for hanging up a call, in the toolkit's words (no CLI flags)."""
+    return {
+        LOCAL_STALLED: STALLED,
+        f"still up after {wait_s:g} s (--timeout)": (
+            f"still up after {wait_s:g} s (raise `wait=` or --ringback-call-wait)"
+        ),
+    }
+
+
+def _result_of(platform: Platform, report: CallReport, reasons: dict[str, str]) -> CallResult:
     """A CallResult from a finished call's report, with its recordings read."""
     recordings = []
     for metadata in platform.recordings(call_id=report.call_id):
@@ -352,6 +367,6 @@ def _result_of(platform: Platform, report: CallReport, stalled_message: str) -> 
         state=report.state,
         timeline=report.timeline,
         recordings=recordings,
-        legs=[_result_of(platform, leg, stalled_message) for leg in report.legs],
-        cut_short=STALLED if cut_short == stalled_message else cut_short,
+        legs=[_result_of(platform, leg, reasons) for leg in report.legs],
+        cut_short=reasons.get(cut_short, cut_short) if cut_short is not None else None,
     )

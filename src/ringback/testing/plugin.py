@@ -13,7 +13,7 @@ project that has Ringback installed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,11 +109,17 @@ def app_url(request: pytest.FixtureRequest) -> Iterator[str]:
         yield url
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failed test's report shows its calls' timelines (and keeps its database if asked)."""
-    outcome = yield
-    report: pytest.TestReport = outcome.get_result()
+    report = yield
+    _add_ringback_sections(item, report)
+    return report
+
+
+def _add_ringback_sections(item: pytest.Item, report: pytest.TestReport) -> None:
     if report.when != "call" or not report.failed:
         return
     platform = _ringback_of(item)

@@ -111,8 +111,10 @@ class Recording:
                 f"recording {self.recording_id} is {self.media_type}, not WAV: use"
                 " metadata['duration']"
             )
-        with wave.open(io.BytesIO(self.audio)) as wav:
-            return wav.getnframes() / wav.getframerate()
+        with wave.open(io.BytesIO(self.audio), "rb") as wav:
+            frames: int = wav.getnframes()
+            rate: int = wav.getframerate()
+        return frames / rate
 
 
 @dataclass
