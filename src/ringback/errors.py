@@ -10,7 +10,8 @@
     │   └── UnknownApplicationError  an inbound call to an unconfigured number or application
     ├── DeliveryError          a webhook delivery was set up or driven wrongly
     │   ├── WebhookTargetError a webhook URL, method, credentials or timeout is malformed
-    │   └── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
+    │   ├── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
+    │   └── FaultError         a fault on purpose (ringback.testing) is malformed
     ├── MediaError             audio for `<PlayAudio>` cannot be used (the customer's mistake)
     │   ├── MediaFetchError    the audio URL could not be fetched: HTTP status, refused, too large
     │   └── UnsupportedMediaError  the fetched bytes are not WAV or MP3 audio Bandwidth plays
@@ -104,6 +105,10 @@ class WebhookTargetError(DeliveryError, ValueError):
 
 class DeliveryStateError(DeliveryError):
     """Raised when a delivery plan is driven out of order, e.g. an outcome with nothing pending."""
+
+
+class FaultError(DeliveryError, ValueError):
+    """Raised for a malformed fault on purpose: an unknown kind, a bad delay or count."""
 
 
 class PlatformError(RingbackError):

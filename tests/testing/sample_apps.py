@@ -95,7 +95,10 @@ def aiohttp_app() -> Any:
 
 
 def rest_calling_app(configuration: Any, account_id: str) -> Any:
-    """A FastAPI app whose /answer places a call to +15557770001 with the SDK, then hangs up."""
+    """A FastAPI app whose /answer places one call to +15557770001 with the SDK, then hangs up.
+
+    The call it places is answered at /answer?placed=1, which places no more.
+    """
     import bandwidth
     from fastapi import FastAPI, Request
     from fastapi.responses import Response
@@ -104,6 +107,8 @@ def rest_calling_app(configuration: Any, account_id: str) -> Any:
 
     @app.post("/answer")
     def answer(request: Request) -> Response:  # sync: FastAPI runs it in a thread
+        if "placed" in request.query_params:
+            return Response("<Response><Hangup/></Response>", media_type="application/xml")
         with bandwidth.ApiClient(configuration) as client:
             bandwidth.CallsApi(client).create_call(
                 account_id,
@@ -111,7 +116,7 @@ def rest_calling_app(configuration: Any, account_id: str) -> Any:
                     to="+15557770001",
                     var_from="+15551112222",
                     application_id="app",
-                    answer_url=str(request.url),
+                    answer_url=f"{request.url}?placed=1",
                 ),
             )
         return Response("<Response><Hangup/></Response>", media_type="application/xml")

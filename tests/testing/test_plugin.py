@@ -136,3 +136,44 @@ def test_plugin_app_url_without_ringback_app_says_what_to_define(
     result = pytester.runpytest_inprocess()
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*define one that returns your app object*"])
+
+
+FAULTS = """
+import sample_apps
+from ringback.testing import Fault, Phone
+
+def test_the_app_sees_the_duplicate(ringback, app_url):
+    sample_apps.SEEN.clear()
+    call = ringback.call(f"{app_url}/answer", Phone().wait_for_gather().press("1"),
+                         disconnect_url=f"{app_url}/status",
+                         faults=[Fault.duplicate("disconnect")])
+    assert [event for event, _ in sample_apps.SEEN] == [
+        "answer", "gather", "disconnect", "disconnect"]
+    assert call.events().count("disconnect") == 2
+"""
+
+RUN_FAULTS = """
+import sample_apps
+from ringback.testing import Phone
+
+def test_every_sync_webhook_is_answered_twice(ringback, app_url):
+    sample_apps.SEEN.clear()
+    call = ringback.call(f"{app_url}/answer", Phone().wait_for_gather().press("1"))
+    assert [event for event, _ in sample_apps.SEEN] == ["answer", "answer", "gather", "gather"]
+    assert [w.attempts for w in call.webhooks()] == [2, 2]
+"""
+
+
+def test_plugin_fault_injection_is_seen_by_the_app(pytester: pytest.Pytester) -> None:
+    """A per-call duplicate reaches the FastAPI app twice."""
+    write_suite(pytester, "sample_apps.fastapi_app()", FAULTS)
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)
+
+
+def test_plugin_run_faults_option_applies_to_every_call(pytester: pytest.Pytester) -> None:
+    """--ringback-faults fail-first: the Flask app answers each sync webhook twice."""
+    write_suite(pytester, "sample_apps.flask_app()", RUN_FAULTS)
+    pytester.runpytest_inprocess("--ringback-faults=fail-first").assert_outcomes(passed=1)
+    bad = pytester.runpytest_inprocess("--ringback-faults=sometimes")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--ringback-faults: unknown fault 'sometimes'" in bad.stderr.str()

@@ -15,6 +15,7 @@ The stable API is what this module exports (`__all__`); everything else in `ring
 may change between releases.
 """
 
+from ringback.delivery.faults import Fault
 from ringback.testing.apps import serve_app
 from ringback.testing.phone import Phone
 from ringback.testing.platform import Ringback
@@ -23,6 +24,7 @@ from ringback.testing.result import CallResult, EventList, Recording, Webhook
 __all__ = [
     "CallResult",
     "EventList",
+    "Fault",
     "Phone",
     "Recording",
     "Ringback",

@@ -19,7 +19,7 @@ import contextlib
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +28,7 @@ from typing import Any, Literal, TypeVar
 from ringback.api.control_bodies import read_application
 from ringback.api.fields import Fields
 from ringback.api.validation import outbound_call
+from ringback.delivery.faults import Fault
 from ringback.engine.clock import ClockMode
 from ringback.errors import TestingError
 from ringback.hosting.local_call import STALLED as LOCAL_STALLED
@@ -58,7 +59,8 @@ class Ringback:
     Use it as a context manager (`with Ringback() as rb: call = rb.call(...)`) or `start()` and
     `stop()` it. `clock` is `virtual` (default: time jumps whenever nothing is in flight),
     `real` or `manual`; `idle` is the real seconds of quiet the virtual clock waits before it
-    jumps (raise it when the app calls the REST API on its own between webhooks).
+    jumps (raise it when the app calls the REST API on its own between webhooks). `faults` are
+    delivered worse than Bandwidth promises for every call of the run (docs/testing.md).
     """
 
     def __init__(
@@ -70,10 +72,12 @@ class Ringback:
         call_wait: float = DEFAULT_CALL_WAIT_S,
         start_time: float | None = None,
         update_goldens: bool = False,
+        faults: Iterable[Fault] = (),
     ) -> None:
         self.config = PlatformConfig(clock=ClockMode(clock), idle_s=idle, start_time=start_time)
         self.call_wait = call_wait
         self.update_goldens = update_goldens  # assert_matches writes golden files, not compares
+        self.run_faults = tuple(faults)  # for every call of the run, re-applied after a reset
         self._scratch: str | None = None
         self._db = Path(db) if db is not None else None
         self._server: BackgroundServer | None = None
@@ -93,9 +97,11 @@ class Ringback:
         self._server = BackgroundServer(prepared).start()
         return self
 
-    def _on_start(self, _platform: Platform) -> None:
+    def _on_start(self, platform: Platform) -> None:
         # The app's lifespan calls this on the server's loop: the loop the platform lives on.
         self._loop = asyncio.get_running_loop()
+        for fault in self.run_faults:
+            platform.faults.add(fault)
 
     def stop(self) -> None:
         """Stop the server and the platform; the temporary database is deleted."""
@@ -176,13 +182,14 @@ class Ringback:
         disconnect_method: str = "POST",
         application_id: str = DEFAULT_APPLICATION_ID,
         fields: Mapping[str, Any] | None = None,
+        faults: Sequence[Fault] = (),
         wait: float | None = None,
     ) -> CallResult:
         """Place an outbound call to the app (as POST /calls would) and run it to its end.
 
         `phone` plays the callee; `fields` are any other fields of Bandwidth's CreateCall body,
         in its camelCase wire form (`{"callTimeout": 10, "machineDetection": {...}}`), checked
-        as the REST API checks them.
+        as the REST API checks them. `faults` apply to this call and the legs it starts.
         """
         body: dict[str, Any] = {
             "to": to,
@@ -199,7 +206,9 @@ class Ringback:
             request = replace(request, phone=phone.script())
 
         async def place(platform: Platform) -> str:
-            return platform.place_call(request)
+            call_id = platform.place_call(request)
+            _add_call_faults(platform, call_id, faults)  # before any of its webhooks is sent
+            return call_id
 
         return self.result(self.run(place), wait=wait)
 
@@ -213,6 +222,7 @@ class Ringback:
         status_url: str | None = None,
         application_id: str = DEFAULT_APPLICATION_ID,
         settings: Mapping[str, Any] | None = None,
+        faults: Sequence[Fault] = (),
         wait: float | None = None,
     ) -> CallResult:
         """A call from `from_` arriving at the app's number `to`; `phone` plays the caller.
@@ -232,9 +242,20 @@ class Ringback:
 
         async def arrive(platform: Platform) -> str:
             platform.put_application(application)
-            return platform.inbound_call(from_, to, application_id, script)
+            call_id = platform.inbound_call(from_, to, application_id, script)
+            _add_call_faults(platform, call_id, faults)  # before any of its webhooks is sent
+            return call_id
 
         return self.result(self.run(arrive), wait=wait)
+
+    def inject(self, *faults: Fault) -> None:
+        """Deliver webhooks worse than Bandwidth promises, for every call until the next reset."""
+
+        async def add(platform: Platform) -> None:
+            for fault in faults:
+                platform.faults.add(fault)
+
+        self.run(add)
 
     def phone(self, number: str, phone: Phone) -> None:
         """The far end behind `number`, for calls the app places (and transfers) to it."""
@@ -292,6 +313,8 @@ class Ringback:
 
         async def reset(platform: Platform) -> None:
             await platform.reset()
+            for fault in self.run_faults:
+                platform.faults.add(fault)
 
         self.run(reset)
         self.calls.clear()
@@ -332,6 +355,11 @@ class Ringback:
         if self._server is None:
             raise TestingError("Ringback is not running: use `with Ringback() as rb:` or start()")
         return self._server
+
+
+def _add_call_faults(platform: Platform, call_id: str, faults: Sequence[Fault]) -> None:
+    for fault in faults:
+        platform.faults.add(fault.for_call(call_id))
 
 
 def _cut_short_reasons(wait_s: float) -> dict[str, str]:

@@ -59,15 +59,36 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"keep the SQLite database of each failed test in DIR (default {DEFAULT_KEEP_DIR})",
     )
     group.addoption(
+        "--ringback-faults",
+        default="",
+        metavar="FAULTS",
+        help="deliver every call's webhooks worse than Bandwidth promises: a comma-separated"
+        " list of duplicate, reorder, fail-first, delay=SECONDS (docs/testing.md)",
+    )
+    group.addoption(
         "--ringback-update-goldens",
         action="store_true",
         help="call.assert_matches(path) writes the golden file instead of comparing",
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A bad --ringback-faults is a usage error before any test runs."""
+    text = config.getoption("--ringback-faults", default="")
+    if text:
+        from ringback.delivery.faults import parse_faults
+        from ringback.errors import FaultError
+
+        try:
+            parse_faults(text)
+        except FaultError as error:
+            raise pytest.UsageError(f"--ringback-faults: {error}") from None
+
+
 @pytest.fixture(scope="session")
 def ringback_session(request: pytest.FixtureRequest) -> Iterator[Ringback]:
     """The session's platform, started on first use (use `ringback`, which resets it)."""
+    from ringback.delivery.faults import parse_faults
     from ringback.testing.platform import Ringback
 
     option = request.config.getoption
@@ -76,6 +97,7 @@ def ringback_session(request: pytest.FixtureRequest) -> Iterator[Ringback]:
         idle=option("--ringback-idle"),
         call_wait=option("--ringback-call-wait"),
         update_goldens=bool(option("--ringback-update-goldens")),
+        faults=parse_faults(option("--ringback-faults")),
     )
     with platform:
         yield platform

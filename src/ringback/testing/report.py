@@ -63,6 +63,8 @@ def _entry_lines(entry: dict[str, Any], zero: float, bodies: bool) -> list[str]:
         f"  {outcome}{retry}"
     ]
     pad = " " * 22
+    if detail.get("fault"):
+        lines.append(f"{pad}fault on purpose: {detail['fault']}")
     if detail.get("note"):
         lines.append(f"{pad}note: {detail['note']}")
     if bodies and detail.get("request_body"):

@@ -78,6 +78,7 @@ class Webhook:
     sync: bool  # True when Ringback waited for BXML (answer, gather, ...)
     at: float  # the clock, epoch seconds
     note: str | None = None
+    fault: str | None = None  # the fault on purpose it was delivered with (`duplicate`, ...)
 
     @property
     def model(self) -> Any:
@@ -221,6 +222,7 @@ def webhooks_of(timeline: list[dict[str, Any]]) -> list[Webhook]:
             sync=bool(detail.get("sync")),
             at=float(entry["at"]),
             note=detail.get("note"),
+            fault=detail.get("fault"),
         )
         if attempt > 1 and found and found[-1].event_type == webhook.event_type:
             found[-1] = webhook  # a retry, a resend with credentials or the fallback
