@@ -165,7 +165,7 @@ class Engine:
             case f.CallUpdateRequested():
                 self._update_call(fact)
             case f.CallBxmlReplaced(call_id=call_id, bxml=text):
-                call = self._live_call(call_id)
+                call = self._answered_call(call_id)
                 document = bxml.parse(text)
                 self.interrupt(call)
                 self.note(call, "bxml", "BXML replaced through the API")
@@ -204,13 +204,20 @@ class Engine:
             raise CallStateError(f"Call [{call_id}] cannot be modified in its current state")
         return call
 
+    def _answered_call(self, call_id: str) -> Call:
+        # New BXML (a redirect or a replacement) only runs on a call that is up (409 before).
+        call = self._live_call(call_id)
+        if not call.answered:
+            raise CallStateError(f"Call [{call_id}] cannot be modified in its current state")
+        return call
+
     def _update_call(self, fact: f.CallUpdateRequested) -> None:
         call = self._live_call(fact.call_id)
         if fact.state == "completed":
             lifecycle.complete_by_api(self, call)
             return
-        if fact.redirect is not None and not call.answered:
-            raise CallStateError(f"Call [{call.call_id}] cannot be modified in its current state")
+        if fact.redirect is not None:
+            self._answered_call(fact.call_id)
         if fact.set_tag:
             call.tag = fact.tag or None
         if fact.redirect is not None:
