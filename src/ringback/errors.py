@@ -7,7 +7,8 @@
     │   └── BxmlInvalidError   well-formed, but breaks a verb, attribute, range or context rule
     ├── PhoneScriptError       a far-end phone script is malformed (the test author's mistake)
     ├── PlatformError          the running platform cannot serve a request with its settings
-    │   └── UnknownApplicationError  an inbound call to an unconfigured number or application
+    │   ├── UnknownApplicationError  an inbound call to an unconfigured number or application
+    │   └── CallQueueFullError  the account's outbound call queue is full (429, Retry-After)
     ├── DeliveryError          a webhook delivery was set up or driven wrongly
     │   ├── WebhookTargetError a webhook URL, method, credentials or timeout is malformed
     │   └── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
@@ -25,7 +26,8 @@
         ├── ResourceNotFoundError   the path names nothing that exists (404)
         ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
         ├── ClockModeError          the clock cannot do that in its mode (409)
-        └── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+        ├── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+        └── V1ApiError              a v1 REST request is refused: status, category and code
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
 exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`
@@ -107,6 +109,14 @@ class PlatformError(RingbackError):
 
 class UnknownApplicationError(PlatformError, LookupError):
     """Raised for an inbound call to a number or application that is not configured."""
+
+
+class CallQueueFullError(PlatformError):
+    """Raised when POST /calls finds the outbound queue full; `retry_after_s` says when to retry."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class MediaError(RingbackError):
@@ -202,3 +212,22 @@ class UnsupportedMediaTypeError(ApiError):
     """Raised when a request body's Content-Type is not the one the endpoint takes (415)."""
 
     status = 415
+
+
+class V1ApiError(ApiError):
+    """Raised to refuse a v1 REST request (`/v1/users/...`): its `category` and `code` (v1 §1.4)."""
+
+    def __init__(
+        self,
+        status: int,
+        category: str,
+        code: str,
+        message: str,
+        details: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.status = status
+        self.error_type = category
+        self.category = category
+        self.code = code
+        self.details = details
+        super().__init__(message)

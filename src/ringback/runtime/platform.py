@@ -17,10 +17,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ringback.delivery.policy import DeliveryResult
 from ringback.delivery.sender import Sender
 from ringback.engine import facts as f
 from ringback.engine.actions import (
@@ -39,6 +40,11 @@ from ringback.engine.actions import (
 from ringback.engine.clock import ClockMode, TimerQueue
 from ringback.engine.core import DEFAULT_ACCOUNT_ID, Engine, EngineConfig
 from ringback.engine.ids import IdSource
+from ringback.engine.pacing import (
+    DEFAULT_CALLS_PER_SECOND,
+    DEFAULT_MAX_CONCURRENT_CALLS,
+    CallLimits,
+)
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
 from ringback.errors import UnknownApplicationError
@@ -47,6 +53,7 @@ from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
 from ringback.runtime.streams import StreamHub
+from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
 from ringback.store import Store
@@ -67,6 +74,17 @@ class PlatformConfig:
     webhook_auth: str = "challenge"  # or "preemptive" (spec §3.4)
     seed: str = "ringback"
     start_time: float | None = None  # where the virtual clock starts; None: now
+    # The account's outbound limits (ringback.engine.pacing); 0: no limit.
+    calls_per_second: float = DEFAULT_CALLS_PER_SECOND
+    max_concurrent_calls: int = DEFAULT_MAX_CONCURRENT_CALLS
+    max_call_queue_size: int | None = None  # None: calls_per_second × 300
+
+    @property
+    def call_limits(self) -> CallLimits:
+        """The limits the engine's outbound queue starts with."""
+        return CallLimits(
+            self.calls_per_second, self.max_concurrent_calls, self.max_call_queue_size
+        )
 
 
 class Platform:
@@ -80,6 +98,8 @@ class Platform:
         self.virtual_now = config.start_time if config.start_time is not None else time.time()
         self.applications: dict[str, Application] = {}
         self.numbers: dict[str, str] = {}
+        # A lambda, not the bound method: `reset` replaces the engine and its id source.
+        self.v1 = V1Account(store, lambda prefix: self.engine.ids.v1(prefix))  # noqa: PLW0108
         self.sender = Sender()
         self.in_flight = 0
         self.last_activity = 0.0
@@ -93,9 +113,15 @@ class Platform:
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
         self.streams = StreamHub(self)
+        # Told of every finished webhook delivery (`ringback load` times the app with it).
+        self.on_delivered: Callable[[DeliveryResult], None] | None = None
 
     def _new_engine(self) -> Engine:
-        config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
+        config = EngineConfig(
+            account_id=self.config.account_id,
+            base_url=self.config.base_url,
+            call_limits=self.config.call_limits,
+        )
         # Ids are deterministic, so a run into a store that already holds calls needs a seed of
         # its own: derived from how many there are, its ids are new yet repeatable.
         stored = self.store.call_count()
@@ -113,6 +139,7 @@ class Platform:
             self.numbers[key] = data["applicationId"]
         for key, data in self.store.settings("phone"):
             self.engine.phones[key] = parse_script(data)
+        self.v1.load()
         for call_id in self.store.unfinished_calls():
             state = self.store.call(call_id) or {}
             state.update(
@@ -261,6 +288,8 @@ class Platform:
             auth=self.config.webhook_auth,
         )
         result = await self.sender.deliver(request)
+        if self.on_delivered is not None:
+            self.on_delivered(result)
         owner = action.call_id or action.conference_id or "account"
         at = self.now()
         for summary, detail in attempt_entries(result):
@@ -413,6 +442,7 @@ class Platform:
         self.timers = TimerQueue()
         self.applications.clear()
         self.numbers.clear()
+        self.v1.clear()
         self._ended.clear()
         self._call_flight.clear()
         self._unrendered.clear()
