@@ -238,7 +238,7 @@ class Platform:
             case CloseSocket():
                 self.streams.close(action)
 
-    def spawn(self, work: Awaitable[None]) -> None:
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` as a task the virtual clock waits for (it is in flight until it ends)."""
         self._spawn(work)
 
