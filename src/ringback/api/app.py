@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringback.api.control import control_routes
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
+from ringback.api.request_body import BodyLimitMiddleware
 from ringback.api.rest import create_rest_routes
 from ringback.runtime import Platform
 
@@ -60,6 +61,7 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(CatchAllMiddleware),
+            Middleware(BodyLimitMiddleware),
             Middleware(TouchMiddleware, platform=platform),
         ],
         exception_handlers=exception_handlers(),

@@ -108,8 +108,12 @@ def response_for(exc: Exception) -> Response:
     if known is None:
         return internal_error(exc)
     status, error_type, description = known
-    headers = {"WWW-Authenticate": 'Basic realm="ringback"'} if status == 401 else None
-    return error_response(status, error_type, description, headers=headers)
+    headers: dict[str, str] = {}
+    if isinstance(exc, HTTPException) and exc.headers:  # 405's `Allow` (RFC 9110 §15.5.6)
+        headers.update(exc.headers)
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="ringback"'
+    return error_response(status, error_type, description, headers=headers or None)
 
 
 def internal_error(exc: BaseException) -> JSONResponse:

@@ -23,6 +23,7 @@ from ringback.api.conferences import Conferences
 from ringback.api.context import RestContext
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.recordings import Recordings
+from ringback.api.request_body import BodyLimitMiddleware
 from ringback.runtime import Platform
 
 API_PREFIX = "/api/v2"
@@ -47,5 +48,5 @@ def create_rest_app(platform: Platform) -> Starlette:
     return Starlette(
         routes=create_rest_routes(platform),
         exception_handlers=exception_handlers(),
-        middleware=[Middleware(CatchAllMiddleware)],
+        middleware=[Middleware(CatchAllMiddleware), Middleware(BodyLimitMiddleware)],
     )

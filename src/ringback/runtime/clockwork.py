@@ -10,12 +10,20 @@ The store is committed at once when nothing is in flight; while webhooks are in 
 every `BUSY_FLUSH_INTERVAL_S` of real time. The driver turns for every fact, and one commit costs
 more than a whole call's rows, so committing every turn halved the calls a busy platform carries.
 Reads through the platform see every write at once either way (one connection).
+
+The driver must never die silently: a dead driver means no timer fires again, and every call
+waits for ever. A timer whose fact raises is logged and skipped (the other timers still fire);
+anything else that goes wrong in a turn is logged and the loop goes on after a short pause.
+`Platform.reset` starts a new driver if this one ended anyway. Every duration a client gives is
+bounded where it is read, and no timer is set past `MAX_CLOCK_EPOCH_S`, so the virtual clock
+stays in the years a timestamp can show.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -23,6 +31,10 @@ from ringback.engine.clock import ClockMode
 from ringback.engine.facts import TimerFired
 
 BUSY_FLUSH_INTERVAL_S = 0.05  # real seconds; other processes see a busy server's rows this late
+MAX_CLOCK_EPOCH_S = 221_845_392_000.0  # 9000-01-01T00:00:00Z: far from 9999, where dates end
+DRIVER_RETRY_S = 0.1  # real seconds between a failed turn and the next one
+
+logger = logging.getLogger("ringback.clock")
 
 if TYPE_CHECKING:
     from ringback.runtime.platform import Platform
@@ -31,11 +43,24 @@ if TYPE_CHECKING:
 def fire_due(platform: Platform) -> None:
     """Fire every timer due at the platform's current time, in order."""
     for timer_id in platform.timers.pop_due(platform.now()):
-        platform.feed(TimerFired(platform.now(), timer_id))
+        try:
+            platform.feed(TimerFired(platform.now(), timer_id))
+        except Exception:
+            logger.exception("timer %s failed; its call may be stuck, the clock goes on", timer_id)
 
 
 async def drive(platform: Platform) -> None:
-    """The clock's loop; cancelled when the platform closes."""
+    """The clock's loop; cancelled when the platform closes. A failed turn is logged and the
+    loop goes on: it must outlive anything a client can make happen."""
+    while True:
+        try:
+            await _turns(platform)
+        except Exception:
+            logger.exception("the clock's driver failed; it goes on in %g s", DRIVER_RETRY_S)
+            await asyncio.sleep(DRIVER_RETRY_S)
+
+
+async def _turns(platform: Platform) -> None:
     loop = asyncio.get_running_loop()
     flushed_at = loop.time()
     while True:
@@ -74,11 +99,16 @@ async def advance(platform: Platform, seconds: float) -> None:
     After each instant's timers fire, it waits for the webhooks they set off, so that the
     instant's consequences (new timers) are known before time moves on.
     """
-    if seconds < 0:
+    if not seconds >= 0:
         raise ValueError(f"the clock cannot go backwards ({seconds} s)")
     if platform.config.clock is ClockMode.REAL:
         raise ValueError("a real clock cannot be advanced; use --clock virtual or manual")
     target = platform.now() + seconds
+    if target > MAX_CLOCK_EPOCH_S:
+        raise ValueError(
+            f"the clock cannot go past the year 9000 ({seconds:g} s would take it there);"
+            " POST /_ringback/reset brings it back to now"
+        )
     await settle(platform)
     while (due := platform.timers.next_due()) is not None and due <= target:
         platform.virtual_now = max(platform.virtual_now, due)

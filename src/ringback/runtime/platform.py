@@ -177,7 +177,12 @@ class Platform:
                     self._call_flight[call_id] += 1
                 self._spawn(self._deliver(action))
             case StartTimer(timer_id=timer_id, at=at):
-                self.timers.start(timer_id, at)
+                if at > clockwork.MAX_CLOCK_EPOCH_S:  # only a clock pushed for centuries gets here
+                    clockwork.logger.error(
+                        "timer %s at %r is past the year 9000; dropped", timer_id, at
+                    )
+                else:
+                    self.timers.start(timer_id, at)
             case CancelTimer(timer_id=timer_id):
                 self.timers.cancel(timer_id)
             case FetchMedia():
@@ -382,6 +387,9 @@ class Platform:
     async def reset(self) -> None:
         """POST /_ringback/reset: forget every call, setting and timer; the clock restarts now."""
         await self._cancel_tasks()
+        if self._driver is not None and self._driver.done():  # it never should; it may have
+            clockwork.logger.error("the clock's driver had ended; reset starts a new one")
+            self._driver = asyncio.create_task(clockwork.drive(self))
         self.store.reset()
         self.engine = self._new_engine()
         self.timers = TimerQueue()
