@@ -115,3 +115,17 @@ async def test_hostile_wrong_method_is_405_with_allow(ringback: Live) -> None:
     async with ringback.http.delete(ringback.server.url + "/_ringback/clock") as response:
         assert response.status == 405
         assert "GET" in response.headers["Allow"]
+
+
+async def test_hostile_v1_requests_get_v1_error_bodies(ringback: Live) -> None:
+    """The v1 API refuses the same input through the same reader, in its own error shape."""
+    path = f"/v1/users/{ACCOUNT}/applications"
+    status, body = await ringback.call("POST", path, "[" * 1000 + "]" * 1000, headers=AUTH)
+    assert status == 400, body
+    assert body["code"] == "invalid-json"
+    assert "nested more than" in body["message"]
+    raw = io.BytesIO(b"{" + b" " * MAX_REQUEST_BODY_BYTES + b"}")
+    url = ringback.server.url + path
+    async with ringback.http.post(url, data=raw, headers=AUTH) as response:
+        assert response.status == 413
+        assert (await response.json())["code"] == "request-too-large"

@@ -116,12 +116,17 @@ def response_for(exc: Exception, path: str = "", method: str = "", client: str =
     if known is None:
         return internal_error(exc)
     status, error_type, description = known
+    return error_response(status, error_type, description, headers=_headers(exc, status))
+
+
+def _headers(exc: Exception, status: int) -> dict[str, str] | None:
+    """The headers an error response carries: 405's `Allow` (RFC 9110 §15.5.6), 401's challenge."""
     headers: dict[str, str] = {}
-    if isinstance(exc, HTTPException) and exc.headers:  # 405's `Allow` (RFC 9110 §15.5.6)
+    if isinstance(exc, HTTPException) and exc.headers:
         headers.update(exc.headers)
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="ringback"'
-    return error_response(status, error_type, description, headers=headers or None)
+    return headers or None
 
 
 def internal_error(exc: BaseException) -> JSONResponse:
@@ -141,6 +146,7 @@ _V1_BY_STATUS = {
     404: ("not-found", "resource-not-found"),
     405: ("bad-request", "method-not-allowed"),
     409: ("conflict", "conflict"),
+    413: ("bad-request", "request-too-large"),
     415: ("bad-request", "unsupported-media-type"),
 }
 
@@ -187,8 +193,7 @@ def v1_response(exc: Exception, path: str, method: str, client: str) -> Response
         "message": message,
         "details": [{"name": name, "value": value} for name, value in pairs],
     }
-    headers = {"WWW-Authenticate": 'Basic realm="ringback"'} if status == 401 else None
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=_headers(exc, status))
 
 
 async def _handle(request: Request, exc: Exception) -> Response:

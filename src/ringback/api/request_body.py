@@ -5,7 +5,8 @@ request body as the server hands them over: a `Content-Length` over the cap is r
 any byte is read, and a streamed (chunked) body is refused the moment it passes the cap, so a
 client can never make the server hold more than `MAX_REQUEST_BODY_BYTES` of it. JSON endpoints
 take at most `MAX_JSON_BODY_BYTES` (`read_json`), far above what any of them needs (the largest
-is a phone script of some thousand steps). JSON itself is read by `ringback.api.json_input.parse_json`, the one JSON reader.
+is a phone script of some thousand steps). The JSON itself is read by the one JSON reader,
+`ringback.api.json_input.parse_json`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ class BodyLimitMiddleware:
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
                 # Outside the app's exception handlers: answer here, the body never read.
-                await response_for(too_large(self.max_bytes))(scope, receive, send)
+                client = scope.get("client") or ("", 0)
+                path, method = str(scope.get("path", "")), str(scope.get("method", ""))
+                response = response_for(too_large(self.max_bytes), path, method, str(client[0]))
+                await response(scope, receive, send)
                 return
         seen = 0
 
