@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ringback.api.acknowledged import CommitBeforeAcknowledging
 from ringback.api.control import control_routes
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.request_body import BodyLimitMiddleware
@@ -64,6 +65,7 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
         middleware=[
             Middleware(CatchAllMiddleware),
             Middleware(BodyLimitMiddleware),
+            Middleware(CommitBeforeAcknowledging, platform=platform),
             Middleware(TouchMiddleware, platform=platform),
         ],
         exception_handlers=exception_handlers(),

@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 
+from ringback.api.acknowledged import CommitBeforeAcknowledging
 from ringback.api.auth import TOKEN_PATH, token_endpoint
 from ringback.api.calls import Calls
 from ringback.api.conferences import Conferences
@@ -48,5 +49,9 @@ def create_rest_app(platform: Platform) -> Starlette:
     return Starlette(
         routes=create_rest_routes(platform),
         exception_handlers=exception_handlers(),
-        middleware=[Middleware(CatchAllMiddleware), Middleware(BodyLimitMiddleware)],
+        middleware=[
+            Middleware(CatchAllMiddleware),
+            Middleware(BodyLimitMiddleware),
+            Middleware(CommitBeforeAcknowledging, platform=platform),
+        ],
     )

@@ -6,8 +6,10 @@ next moment that matters: the next timer in `real` mode; in `virtual` mode, when
 been quiet for `idle_s` real seconds with nothing in flight, it jumps straight to the next timer.
 Webhook timeouts are not timers: the delivery layer measures them in real time.
 
-The store is committed at once when nothing is in flight; while webhooks are in flight, at most
-every `BUSY_FLUSH_INTERVAL_S` of real time. The driver turns for every fact, and one commit costs
+The store is committed at once when nothing is in flight or when a request waits for it
+(`Platform.committed`: a 201 is sent only once its call is on disk, and every request waiting
+in the same turn shares one commit); otherwise, while webhooks are in flight, at most every
+`BUSY_FLUSH_INTERVAL_S` of real time. The driver turns for every fact, and one commit costs
 more than a whole call's rows, so committing every turn halved the calls a busy platform carries.
 Reads through the platform see every write at once either way (one connection).
 
@@ -49,6 +51,21 @@ def fire_due(platform: Platform) -> None:
             logger.exception("timer %s failed; its call may be stuck, the clock goes on", timer_id)
 
 
+def commit(platform: Platform) -> None:
+    """Commit the store, then tell everyone waiting for it (or hand them the failure)."""
+    waiting, platform.commit_waiters = platform.commit_waiters, []
+    try:
+        platform.store.flush()
+    except Exception as exc:
+        for waiter in waiting:
+            if not waiter.done():
+                waiter.set_exception(exc)
+        raise
+    for waiter in waiting:
+        if not waiter.done():
+            waiter.set_result(None)
+
+
 async def drive(platform: Platform) -> None:
     """The clock's loop; cancelled when the platform closes. A failed turn is logged and the
     loop goes on: it must outlive anything a client can make happen."""
@@ -66,8 +83,9 @@ async def _turns(platform: Platform) -> None:
     while True:
         flush_in: float | None = None  # real seconds until the store must be committed
         since_flush_s = loop.time() - flushed_at
-        if platform.in_flight == 0 or since_flush_s >= BUSY_FLUSH_INTERVAL_S:
-            platform.store.flush()
+        waiting = platform.commit_waiters  # a 201 waits for its call to be on disk
+        if waiting or platform.in_flight == 0 or since_flush_s >= BUSY_FLUSH_INTERVAL_S:
+            commit(platform)
             flushed_at = loop.time()
         else:
             flush_in = BUSY_FLUSH_INTERVAL_S - since_flush_s
