@@ -39,6 +39,9 @@ MAX_CHECK_ERRORS = 100  # `check` reports at most this many; the rest of the wal
 
 class _Enough(Exception):
     """Raised inside the walk once the reader holds as many errors as its caller wants."""
+# Bandwidth's Python SDKs before 17 write an attribute left unset as the string `None`
+# (`interDigitTimeout="None"`), and apps built on them ran against Bandwidth: read it as absent.
+UNSET_LITERAL = "None"
 
 
 def parse(text: str | bytes, context: str = "call") -> Document:
@@ -107,6 +110,7 @@ class _DocumentReader:
         self.allowed = allowed
         self.max_errors = max_errors
         self.errors: list[BxmlError] = []
+        self.notes: list[str] = []
 
     def fail(self, node: Node, message: str, verb: str | None = None) -> None:
         self.errors.append(BxmlInvalidError(message, node.line, node.column, verb or node.tag))
@@ -128,7 +132,7 @@ class _DocumentReader:
             verb = self.verb(child, root.tag)
             if verb is not None:
                 verbs.append(verb)
-        return Document(tuple(verbs), root.tag)
+        return Document(tuple(verbs), root.tag, tuple(self.notes))
 
     def verb(self, node: Node, root_tag: str) -> Verb | None:
         tag = node.tag
@@ -183,6 +187,12 @@ class _DocumentReader:
             if attr is None:
                 if not (tag == "Conference" and name == "name"):  # SDK quirk, read with the text
                     self.unknown_attribute(node, name)
+                continue
+            if raw == UNSET_LITERAL:
+                self.notes.append(
+                    f'line {node.line}, col {node.column}: <{tag}> {name}="None" read as absent'
+                    " (SDKs before 17 write an unset attribute as None)"
+                )
                 continue
             if wire != name and wire in node.attrs:
                 self.fail(node, f"<{tag}> has both {name} and {wire}; they are the same attribute")
