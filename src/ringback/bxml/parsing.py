@@ -39,6 +39,8 @@ MAX_CHECK_ERRORS = 100  # `check` reports at most this many; the rest of the wal
 
 class _Enough(Exception):
     """Raised inside the walk once the reader holds as many errors as its caller wants."""
+
+
 # Bandwidth's Python SDKs before 17 write an attribute left unset as the string `None`
 # (`interDigitTimeout="None"`), and apps built on them ran against Bandwidth: read it as absent.
 UNSET_LITERAL = "None"
