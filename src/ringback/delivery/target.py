@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
+from ringback import masking
 from ringback.errors import WebhookTargetError
-from ringback.masking import mask_url
 
 Method: TypeAlias = Literal["POST", "GET"]
+
+mask_url = masking.mask_url  # masking lives in ringback.masking; this name is kept for importers
 
 
 def resolve_url(base: str, reference: str) -> str:

@@ -35,6 +35,7 @@ from ringback.engine.facts import TimerFired
 BUSY_FLUSH_INTERVAL_S = 0.05  # real seconds; other processes see a busy server's rows this late
 MAX_CLOCK_EPOCH_S = 221_845_392_000.0  # 9000-01-01T00:00:00Z: far from 9999, where dates end
 DRIVER_RETRY_S = 0.1  # real seconds between a failed turn and the next one
+STREAM_STEP_S = 0.1  # call seconds the virtual clock moves at a time while media streams are open
 
 logger = logging.getLogger("ringback.clock")
 
@@ -99,7 +100,7 @@ async def _turns(platform: Platform) -> None:
         elif mode is ClockMode.VIRTUAL and due is not None and platform.in_flight == 0:
             quiet_s = loop.time() - platform.last_activity
             if quiet_s >= platform.config.idle_s:
-                platform.virtual_now = max(platform.virtual_now, due)
+                await move_to(platform, due)
                 continue
             timeout = platform.config.idle_s - quiet_s
         if flush_in is not None:
@@ -129,11 +130,27 @@ async def advance(platform: Platform, seconds: float) -> None:
         )
     await settle(platform)
     while (due := platform.timers.next_due()) is not None and due <= target:
-        platform.virtual_now = max(platform.virtual_now, due)
+        while platform.virtual_now < due:
+            await move_to(platform, due)
         fire_due(platform)
         await settle(platform)
-    platform.virtual_now = max(platform.virtual_now, target)
+    while platform.virtual_now < target:
+        await move_to(platform, target)
     platform.changed.set()
+
+
+async def move_to(platform: Platform, at: float) -> None:
+    """Move a virtual or manual clock towards `at`: straight there, unless media streams are open.
+
+    Streams' frames up to the new time are sent (and written) before it moves. With streams open
+    the clock moves at most `STREAM_STEP_S` at a time, so an app that answers what it heard
+    (`playAudio`) is heard that much later in call time at most, not after a long jump.
+    """
+    hub = platform.streams
+    if hub.streaming:
+        at = min(at, platform.virtual_now + STREAM_STEP_S)
+        await hub.pump_until(at)
+    platform.virtual_now = max(platform.virtual_now, at)
 
 
 async def settle(platform: Platform) -> None:
