@@ -27,8 +27,8 @@ from rich.console import Console
 from rich.text import Text
 
 from ringback.delivery.policy import AttemptRecord
-from ringback.delivery.target import mask_url
 from ringback.hosting.local_call import NORMAL_CAUSE, CallReport
+from ringback.masking import mask_url
 
 MISSING = "-"
 
