@@ -12,7 +12,8 @@ aiohttp for everything else: https, IDNA hosts, percent-encoding to be done). On
 connection at a time; no redirects followed, no cookies (as the aiohttp path). A request on a
 reused connection that the server had closed (the keep-alive race) is retried once on a new
 connection, as browsers and urllib3 do: the server never saw it. The whole attempt, connect
-included, is bounded by its timeout; a body larger than `MAX_RESPONSE_BYTES` is refused.
+included, is bounded by its timeout; a body is read to `max_body` + 1 bytes at most, as the
+aiohttp path reads it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from urllib.parse import urlsplit
 
 import httptools
 
-MAX_RESPONSE_BYTES = 1024 * 1024  # a webhook's answer is BXML (64 KB at most) or nothing
 IDLE_CONNECTIONS_PER_HOST = 1024
 _MS_PER_S = 1000.0
 
@@ -124,12 +124,16 @@ class _Connection(asyncio.Protocol):
         self.headers.append((name.decode("latin-1").lower(), value.decode("latin-1")))
 
     def on_body(self, body: bytes) -> None:
-        self.size += len(body)
-        if self.size > MAX_RESPONSE_BYTES:
-            detail = f"response body over {MAX_RESPONSE_BYTES} bytes; not read"
-            self._fail(HttpError("other", detail, responded=True))
+        room = self.pool.max_body + 1 - self.size
+        if room <= 0 or self.waiter is None:
             return
-        self.body.append(body)
+        self.size += len(body)
+        self.body.append(body[:room])
+        if self.size > self.pool.max_body:
+            # Enough to tell the reply is too large; the rest is never read (the connection
+            # is dropped), so a 300 MB reply costs max_body + 1 bytes.
+            self.closed = True
+            self.on_message_complete()
 
     def on_message_complete(self) -> None:
         waiter = self.waiter
@@ -178,8 +182,9 @@ class _Connection(asyncio.Protocol):
 class Http1Client:
     """Keep-alive connections per (host, port), at most `limit` open at once."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, max_body: int) -> None:
         self.limit = limit
+        self.max_body = max_body
         self.open = 0
         self._idle: dict[tuple[str, int], list[_Connection]] = {}
         self._slots = asyncio.Semaphore(limit)  # bound to the running loop on first wait
