@@ -25,7 +25,9 @@
         ├── ResourceNotFoundError   the path names nothing that exists (404)
         ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
         ├── ClockModeError          the clock cannot do that in its mode (409)
-        └── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+        ├── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+        ├── MessagingRequestError   a Messaging API v2 request is refused ({type, description})
+        └── MessageStillPendingError  GET /_ringback/messages/{id}/wait timed out (408)
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
 exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`
@@ -202,3 +204,27 @@ class UnsupportedMediaTypeError(ApiError):
     """Raised when a request body's Content-Type is not the one the endpoint takes (415)."""
 
     status = 415
+
+
+class MessagingRequestError(ApiError):
+    """Raised to refuse a Messaging API v2 request: its own `{type, description, fieldErrors}`
+    bodies (messaging spec §2.4), with the status and type given."""
+
+    def __init__(
+        self,
+        status: int,
+        error_type: str,
+        description: str,
+        field_errors: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.status = status
+        self.error_type = error_type
+        self.field_errors = field_errors
+        super().__init__(description)
+
+
+class MessageStillPendingError(ApiError):
+    """Raised when GET /_ringback/messages/{id}/wait times out before the message settled."""
+
+    status = 408
+    error_type = "timeout"

@@ -16,6 +16,7 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringback.api.control import control_routes
+from ringback.api.control_messages import MessagesControl
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.rest import create_rest_routes
 from ringback.runtime import Platform
@@ -54,6 +55,7 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
 
     routes = [
         *control_routes(platform, after_reset=apply_defaults),
+        *MessagesControl(platform).routes(),
         *create_rest_routes(platform),
     ]
     return Starlette(

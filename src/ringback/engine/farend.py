@@ -17,7 +17,16 @@ from collections import deque
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ringback.phones.script import HangUp, PhoneScript, Press, Say, Step, Wait, WaitFor
+from ringback.phones.script import (
+    HangUp,
+    PhoneScript,
+    Press,
+    Say,
+    Step,
+    Wait,
+    WaitFor,
+    step_to_wire,
+)
 
 if TYPE_CHECKING:
     from ringback.engine.call import Call
@@ -68,6 +77,8 @@ class _Sequence:
                 case HangUp():
                     engine.far_end_hung_up(call)
                     return
+                case _:  # a texting step: the messaging core runs those, a call skips them
+                    engine.note(call, "far-end", f"skips {step_to_wire(step)} (a texting step)")
 
     def wake(self) -> None:
         """Re-check the blocking `waitFor` after the platform did something."""

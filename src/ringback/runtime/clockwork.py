@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 def fire_due(platform: Platform) -> None:
     """Fire every timer due at the platform's current time, in order."""
     for timer_id in platform.timers.pop_due(platform.now()):
-        platform.feed(TimerFired(platform.now(), timer_id))
+        if timer_id < 0:  # the messaging core's (texting.py); the engine's are positive
+            platform.texting.fire(timer_id)
+        else:
+            platform.feed(TimerFired(platform.now(), timer_id))
 
 
 async def drive(platform: Platform) -> None:

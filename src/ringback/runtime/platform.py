@@ -43,6 +43,7 @@ from ringback.events import Event
 from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
+from ringback.runtime.texting import Texting
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
 from ringback.store import Store
@@ -88,6 +89,7 @@ class Platform:
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
+        self.texting = Texting(self)  # messaging: its own core on this clock, sender and store
 
     def _new_engine(self) -> Engine:
         config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
@@ -108,6 +110,7 @@ class Platform:
             self.numbers[key] = data["applicationId"]
         for key, data in self.store.settings("phone"):
             self.engine.phones[key] = parse_script(data)
+        self.texting.start()
         for call_id in self.store.unfinished_calls():
             state = self.store.call(call_id) or {}
             state.update(
@@ -175,13 +178,13 @@ class Platform:
             case SendWebhook(call_id=call_id):
                 if call_id is not None:  # counted now: the task starts after EndCall is seen
                     self._call_flight[call_id] += 1
-                self._spawn(self._deliver(action))
+                self.spawn(self._deliver(action))
             case StartTimer(timer_id=timer_id, at=at):
                 self.timers.start(timer_id, at)
             case CancelTimer(timer_id=timer_id):
                 self.timers.cancel(timer_id)
             case FetchMedia():
-                self._spawn(self._fetch_media(action))
+                self.spawn(self._fetch_media(action))
             case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
                 self.store.add_timeline(call_id, at, kind, summary, action.detail)
                 if kind == "state" and call_id in self.engine.calls:
@@ -192,7 +195,8 @@ class Platform:
                 self.store.save_call(call_id, call_state(self.engine.call(call_id)), ended=True)
                 self._settle_call(call_id)
 
-    def _spawn(self, work: Awaitable[None]) -> None:
+    def spawn(self, work: Awaitable[None]) -> None:
+        """Run `work` as a task counted as in flight (the virtual clock waits for it)."""
         self.in_flight += 1
         self.quiet.clear()
 
@@ -360,7 +364,7 @@ class Platform:
         """Send an async webhook that is not the engine's (REST transcription requests)."""
         rid = self.engine.number()
         action = SendWebhook(rid, None, event, callback, timeout_s, sync=False)
-        self._spawn(self._deliver(action))
+        self.spawn(self._deliver(action))
 
     # ---- control API settings --------------------------------------------------------------
 
@@ -391,5 +395,6 @@ class Platform:
         self._call_flight.clear()
         self._unrendered.clear()
         self.audio_cache.clear()
+        self.texting.reset()
         self.virtual_now = time.time()
         self.changed.set()

@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ringback.store.messages import MESSAGING_SCHEMA, MessageTables
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
     call_id TEXT PRIMARY KEY,
@@ -60,15 +62,15 @@ CREATE TABLE IF NOT EXISTS settings (
 """
 
 
-class Store:
-    """Calls, timelines, recordings and control-API settings in one SQLite file."""
+class Store(MessageTables):
+    """Calls, timelines, recordings, messages, media and control-API settings in one file."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA + MESSAGING_SCHEMA)
         self._seq = self._max_seq()
         self._dirty = False
         self._call_seqs: dict[str, int] = {}
@@ -125,7 +127,16 @@ class Store:
         self._pending_calls.clear()
         self._pending_timeline.clear()
         self._call_seqs.clear()
-        for table in ("calls", "timeline", "recordings", "settings"):
+        tables = (
+            "calls",
+            "timeline",
+            "recordings",
+            "settings",
+            "messages",
+            "message_rows",
+            "media",
+        )
+        for table in tables:
             self._write(f"DELETE FROM {table}", ())
         self.flush()
 
