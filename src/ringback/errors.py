@@ -27,7 +27,8 @@
         ├── ClockModeError          the clock cannot do that in its mode (409)
         ├── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
         ├── MessagingRequestError   a Messaging API v2 request is refused ({type, description})
-        └── MessageStillPendingError  GET /_ringback/messages/{id}/wait timed out (408)
+        ├── MessageStillPendingError  GET /_ringback/messages/{id}/wait timed out (408)
+        └── V1ApiError              a v1 REST request is refused: status, category and code
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
 exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`
@@ -228,3 +229,22 @@ class MessageStillPendingError(ApiError):
 
     status = 408
     error_type = "timeout"
+
+
+class V1ApiError(ApiError):
+    """Raised to refuse a v1 REST request (`/v1/users/...`): its `category` and `code` (v1 §1.4)."""
+
+    def __init__(
+        self,
+        status: int,
+        category: str,
+        code: str,
+        message: str,
+        details: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.status = status
+        self.error_type = category
+        self.category = category
+        self.code = code
+        self.details = details
+        super().__init__(message)

@@ -60,9 +60,7 @@ class MessagingApp:
             user, password = self.challenge
             expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
             if request.headers.get("Authorization") != expected:
-                return web.Response(
-                    status=401, headers={"WWW-Authenticate": 'Basic realm="app"'}
-                )
+                return web.Response(status=401, headers={"WWW-Authenticate": 'Basic realm="app"'})
         if request.method == "GET":
             payload: Any = list(request.query.items())
         else:
@@ -152,8 +150,17 @@ class Live:
         assert status == 200, answer
 
 
-async def _start(path: Path) -> tuple[Platform, uvicorn.Server, asyncio.Task[None], MessagingApp,
-                                      web.AppRunner, str, aiohttp.ClientSession]:
+async def _start(
+    path: Path,
+) -> tuple[
+    Platform,
+    uvicorn.Server,
+    asyncio.Task[None],
+    MessagingApp,
+    web.AppRunner,
+    str,
+    aiohttp.ClientSession,
+]:
     app = MessagingApp()
     runner = web.ServerRunner(web.Server(app.handle))
     await runner.setup()

@@ -76,4 +76,5 @@ def test_sdk_messages_bad_from_is_400_with_field_errors(live: Live) -> None:
     error = bandwidth.CreateMessageRequestError.from_json(raised.value.body)
     assert error.type == "request-validation"
     names = [e.field_name for e in error.field_errors]
-    assert "from" in names and "to[0]" in names
+    assert "from" in names
+    assert "to[0]" in names

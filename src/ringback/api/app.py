@@ -19,6 +19,7 @@ from ringback.api.control import control_routes
 from ringback.api.control_messages import MessagesControl
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.rest import create_rest_routes
+from ringback.api.v1 import create_v1_routes
 from ringback.runtime import Platform
 
 Setup = Callable[[Platform], None]
@@ -57,6 +58,7 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
         *control_routes(platform, after_reset=apply_defaults),
         *MessagesControl(platform).routes(),
         *create_rest_routes(platform),
+        *create_v1_routes(platform),
     ]
     return Starlette(
         routes=routes,

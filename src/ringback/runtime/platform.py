@@ -44,6 +44,7 @@ from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
 from ringback.runtime.texting import Texting
+from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
 from ringback.store import Store
@@ -77,6 +78,8 @@ class Platform:
         self.virtual_now = config.start_time if config.start_time is not None else time.time()
         self.applications: dict[str, Application] = {}
         self.numbers: dict[str, str] = {}
+        # A lambda, not the bound method: `reset` replaces the engine and its id source.
+        self.v1 = V1Account(store, lambda prefix: self.engine.ids.v1(prefix))  # noqa: PLW0108
         self.sender = Sender()
         self.in_flight = 0
         self.last_activity = 0.0
@@ -111,6 +114,7 @@ class Platform:
         for key, data in self.store.settings("phone"):
             self.engine.phones[key] = parse_script(data)
         self.texting.start()
+        self.v1.load()
         for call_id in self.store.unfinished_calls():
             state = self.store.call(call_id) or {}
             state.update(
@@ -391,6 +395,7 @@ class Platform:
         self.timers = TimerQueue()
         self.applications.clear()
         self.numbers.clear()
+        self.v1.clear()
         self._ended.clear()
         self._call_flight.clear()
         self._unrendered.clear()
