@@ -132,8 +132,22 @@ class Live:
         self.run(settle(self.platform))
 
     def settle(self) -> None:
-        """Until nothing is in flight."""
-        self.run(settle(self.platform))
+        """Until nothing is in flight and every message is idle (replies and their replies)."""
+
+        async def quiet() -> None:
+            core = self.platform.texting
+            for _ in range(1000):
+                await settle(self.platform)
+                if all(core.core.idle(m) for m in list(core.core.messages)):
+                    await asyncio.sleep(0.02)  # an app acting on its last callback, in a thread
+                    if self.platform.in_flight == 0 and all(
+                        core.core.idle(m) for m in list(core.core.messages)
+                    ):
+                        return
+                await asyncio.sleep(0.01)
+            raise AssertionError("messages still in progress")
+
+        self.run(quiet())
 
     def setup_app(self, **settings: Any) -> None:
         """The messaging application `msg-app` on APP_NUMBER, callbacks to the test app."""
