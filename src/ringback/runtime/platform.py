@@ -17,10 +17,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ringback.delivery.policy import DeliveryResult
 from ringback.delivery.sender import Sender
 from ringback.engine import facts as f
 from ringback.engine.actions import (
@@ -92,7 +93,12 @@ class Platform:
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
+<<<<<<< HEAD
         self.texting = Texting(self)  # messaging: its own core on this clock, sender and store
+=======
+        # Told of every finished webhook delivery (`ringback load` times the app with it).
+        self.on_delivered: Callable[[DeliveryResult], None] | None = None
+>>>>>>> main
 
     def _new_engine(self) -> Engine:
         config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
@@ -244,6 +250,8 @@ class Platform:
             auth=self.config.webhook_auth,
         )
         result = await self.sender.deliver(request)
+        if self.on_delivered is not None:
+            self.on_delivered(result)
         owner = action.call_id or action.conference_id or "account"
         at = self.now()
         for summary, detail in attempt_entries(result):
