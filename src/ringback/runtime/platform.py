@@ -93,12 +93,9 @@ class Platform:
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
-<<<<<<< HEAD
-        self.texting = Texting(self)  # messaging: its own core on this clock, sender and store
-=======
         # Told of every finished webhook delivery (`ringback load` times the app with it).
         self.on_delivered: Callable[[DeliveryResult], None] | None = None
->>>>>>> main
+        self.texting = Texting(self)  # messaging: its own core on this clock, sender and store
 
     def _new_engine(self) -> Engine:
         config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
