@@ -37,6 +37,11 @@ from ringback.engine.actions import (
 from ringback.engine.clock import ClockMode, TimerQueue
 from ringback.engine.core import DEFAULT_ACCOUNT_ID, Engine, EngineConfig
 from ringback.engine.ids import IdSource
+from ringback.engine.pacing import (
+    DEFAULT_CALLS_PER_SECOND,
+    DEFAULT_MAX_CONCURRENT_CALLS,
+    CallLimits,
+)
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
 from ringback.errors import UnknownApplicationError
@@ -66,6 +71,17 @@ class PlatformConfig:
     webhook_auth: str = "challenge"  # or "preemptive" (spec §3.4)
     seed: str = "ringback"
     start_time: float | None = None  # where the virtual clock starts; None: now
+    # The account's outbound limits (ringback.engine.pacing); 0: no limit.
+    calls_per_second: float = DEFAULT_CALLS_PER_SECOND
+    max_concurrent_calls: int = DEFAULT_MAX_CONCURRENT_CALLS
+    max_call_queue_size: int | None = None  # None: calls_per_second × 300
+
+    @property
+    def call_limits(self) -> CallLimits:
+        """The limits the engine's outbound queue starts with."""
+        return CallLimits(
+            self.calls_per_second, self.max_concurrent_calls, self.max_call_queue_size
+        )
 
 
 class Platform:
@@ -98,7 +114,11 @@ class Platform:
         self.texting = Texting(self)  # messaging: its own core on this clock, sender and store
 
     def _new_engine(self) -> Engine:
-        config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
+        config = EngineConfig(
+            account_id=self.config.account_id,
+            base_url=self.config.base_url,
+            call_limits=self.config.call_limits,
+        )
         # Ids are deterministic, so a run into a store that already holds calls needs a seed of
         # its own: derived from how many there are, its ids are new yet repeatable.
         stored = self.store.call_count()
