@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ringback.delivery.faults import Fault, FaultKind, FaultPlan
 from ringback.delivery.policy import DeliveryResult
 from ringback.delivery.sender import Sender
 from ringback.engine import facts as f
@@ -28,9 +29,12 @@ from ringback.engine.actions import (
     Action,
     AppendTimeline,
     CancelTimer,
+    CloseSocket,
     EndCall,
     FetchMedia,
+    OpenSocket,
     SaveRecording,
+    SendSocketMessage,
     SendWebhook,
     StartTimer,
 )
@@ -49,6 +53,8 @@ from ringback.events import Event
 from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
+from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
+from ringback.runtime.streams import StreamHub
 from ringback.runtime.texting import Texting
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
@@ -109,6 +115,9 @@ class Platform:
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
+        self.streams = StreamHub(self)
+        self.faults = FaultPlan()  # faults on purpose, set by ringback.testing; none by default
+        self._held = HeldWebhooks()
         # Told of every finished webhook delivery (`ringback load` times the app with it).
         self.on_delivered: Callable[[DeliveryResult], None] | None = None
         self.texting = Texting(self)  # messaging: its own core on this clock, sender and store
@@ -157,6 +166,7 @@ class Platform:
             await asyncio.gather(self._driver, return_exceptions=True)
             self._driver = None
         await self._cancel_tasks()
+        await self.streams.close_all()
         for recording_id in list(self._unrendered):
             self._render(recording_id)
         self.store.flush()
@@ -191,6 +201,9 @@ class Platform:
 
     def feed(self, fact: f.Fact) -> None:
         """Hand the engine a fact and perform the actions it returns."""
+        if type(fact) is f.TimerFired and fact.timer_id < 0:  # a delayed webhook's timer
+            self._release(self._held.timer_fired(fact.timer_id))
+            return
         for action in self.engine.handle(fact):
             self._perform(action)
         self.changed.set()
@@ -221,9 +234,27 @@ class Platform:
             case EndCall(call_id=call_id):
                 self.store.save_call(call_id, call_state(self.engine.call(call_id)), ended=True)
                 self._settle_call(call_id)
+            case OpenSocket():
+                self.streams.open(action)
+            case SendSocketMessage():
+                self.streams.send(action)
+            case CloseSocket():
+                self.streams.close(action)
 
     def spawn(self, work: Awaitable[None]) -> None:
-        """Run `work` as a task counted as in flight (the virtual clock waits for it)."""
+        """Run `work` as a task the virtual clock waits for (it is in flight until it ends)."""
+        self._spawn(work)
+
+    def hold_call(self, call_id: str) -> None:
+        """Something of the call's is still under way (a socket closing): `wait()` waits for it."""
+        self._call_flight[call_id] += 1
+
+    def release_call(self, call_id: str) -> None:
+        """What `hold_call` announced is done."""
+        self._call_flight[call_id] -= 1
+        self._settle_call(call_id)
+
+    def _spawn(self, work: Awaitable[None]) -> None:
         self.in_flight += 1
         self.quiet.clear()
 
@@ -242,14 +273,27 @@ class Platform:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, action: SendWebhook) -> None:
+    async def _deliver(
+        self, action: SendWebhook, faults: dict[FaultKind, Fault] | None = None
+    ) -> None:
         call_id = action.call_id
+        if faults is None:
+            faults = choose(self.faults, action, self.engine.calls) if self.faults else {}
+            if faults and self._held.hold(action, faults, self.now(), self.timers):
+                return  # still owed to its call: counted in _call_flight until delivered
         try:
-            await self._deliver_now(action)
+            await self._deliver_now(action, faults)
+            if faults.get(FaultKind.DUPLICATE):
+                await self._deliver_now(action, faults, duplicate=True)
         finally:
             if call_id is not None:
                 self._call_flight[call_id] -= 1
+                self._release(self._held.delivered(call_id, action))
                 self._settle_call(call_id)
+
+    def _release(self, held: Held | None) -> None:
+        if held is not None:
+            self._spawn(self._deliver(held.action, held.faults))
 
     def _settle_call(self, call_id: str) -> None:
         """Wake `wait()`ers once the call has ended and none of its webhooks is in flight."""
@@ -257,22 +301,30 @@ class Platform:
         if call is not None and call.ended and self._call_flight[call_id] <= 0:
             self._call_flight.pop(call_id, None)
             self._ended_event(call_id).set()
+        elif call is not None and call.ended and self._held:
+            self._release(self._held.call_ended(call_id, self._call_flight[call_id]))
 
-    async def _deliver_now(self, action: SendWebhook) -> None:
+    async def _deliver_now(
+        self, action: SendWebhook, faults: dict[FaultKind, Fault], *, duplicate: bool = False
+    ) -> None:
         request = webhook_request(
             action.event,
             action.callback,
             action.timeout_s,
             sync=action.sync,
             auth=self.config.webhook_auth,
+            drop_first_response=FaultKind.FAIL_FIRST in faults and not duplicate,
         )
         result = await self.sender.deliver(request)
         if self.on_delivered is not None:
             self.on_delivered(result)
         owner = action.call_id or action.conference_id or "account"
         at = self.now()
+        fault = fault_label(faults, duplicate) if faults else None
         for summary, detail in attempt_entries(result):
             detail["sync"] = action.sync
+            if fault:  # faults on purpose (ringback.testing) are marked where they happened
+                detail["fault"] = fault
             self.store.add_timeline(owner, at, "webhook", summary, detail)
         if action.sync:
             self.feed(outcome_fact(action, result, self.now()))
@@ -415,6 +467,7 @@ class Platform:
     async def reset(self) -> None:
         """POST /_ringback/reset: forget every call, setting and timer; the clock restarts now."""
         await self._cancel_tasks()
+        await self.streams.close_all()
         self.store.reset()
         self.engine = self._new_engine()
         self.timers = TimerQueue()
@@ -424,6 +477,8 @@ class Platform:
         self._ended.clear()
         self._call_flight.clear()
         self._unrendered.clear()
+        self.faults.clear()
+        self._held.clear()
         self.audio_cache.clear()
         self.texting.reset()
         self.virtual_now = time.time()
