@@ -62,6 +62,9 @@ SENDING_AFTER_S = 0.5
 DELIVERED_AFTER_S = 1.0
 V2_CALLBACK_TIMEOUT_S = 10.0
 ANY_NUMBER = "*"
+# The platform's timers share one queue: the engine's ids are positive, delayed webhooks' (the
+# testing faults) small negatives, the messaging core's start here and go down.
+TIMER_ID_BASE = -(2**32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,7 @@ class MessagingCore:
         self._queues: dict[str, _Queue] = {}
         self._deliveries: dict[int, _Pending] = {}
         self._timers: dict[int, Callable[[float], None]] = {}
-        self._timer_ids = itertools.count(-1, -1)  # negative: the engine's timers are positive
+        self._timer_ids = itertools.count(TIMER_ID_BASE, -1)
         self._delivery_ids = itertools.count(1)
         self._out: list[MessagingAction] = []
 
@@ -233,6 +236,11 @@ class MessagingCore:
         if fire is not None:
             fire(at)
         return self._take()
+
+    @staticmethod
+    def owns_timer(timer_id: int) -> bool:
+        """Whether a timer id is one of the messaging core's."""
+        return timer_id <= TIMER_ID_BASE
 
     def idle(self, message_id: str) -> bool:
         """Whether nothing more will happen to the message: final, no callback waiting."""

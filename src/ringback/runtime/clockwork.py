@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def fire_due(platform: Platform) -> None:
     """Fire every timer due at the platform's current time, in order."""
     for timer_id in platform.timers.pop_due(platform.now()):
-        if timer_id < 0:  # the messaging core's (texting.py); the engine's are positive
+        if platform.texting.core.owns_timer(timer_id):
             platform.texting.fire(timer_id)
         else:
             platform.feed(TimerFired(platform.now(), timer_id))

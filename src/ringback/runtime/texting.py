@@ -4,7 +4,7 @@ The REST and control APIs call `send`, `receive` and the reads here. The core's 
 delivered by the same `Sender` and delivery policy as voice webhooks (the v2 timeout of 10 s, the
 platform's challenge-first or pre-emptive Basic auth), and every attempt goes on the message's
 timeline; the outcome is fed back to the core, which retries on its own schedule. Its timers sit
-in the platform's queue under negative ids, so the clockwork fires them like the engine's.
+in the platform's queue with ids of their own range, so the clockwork fires them like the engine's.
 """
 
 from __future__ import annotations
