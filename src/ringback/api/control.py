@@ -21,12 +21,14 @@ from ringback.api.control_messages import (
     messaging_settings,
     read_messaging_application,
 )
+from ringback.api.request_body import read_json
 from ringback.api.timeline_entries import timeline_entry
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
 from ringback.errors import (
     CallStillUpError,
     ClockModeError,
+    RequestValidationError,
     ResourceNotFoundError,
     UnknownApplicationError,
     UnknownCallError,
@@ -242,7 +244,10 @@ class ControlApi:
                 "The clock is real (wall-clock time) and cannot be advanced;"
                 " start Ringback with --clock virtual or --clock manual"
             )
-        await self.platform.advance(seconds)
+        try:
+            await self.platform.advance(seconds)
+        except ValueError as exc:  # past the furthest time the clock may show
+            raise RequestValidationError(f"Invalid seconds: {exc}", field="seconds") from None
         return JSONResponse(self._clock())
 
     def _clock(self) -> dict[str, Any]:
@@ -265,4 +270,4 @@ class ControlApi:
 
 
 async def _json(request: Request, empty: Any = None) -> Any:
-    return bodies.parse_json(await request.body(), empty=empty)
+    return await read_json(request, empty=empty)
