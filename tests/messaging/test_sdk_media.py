@@ -49,7 +49,7 @@ def test_sdk_media_keeps_type_and_cache_control(live: Live) -> None:
 
 
 def test_sdk_media_too_large_is_refused(live: Live) -> None:
-    """More than 3.75 MB: 413 with the Messaging API's error body, nothing stored."""
+    """More than 3.75 MB: 413 before the body is read, nothing stored."""
     status, body = live.request(
         "PUT",
         f"/api/v2/users/{ACCOUNT}/media/big.bin",
@@ -57,7 +57,7 @@ def test_sdk_media_too_large_is_refused(live: Live) -> None:
         headers=_basic("ringback", "ringback"),
     )
     assert status == 413
-    assert body["type"] == "request-entity-too-large"
+    assert "3750000 bytes" in bandwidth.MessagingRequestError.from_dict(body).description
     assert live.platform.store.media("big.bin") is None
 
 

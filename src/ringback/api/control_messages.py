@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ringback.api import control_bodies as bodies
+from ringback.api.request_body import read_json
 from ringback.api.timeline_entries import timeline_entry
 from ringback.engine.requests import Callback
 from ringback.errors import (
@@ -173,7 +174,7 @@ class MessagesControl:
 
     async def create(self, request: Request) -> Response:
         """POST /messages: a handset texts the account's numbers; 201 with the new ids."""
-        inbound = read_inbound_message(bodies.parse_json(await request.body()))
+        inbound = read_inbound_message(await read_json(request))
         texting = self.platform.texting
         for number in inbound.to:
             if texting.core.application_for(number) is None:

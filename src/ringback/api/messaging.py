@@ -18,7 +18,13 @@ from starlette.routing import BaseRoute, Route
 
 from ringback.api import messaging_bodies as bodies
 from ringback.api.context import Endpoint, Endpoints
-from ringback.errors import AuthenticationError, AuthorizationError, MessagingRequestError
+from ringback.api.request_body import MAX_JSON_BODY_BYTES, read_body
+from ringback.errors import (
+    AuthenticationError,
+    AuthorizationError,
+    MessagingRequestError,
+    PayloadTooLargeError,
+)
 from ringback.messaging import MediaRef, SendRequest, limits, v2
 from ringback.messaging.records import from_record
 from ringback.store.messages import SORTABLE
@@ -62,7 +68,7 @@ class Messaging(Endpoints):
 
     async def create_message(self, request: Request) -> Response:
         """POST /messages: 202 with the Message; its fate comes by callback."""
-        raw = await request.body()
+        raw = await read_body(request, MAX_JSON_BODY_BYTES)
         checked = bodies.read_create_message(
             request.headers.get("content-type"), raw, self.platform.now()
         )
@@ -161,7 +167,14 @@ class Messaging(Endpoints):
     async def put_media(self, request: Request) -> Response:
         """PUT /media/{mediaId}: store (or overwrite) a file of at most 3.75 MB; 204."""
         media_id = bodies.check_media_id(request.path_params["mediaId"])
-        content = await _read_at_most(request, limits.MAX_UPLOAD_BYTES)
+        try:
+            content = await read_body(request, limits.MAX_UPLOAD_BYTES)
+        except PayloadTooLargeError:
+            raise MessagingRequestError(
+                413,
+                "request-entity-too-large",
+                f"Media files may be at most {limits.MAX_UPLOAD_BYTES:,} bytes (3.75 MB)",
+            ) from None
         content_type = request.headers.get("content-type") or "application/octet-stream"
         self.platform.store.put_media(
             media_id, content, content_type, request.headers.get("cache-control")
@@ -173,26 +186,3 @@ class Messaging(Endpoints):
         media_id = bodies.check_media_id(request.path_params["mediaId"])
         self.platform.store.delete_media(media_id)
         return Response(status_code=204)
-
-
-async def _read_at_most(request: Request, limit: int) -> bytes:
-    """The request body, refused (413) as soon as it passes `limit` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(int(declared), limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(size, limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _too_large(size: int, limit: int) -> MessagingRequestError:
-    return MessagingRequestError(
-        413,
-        "request-entity-too-large",
-        f"Media files may be at most {limit:,} bytes (3.75 MB); this one has {size:,} or more",
-    )

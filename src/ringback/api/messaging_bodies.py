@@ -18,8 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ringback.api.fields import E164, json_kind
+from ringback.api.json_input import parse_json
 from ringback.api.validation import media_type
-from ringback.errors import MessagingRequestError
+from ringback.errors import MessagingRequestError, RequestValidationError
 from ringback.messaging import limits
 from ringback.messaging.model import Status
 
@@ -76,9 +77,9 @@ def read_create_message(content_type: str | None, raw: bytes, now: float) -> Cre
             f"Content type '{content_type or ''}' not supported. Please use 'application/json'",
         )
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise invalid(f"The request body is not valid JSON: {exc}") from None
+        data = parse_json(raw)
+    except RequestValidationError as exc:  # the one JSON reader's 400, in this API's shape
+        raise invalid(exc.description) from None
     if not isinstance(data, Mapping):
         raise invalid(f"The request body must be a JSON object, but was {json_kind(data)}")
     problems = _Problems()
