@@ -44,6 +44,7 @@ from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
+from ringback.runtime.watchers import Entry, Watchers
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
 from ringback.store import Store
 
@@ -88,6 +89,7 @@ class Platform:
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
+        self.watchers = Watchers()  # the terminal log and the console's live pages
 
     def _new_engine(self) -> Engine:
         config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
@@ -184,8 +186,12 @@ class Platform:
                 self._spawn(self._fetch_media(action))
             case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
                 self.store.add_timeline(call_id, at, kind, summary, action.detail)
+                state = None
                 if kind == "state" and call_id in self.engine.calls:
-                    self.store.save_call(call_id, call_state(self.engine.calls[call_id]))
+                    state = call_state(self.engine.calls[call_id])
+                    self.store.save_call(call_id, state)
+                if self.watchers:
+                    self.watchers.publish(Entry(call_id, at, kind, summary, action.detail, state))
             case SaveRecording(recording=recording):
                 self._save_recording(recording)
             case EndCall(call_id=call_id):
@@ -241,6 +247,8 @@ class Platform:
         for summary, detail in attempt_entries(result):
             detail["sync"] = action.sync
             self.store.add_timeline(owner, at, "webhook", summary, detail)
+            if self.watchers:
+                self.watchers.publish(Entry(owner, at, "webhook", summary, detail))
         if action.sync:
             self.feed(outcome_fact(action, result, self.now()))
 
@@ -393,3 +401,5 @@ class Platform:
         self.audio_cache.clear()
         self.virtual_now = time.time()
         self.changed.set()
+        if self.watchers:  # live views forget what they showed
+            self.watchers.publish(Entry("account", self.virtual_now, "reset", "reset", {}))
