@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 from hypothesis import settings
 
-from ringback.demo import load_ivr_app
+from ringback.cli.demo import load_ivr_app
 
 # In CI, Hypothesis runs the same examples every time, so a red build is reproducible.
 settings.register_profile("ci", derandomize=True, print_blob=True)

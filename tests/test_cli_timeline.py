@@ -14,8 +14,8 @@ from aiohttp import web
 from click.testing import CliRunner, Result
 
 from ringback.cli import main
+from ringback.hosting.server import default_application, start_in_thread
 from ringback.runtime import PlatformConfig
-from ringback.server import default_application, start_in_thread
 
 if TYPE_CHECKING:
     from conftest import RunningApp

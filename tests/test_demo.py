@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ringback.cli import main
-from ringback.demo import SCENARIOS, ExampleUnavailableError, load_ivr_app
+from ringback.cli.demo import SCENARIOS, ExampleUnavailableError, load_ivr_app
 
 
 def test_demo_runs_every_branch_and_exits_0() -> None:

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from ringback.hosting.server import BackgroundServer, start_in_thread
 from ringback.live_log import LogLine, check_level, log_line
 from ringback.runtime import PlatformConfig
 from ringback.runtime.watchers import Entry, Watchers
-from ringback.server import BackgroundServer, start_in_thread
 
 INVALID_BXML = "<Response><SpeakSentence>hi</Response>"
 

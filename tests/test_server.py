@@ -18,8 +18,8 @@ from bandwidth import ApiClient, CallsApi, Configuration
 from click.testing import CliRunner
 
 from ringback.cli import main
+from ringback.hosting.server import bind, start_in_thread
 from ringback.runtime import PlatformConfig
-from ringback.server import bind, start_in_thread
 from ringback.store import Store
 
 SERVE_START_TIMEOUT_S = 20.0

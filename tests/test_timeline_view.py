@@ -8,7 +8,8 @@ from typing import Any
 
 from rich.console import Console
 
-from ringback.timeline_view import CallReport, render_report, report_json, rows, summary
+from ringback.cli.timeline_view import render_report, report_json, rows, summary
+from ringback.hosting.local_call import CallReport
 
 START = 1_700_000_000.0
 

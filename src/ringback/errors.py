@@ -25,7 +25,8 @@
         ├── ResourceNotFoundError   the path names nothing that exists (404)
         ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
         ├── ClockModeError          the clock cannot do that in its mode (409)
-        └── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+        ├── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+        └── V1ApiError              a v1 REST request is refused: status, category and code
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
 exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`
@@ -202,3 +203,22 @@ class UnsupportedMediaTypeError(ApiError):
     """Raised when a request body's Content-Type is not the one the endpoint takes (415)."""
 
     status = 415
+
+
+class V1ApiError(ApiError):
+    """Raised to refuse a v1 REST request (`/v1/users/...`): its `category` and `code` (v1 §1.4)."""
+
+    def __init__(
+        self,
+        status: int,
+        category: str,
+        code: str,
+        message: str,
+        details: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.status = status
+        self.error_type = category
+        self.category = category
+        self.code = code
+        self.details = details
+        super().__init__(message)

@@ -1,8 +1,8 @@
 """Live Ringback servers (uvicorn, loopback, ephemeral port) and a voice app on loopback.
 
 `live` (REST tests, per module) is described here; `start_ringback`/`ringback` (control API
-tests) run `ringback.server` in its own thread, one server per test, with a `voice_app` in the
-test's loop, and talk HTTP to it with aiohttp.
+tests) run `ringback.hosting.server` in its own thread, one server per test, with a `voice_app`
+in the test's loop, and talk HTTP to it with aiohttp.
 
 
 The server, the Platform and the app's webhook server share one asyncio loop in a background
@@ -32,9 +32,9 @@ from aiohttp import web
 from ringback.api.app import Setup
 from ringback.api.rest import create_rest_app
 from ringback.engine.clock import ClockMode
+from ringback.hosting.server import BackgroundServer, start_in_thread
 from ringback.runtime import Platform, PlatformConfig
 from ringback.runtime.clockwork import settle
-from ringback.server import BackgroundServer, start_in_thread
 from ringback.store import Store
 
 T = TypeVar("T")
@@ -171,7 +171,7 @@ def live(
     loop.close()
 
 
-# ---- the control API's tests: ringback.server in a thread, one per test -----------------
+# ---- the control API's tests: ringback.hosting.server in a thread, one per test -----------------
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from bandwidth import DisconnectCallback, GatherCallback, InitiateCallback
 from starlette.routing import Route
 
 from ringback.api.control import control_routes
+from ringback.hosting.server import default_application
 from ringback.runtime import Platform, PlatformConfig
-from ringback.server import default_application
 from ringback.store import Store
 
 from .conftest import START, Live, StartRingback, VoiceApp

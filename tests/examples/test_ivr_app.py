@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 from bandwidth import GatherCallback, RecordingAvailableCallback, TransferCompleteCallback
 
-from ringback.demo import VOICEMAIL_WORDS, configure, serve_app
-from ringback.local_call import follow, local_platform
+from ringback.cli.demo import VOICEMAIL_WORDS, configure, serve_app
+from ringback.hosting.local_call import CallReport, follow, local_platform
 from ringback.phones.script import parse_script
 from ringback.runtime import Platform
-from ringback.timeline_view import CallReport
 
 IVR_NUMBER = "+15551112222"
 AGENT_NUMBER = "+15557770001"

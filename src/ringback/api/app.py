@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ringback.api.control import control_routes
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.rest import create_rest_routes
+from ringback.api.v1 import create_v1_routes
 from ringback.console import console_routes
 from ringback.runtime import Platform
 
@@ -62,6 +63,7 @@ def create_app(
     routes = [
         *control_routes(platform, after_reset=apply_defaults),
         *create_rest_routes(platform),
+        *create_v1_routes(platform),
         *console_routes(
             platform, after_reset=apply_defaults, require_credentials=require_credentials
         ),

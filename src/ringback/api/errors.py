@@ -7,6 +7,11 @@ fit the call's state 409, bad BXML 400 with its line), Starlette's routing error
 status (404 Not Found, 405 Method Not Allowed). `exception_handlers()` installs that on a
 Starlette app, and `CatchAllMiddleware` turns anything else into a 500 `internal-error` and logs
 the traceback, so that nothing a client sends can crash the server.
+
+The v1 API (`/v1/users/...`) gets the same errors in its own shape (v1 spec §1.4):
+`{"category", "code", "message", "details": [{"name", "value"}...]}`. Which shape a request gets
+is decided by its path, here and nowhere else; `v1_error_for` maps the shared errors (an
+unknown call, a state that does not fit) to v1's status, category and code.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from ringback.errors import (
     RingbackError,
     UnknownCallError,
     UnknownConferenceError,
+    V1ApiError,
 )
 
 logger = logging.getLogger("ringback.api")
@@ -102,8 +108,10 @@ def _unknown_call_description(exc: UnknownCallError) -> str:
     return what or "Call not found"
 
 
-def response_for(exc: Exception) -> Response:
+def response_for(exc: Exception, path: str = "", method: str = "", client: str = "") -> Response:
     """The response for any exception; unexpected ones are logged with their traceback."""
+    if path.startswith(V1_PATH_PREFIX):
+        return v1_response(exc, path, method, client)
     known = error_for(exc)
     if known is None:
         return internal_error(exc)
@@ -119,8 +127,69 @@ def internal_error(exc: BaseException) -> JSONResponse:
     return error_response(500, INTERNAL_ERROR, INTERNAL_ERROR_DESCRIPTION, error_id=error_id)
 
 
-async def _handle(_request: Request, exc: Exception) -> Response:
-    return response_for(exc)
+# ---- the v1 shape (v1 spec §1.4) -------------------------------------------------------------
+
+V1_PATH_PREFIX = "/v1/"
+_V1_BY_STATUS = {
+    400: ("bad-request", "bad-request"),
+    401: ("authentication", "unauthorized"),
+    403: ("authorization", "access-denied"),
+    404: ("not-found", "resource-not-found"),
+    405: ("bad-request", "method-not-allowed"),
+    409: ("conflict", "conflict"),
+    415: ("bad-request", "unsupported-media-type"),
+}
+
+
+def v1_error_for(exc: Exception) -> tuple[int, str, str, str, tuple[tuple[str, str], ...]] | None:
+    """The (status, category, code, message, details) of an expected error on the v1 API."""
+    match exc:
+        case V1ApiError():
+            return exc.status, exc.category, exc.code, exc.description, exc.details
+        case UnknownCallError():
+            call_id = str(exc.args[0]) if exc.args else ""
+            message = f"The call '{call_id}' could not be found"
+            return 404, "not-found", "call-not-found", message, (("callId", call_id),)
+        case UnknownConferenceError():
+            return 404, "not-found", "conference-not-found", str(exc), ()
+        case CallStateError():
+            return 403, "bad-request", "call-invalid-state", str(exc), ()
+        case BxmlError():
+            return 400, "bad-request", "validation-error", f"Invalid BXML: {exc.describe()}", ()
+    known = error_for(exc)
+    if known is None:
+        return None
+    status, _error_type, description = known
+    category, code = _V1_BY_STATUS.get(status, ("bad-request", "validation-error"))
+    if status == 400:
+        code = "validation-error"
+    return status, category, code, description, ()
+
+
+def v1_response(exc: Exception, path: str, method: str, client: str) -> Response:
+    """A v1 error body; the request's method, address and path are always among its details."""
+    known = v1_error_for(exc)
+    if known is None:
+        error_id = str(uuid.uuid4())
+        logger.error("internal error %s", error_id, exc_info=exc)
+        message = f"{INTERNAL_ERROR_DESCRIPTION} ({error_id})"
+        known = 500, "unavailable", "internal-error", message, ()
+    status, category, code, message, details = known
+    pairs = [*details, ("requestMethod", method), ("remoteAddress", client)]
+    pairs.append(("requestPath", path[len(V1_PATH_PREFIX) :]))
+    body = {
+        "category": category,
+        "code": code,
+        "message": message,
+        "details": [{"name": name, "value": value} for name, value in pairs],
+    }
+    headers = {"WWW-Authenticate": 'Basic realm="ringback"'} if status == 401 else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _handle(request: Request, exc: Exception) -> Response:
+    client = request.client.host if request.client else ""
+    return response_for(exc, request.url.path, request.method, client)
 
 
 def exception_handlers() -> dict[Any, Any]:
@@ -155,5 +224,11 @@ class CatchAllMiddleware:
         except Exception as exc:
             if started:  # too late for an error response: the client sees a cut-off body
                 logger.error("error after the response started", exc_info=exc)
+                return
+            path = str(scope.get("path", ""))
+            if path.startswith(V1_PATH_PREFIX):
+                client = scope.get("client") or ("", 0)
+                response = v1_response(exc, path, str(scope.get("method", "")), str(client[0]))
+                await response(scope, receive, send)
                 return
             await internal_error(exc)(scope, receive, send)

@@ -6,8 +6,12 @@ derive the hex from a seed and a counter per kind, so the same calls get the sam
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections import Counter
+
+# v1 ids: a prefix, a dash and 23 characters of lower-case RFC 4648 base32 (v1 spec §1.2).
+V1_ID_LENGTH = 23
 
 
 class IdSource:
@@ -45,6 +49,13 @@ class IdSource:
     def stream(self) -> str:
         """A media stream id (`s-...`)."""
         return "s-" + self._hex("stream")
+
+    def v1(self, prefix: str) -> str:
+        """A v1 resource id such as `c-dv3ptskz3d4qgi7kd2q5jka` (`prefix` is `c`, `a`, `n`, ...)."""
+        kind = f"v1-{prefix}"
+        self._counts[kind] += 1
+        digest = hashlib.sha256(f"{self._seed}:{kind}:{self._counts[kind]}".encode()).digest()
+        return f"{prefix}-{base64.b32encode(digest).decode('ascii').lower()[:V1_ID_LENGTH]}"
 
     def error(self) -> str:
         """An `errorId`: a plain UUID."""

@@ -17,10 +17,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ringback.delivery.policy import DeliveryResult
 from ringback.delivery.sender import Sender
 from ringback.engine import facts as f
 from ringback.engine.actions import (
@@ -43,6 +44,7 @@ from ringback.events import Event
 from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
+from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.watchers import Entry, Watchers
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
@@ -77,6 +79,8 @@ class Platform:
         self.virtual_now = config.start_time if config.start_time is not None else time.time()
         self.applications: dict[str, Application] = {}
         self.numbers: dict[str, str] = {}
+        # A lambda, not the bound method: `reset` replaces the engine and its id source.
+        self.v1 = V1Account(store, lambda prefix: self.engine.ids.v1(prefix))  # noqa: PLW0108
         self.sender = Sender()
         self.in_flight = 0
         self.last_activity = 0.0
@@ -90,6 +94,8 @@ class Platform:
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
         self.watchers = Watchers()  # the terminal log and the console's live pages
+        # Told of every finished webhook delivery (`ringback load` times the app with it).
+        self.on_delivered: Callable[[DeliveryResult], None] | None = None
 
     def _new_engine(self) -> Engine:
         config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
@@ -110,6 +116,7 @@ class Platform:
             self.numbers[key] = data["applicationId"]
         for key, data in self.store.settings("phone"):
             self.engine.phones[key] = parse_script(data)
+        self.v1.load()
         for call_id in self.store.unfinished_calls():
             state = self.store.call(call_id) or {}
             state.update(
@@ -242,6 +249,8 @@ class Platform:
             auth=self.config.webhook_auth,
         )
         result = await self.sender.deliver(request)
+        if self.on_delivered is not None:
+            self.on_delivered(result)
         owner = action.call_id or action.conference_id or "account"
         at = self.now()
         for summary, detail in attempt_entries(result):
@@ -395,6 +404,7 @@ class Platform:
         self.timers = TimerQueue()
         self.applications.clear()
         self.numbers.clear()
+        self.v1.clear()
         self._ended.clear()
         self._call_flight.clear()
         self._unrendered.clear()

@@ -321,6 +321,10 @@ class Store:
             "INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", (kind, key, json.dumps(data))
         )
 
+    def delete_setting(self, kind: str, key: str) -> None:
+        """Forget one setting (a deleted v1 application or released number)."""
+        self._write("DELETE FROM settings WHERE kind = ? AND key = ?", (kind, key))
+
     def setting(self, kind: str, key: str) -> dict[str, Any] | None:
         """One stored setting, or None."""
         row = self._db.execute(

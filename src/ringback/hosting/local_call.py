@@ -1,4 +1,5 @@
-"""Calls run to their end on an in-process platform: what `ringback call`, `inbound` and `demo` do.
+"""Calls run to their end on an in-process platform: what `ringback call`, `inbound` and `demo`
+do, and what a test suite can do without a server.
 
 The platform runs on this process's event loop, on the virtual clock with `idle_s` 0 (the app
 only answers webhooks, so time may jump as soon as nothing is in flight), and on a temporary
@@ -15,15 +16,17 @@ import asyncio
 import contextlib
 import tempfile
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
 from ringback.errors import EngineError
 from ringback.runtime import Platform, PlatformConfig
 from ringback.store import Store
-from ringback.timeline_view import CallReport
 
+NORMAL_CAUSE = "hangup"
 DEFAULT_WAIT_S = 60.0  # real seconds `ringback call` waits for a call to end
 _COUNT_ALL_CALLS = 1 << 62  # a LIMIT larger than any store
 HANGUP_GRACE_S = 5.0  # real seconds for a call Ringback hangs up to finish its webhooks
@@ -33,6 +36,28 @@ STALLED = (
     "nothing left to happen, with no timer set and no webhook in flight: both sides would stay"
     " on the line for ever (give the phone a hangup step, e.g. --hangup-after S)"
 )
+
+
+@dataclass
+class CallReport:
+    """One call to show: its REST state, its timeline, and the legs it started (transfers)."""
+
+    call_id: str
+    state: dict[str, Any]
+    timeline: list[dict[str, Any]]
+    legs: list[CallReport] = field(default_factory=list)
+    cut_short: str | None = None  # why Ringback hung up a call that did not end by itself
+
+    @property
+    def cause(self) -> str | None:
+        """The disconnect cause, if the call has ended."""
+        cause = self.state.get("disconnectCause")
+        return str(cause) if cause else None
+
+    @property
+    def ended_normally(self) -> bool:
+        """True when the call ended by itself with cause `hangup`: exit status 0."""
+        return self.cut_short is None and self.cause == NORMAL_CAUSE
 
 
 @contextlib.asynccontextmanager

@@ -1,4 +1,4 @@
-"""`ringback call | inbound | timeline | demo`: calls from the terminal, and their timelines.
+"""`ringback call | inbound`: calls from the terminal, printed as timelines.
 
 Exit status of `call`, `inbound` and `demo`: 0 when every call ended normally (disconnect cause
 `hangup`, whichever side hung up), 1 otherwise (busy, timeout, rejected, callback-error,
@@ -9,19 +9,14 @@ phone file). The flags are a public contract (DESIGN.md): extend them, never ren
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
-import urllib.error
-import urllib.request
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import click
-from rich.console import Console
 
-from ringback.cli_options import (
+from ringback.cli.options import (
     EXIT_STATUS_HELP,
     METHODS,
     callback_timeout_option,
@@ -43,14 +38,11 @@ from ringback.engine.requests import (
     OutboundCallRequest,
 )
 from ringback.errors import UnknownApplicationError
-from ringback.local_call import follow, local_platform, stored_report
-from ringback.store import Store
-from ringback.timeline_view import CallReport, from_wire
+from ringback.hosting.local_call import CallReport, follow, local_platform
 
 DEFAULT_APP_NUMBER = "+15551112222"  # the app's number: caller id of `call`, callee of `inbound`
 DEFAULT_PERSON_NUMBER = "+15553334444"  # the person at the far end
 DEFAULT_APPLICATION_ID = "ringback-cli"
-DEFAULT_DB = Path("ringback.sqlite3")
 MAX_CALL_TIMEOUT_S = 300.0
 
 
@@ -229,82 +221,3 @@ def _finish(report: CallReport, options: dict[str, Any]) -> None:
     if options["db"] is not None and not options["as_json"]:
         click.echo(f"stored: ringback timeline {report.call_id} --db {options['db']}")
     raise SystemExit(0 if report.ended_normally else 1)
-
-
-# ---- ringback timeline -----------------------------------------------------------------------
-
-
-@click.command("timeline")
-@click.argument("call_id")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="The SQLite file `serve`, `call --db` or `inbound --db` wrote.",
-)
-@click.option("--server", metavar="URL", help="Ask a running `ringback serve` instead.")
-@click.option("--bodies", is_flag=True, help="Show webhook request and response bodies.")
-@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
-def timeline_command(
-    call_id: str, db: Path, server: str | None, bodies: bool, as_json: bool
-) -> None:
-    """Print the timeline of CALL_ID, from a database or a running server."""
-    if server is not None:
-        report = _fetch_report(server, call_id)
-    else:
-        if not db.is_file():
-            raise click.BadParameter(f"no database at {db}", None, None, "--db")
-        try:
-            store = Store(db)
-            try:
-                found = stored_report(store, call_id)
-            finally:
-                store.close()
-        except sqlite3.Error as error:
-            raise click.BadParameter(f"{db}: {error}", None, None, "--db") from None
-        if found is None:
-            raise click.ClickException(f"no call {call_id} in {db}")
-        report = found
-    show(report, as_json=as_json, bodies=bodies)
-
-
-TIMELINE_PATH = "/_ringback/calls/{call_id}/timeline"
-SERVER_TIMEOUT_S = 10.0
-
-
-def _fetch_report(server: str, call_id: str) -> CallReport:
-    """GET the control API's timeline: `{callId, call, entries}` (or a bare list of entries)."""
-    url = server.rstrip("/") + TIMELINE_PATH.format(call_id=quote(call_id, safe=""))
-    try:
-        with urllib.request.urlopen(url, timeout=SERVER_TIMEOUT_S) as response:
-            document = json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        error.close()  # the error is the response: it holds the connection
-        if error.code == 404:
-            raise click.ClickException(f"{server} has no call {call_id}") from None
-        raise click.ClickException(f"{url} answered HTTP {error.code}") from None
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise click.ClickException(f"cannot reach {server}: {reason}") from None
-    except ValueError:
-        raise click.ClickException(f"{url} did not answer JSON") from None
-    state: dict[str, Any] = {}
-    entries = document
-    if isinstance(document, dict):
-        state = document.get("call") or {}
-        entries = document.get("entries", document.get("timeline", []))
-    return CallReport(call_id, state, [from_wire(entry) for entry in entries])
-
-
-# ---- ringback demo ---------------------------------------------------------------------------
-
-
-@click.command("demo", epilog="Exit status: 0 when every call ended normally, 1 otherwise.")
-@click.option("--bodies", is_flag=True, help="Show webhook request and response bodies.")
-def demo_command(bodies: bool) -> None:
-    """Run the example IVR app (examples/ivr_app.py) through every branch, in seconds."""
-    from ringback.demo import run_demo
-
-    console = Console(highlight=False, soft_wrap=True)
-    raise SystemExit(asyncio.run(run_demo(console, bodies=bodies)))

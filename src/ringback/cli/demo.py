@@ -8,6 +8,7 @@ come back in the transcription. Each call's timeline is printed, then one line p
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib.util
 import sys
@@ -18,17 +19,18 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import click
 from aiohttp import web
 from rich.console import Console
 from rich.text import Text
 
+from ringback.cli.timeline_view import duration_s, leg_label, render_report, seconds
 from ringback.engine.requests import Application, Callback
-from ringback.local_call import follow, local_platform
+from ringback.hosting.local_call import CallReport, follow, local_platform
 from ringback.phones.script import parse_script
 from ringback.runtime import Platform
-from ringback.timeline_view import CallReport, duration_s, leg_label, render_report, seconds
 
-EXAMPLE_PATH = Path(__file__).resolve().parents[2] / "examples" / "ivr_app.py"
+EXAMPLE_PATH = Path(__file__).resolve().parents[3] / "examples" / "ivr_app.py"
 IVR_NUMBER = "+15551112222"
 AGENT_NUMBER = "+15557770001"
 APPLICATION_ID = "ivr-demo"
@@ -217,3 +219,14 @@ async def run_demo(console: Console, *, bodies: bool = False) -> int:
         line.append(f"  {seconds(duration_s(report))}  {notes}".rstrip(), style="")
         console.print(line)
     return 0 if all(report.ended_normally for _, report, _ in summaries) else 1
+
+
+# ---- ringback demo ---------------------------------------------------------------------------
+
+
+@click.command("demo", epilog="Exit status: 0 when every call ended normally, 1 otherwise.")
+@click.option("--bodies", is_flag=True, help="Show webhook request and response bodies.")
+def demo_command(bodies: bool) -> None:
+    """Run the example IVR app (examples/ivr_app.py) through every branch, in seconds."""
+    console = Console(highlight=False, soft_wrap=True)
+    raise SystemExit(asyncio.run(run_demo(console, bodies=bodies)))

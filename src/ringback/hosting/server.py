@@ -1,4 +1,7 @@
-"""Serving Ringback over HTTP with uvicorn, in the foreground (the CLI) or a thread (tests).
+"""Serving Ringback over HTTP with uvicorn, in the foreground (`ringback serve`) or a thread.
+
+This is the platform's host, not the command line: `ringback serve`, test suites and load runs
+all import it from here (`ringback.hosting`), and it imports nothing of `ringback.cli`.
 
 How this works. The listening socket is bound first, so the platform knows its own URL (it goes
 into `callUrl` and recordings' `mediaUrl`) even with port 0. uvicorn then runs the app on that
@@ -132,33 +135,6 @@ def default_application(
         platform.put_number(ANY_NUMBER, application_id)
 
     return setup
-
-
-def banner(prepared: Prepared, db: str | Path, *, default_application: bool = False) -> str:
-    """What `ringback serve` prints on start: where it listens and how to point the SDK at it."""
-    config = prepared.platform.config
-    url = prepared.url
-    lines = [
-        f"Ringback serving on {url} (clock {config.clock.value}, idle {config.idle_s:g} s,"
-        f" store {db})",
-        "",
-        "Bandwidth SDK configuration:",
-        "",
-        "    from bandwidth import ApiClient, Configuration",
-        "    configuration = Configuration(",
-        f'        host="{url}/api/v2",',
-        f'        username="{config.username}",',
-        f'        password="{config.password}",',
-        "        ignore_operation_servers=True,",
-        "    )",
-        f'    account_id = "{config.account_id}"',
-        "",
-        f"Control API: {url}/_ringback  (docs/control-api.md)",
-    ]
-    if default_application:
-        lines.append("Inbound calls to any unrouted number go to the default application.")
-    lines.append("Press Ctrl-C to stop.")
-    return "\n".join(lines)
 
 
 class BackgroundServer:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -28,31 +28,9 @@ from rich.text import Text
 
 from ringback.delivery.policy import AttemptRecord
 from ringback.delivery.target import mask_url
+from ringback.hosting.local_call import NORMAL_CAUSE, CallReport
 
-NORMAL_CAUSE = "hangup"
 MISSING = "-"
-
-
-@dataclass
-class CallReport:
-    """One call to show: its REST state, its timeline, and the legs it started (transfers)."""
-
-    call_id: str
-    state: dict[str, Any]
-    timeline: list[dict[str, Any]]
-    legs: list[CallReport] = field(default_factory=list)
-    cut_short: str | None = None  # why Ringback hung up a call that did not end by itself
-
-    @property
-    def cause(self) -> str | None:
-        """The disconnect cause, if the call has ended."""
-        cause = self.state.get("disconnectCause")
-        return str(cause) if cause else None
-
-    @property
-    def ended_normally(self) -> bool:
-        """True when the call ended by itself with cause `hangup`: exit status 0."""
-        return self.cut_short is None and self.cause == NORMAL_CAUSE
 
 
 @dataclass(frozen=True, slots=True)

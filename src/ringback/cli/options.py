@@ -15,16 +15,16 @@ from urllib.parse import urlsplit
 import click
 from rich.console import Console
 
+from ringback.cli.timeline_view import render_report, report_json
 from ringback.delivery.policy import (
     DEFAULT_CALLBACK_TIMEOUT_S,
     MAX_CALLBACK_TIMEOUT_S,
     MIN_CALLBACK_TIMEOUT_S,
 )
 from ringback.errors import PhoneScriptError
-from ringback.local_call import DEFAULT_WAIT_S
+from ringback.hosting.local_call import DEFAULT_WAIT_S, CallReport
 from ringback.phones.script import PhoneScript, parse_script
 from ringback.phones.shortcuts import PhoneShortcuts, apply_shortcuts
-from ringback.timeline_view import CallReport, render_report, report_json
 
 ADDRESS = re.compile(r"^(\+[1-9][0-9]{1,14}|sip:.+)$")
 METHODS = click.Choice(["POST", "GET"], case_sensitive=False)

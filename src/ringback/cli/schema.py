@@ -1,0 +1,42 @@
+"""`ringback schema asyncapi | events`: machine-readable descriptions of the webhooks."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import yaml
+
+
+@click.group()
+def schema() -> None:
+    """Machine-readable descriptions of the webhooks Ringback sends."""
+
+
+@schema.command("asyncapi")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of YAML.")
+def schema_asyncapi(as_json: bool) -> None:
+    """The AsyncAPI 2.6 document of every voice webhook event."""
+    from ringback.events.asyncapi import asyncapi_document
+
+    document = asyncapi_document()
+    if as_json:
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), nl=False)
+
+
+@schema.command("events")
+@click.argument("event_types", nargs=-1)
+def schema_events(event_types: tuple[str, ...]) -> None:
+    """JSON Schema of each event (all, or only the EVENT_TYPES named), as one JSON object."""
+    from ringback.events.schema import event_schemas
+
+    schemas = event_schemas()
+    unknown = [name for name in event_types if name not in schemas]
+    if unknown:
+        known = ", ".join(sorted(schemas))
+        raise click.BadParameter(f"unknown event type {unknown[0]!r}; known: {known}")
+    if event_types:
+        schemas = {name: schemas[name] for name in event_types}
+    click.echo(json.dumps(schemas, indent=2, ensure_ascii=False))

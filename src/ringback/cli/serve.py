@@ -1,0 +1,126 @@
+"""`ringback serve`: the REST API and the control API over HTTP until Ctrl-C."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ringback import hosting
+from ringback.engine.clock import ClockMode
+from ringback.hosting.server import Prepared
+from ringback.runtime import PlatformConfig
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="TCP port (0: any free port).",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("ringback.sqlite3"),
+    show_default=True,
+    help="SQLite file keeping calls, timelines, recordings and settings across restarts.",
+)
+@click.option(
+    "--clock",
+    type=click.Choice(["real", "virtual", "manual"]),
+    default="virtual",
+    show_default=True,
+    help="real: wall-clock time; virtual: skip idle time; manual: move only on /clock/advance.",
+)
+@click.option(
+    "--idle",
+    type=click.FloatRange(min=0),
+    default=0.2,
+    show_default=True,
+    help="Virtual clock: real seconds of quiet (no webhook, no request) before time jumps.",
+)
+@click.option("--account-id", default="9900000", show_default=True, help="The one account.")
+@click.option("--username", default="ringback", show_default=True, help="REST API user.")
+@click.option("--password", default="ringback", show_default=True, help="REST API password.")
+@click.option(
+    "--webhook-auth",
+    type=click.Choice(["challenge", "preemptive"]),
+    default="challenge",
+    show_default=True,
+    help="Webhook basic auth: after a 401 challenge (as Bandwidth does) or on the first try.",
+)
+@click.option("--initiate-url", help="Default application: where inbound calls send `initiate`.")
+@click.option("--status-url", help="Default application: where inbound calls send `disconnect`.")
+@click.option(
+    "--application-id",
+    default="ringback-app",
+    show_default=True,
+    help="Default application's id (with --initiate-url it receives every unrouted number).",
+)
+def serve(
+    host: str,
+    port: int,
+    db: Path,
+    clock: str,
+    idle: float,
+    account_id: str,
+    username: str,
+    password: str,
+    webhook_auth: str,
+    initiate_url: str | None,
+    status_url: str | None,
+    application_id: str,
+) -> None:
+    """Serve the Bandwidth REST API (/api/v2) and the control API (/_ringback) until Ctrl-C."""
+    config = PlatformConfig(
+        account_id=account_id,
+        username=username,
+        password=password,
+        clock=ClockMode(clock),
+        idle_s=idle,
+        webhook_auth=webhook_auth,
+    )
+    if status_url is not None and initiate_url is None:
+        raise click.BadParameter("needs --initiate-url as well", param_hint="--status-url")
+    setup = None
+    if initiate_url is not None:
+        try:
+            setup = hosting.default_application(application_id, initiate_url, status_url)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--initiate-url/--status-url") from None
+    try:
+        prepared = hosting.prepare(config, db, host=host, port=port, setup=setup)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    click.echo(banner(prepared, db, default_application=setup is not None))
+    hosting.run_until_stopped(prepared)
+
+
+def banner(prepared: Prepared, db: str | Path, *, default_application: bool = False) -> str:
+    """What `ringback serve` prints on start: where it listens and how to point the SDK at it."""
+    config = prepared.platform.config
+    url = prepared.url
+    lines = [
+        f"Ringback serving on {url} (clock {config.clock.value}, idle {config.idle_s:g} s,"
+        f" store {db})",
+        "",
+        "Bandwidth SDK configuration:",
+        "",
+        "    from bandwidth import ApiClient, Configuration",
+        "    configuration = Configuration(",
+        f'        host="{url}/api/v2",',
+        f'        username="{config.username}",',
+        f'        password="{config.password}",',
+        "        ignore_operation_servers=True,",
+        "    )",
+        f'    account_id = "{config.account_id}"',
+        "",
+        f"Control API: {url}/_ringback  (docs/control-api.md)",
+    ]
+    if default_application:
+        lines.append("Inbound calls to any unrouted number go to the default application.")
+    lines.append("Press Ctrl-C to stop.")
+    return "\n".join(lines)
