@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from ringback.hosting.server import BackgroundServer, start_in_thread
 from ringback.live_log import LogLine, check_level, log_line
 from ringback.runtime import PlatformConfig
 from ringback.runtime.watchers import Entry, Watchers
-
-INVALID_BXML = "<Response><SpeakSentence>hi</Response>"
 
 
 def _request(url: str, body: Any, method: str = "POST") -> Any:
@@ -27,25 +23,6 @@ def _request(url: str, body: Any, method: str = "POST") -> Any:
     )  # fmt: skip
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
-
-
-@pytest.fixture
-def bad_app(
-    serve_in_thread: Callable[[web.Application], AbstractContextManager[str]],
-) -> Iterator[str]:
-    """An app whose /boom answers 500 and whose /broken answers BXML that does not parse."""
-
-    async def boom(_request: web.Request) -> web.Response:
-        return web.Response(status=500, text="KeyError: 'callId'")
-
-    async def broken(_request: web.Request) -> web.Response:
-        return web.Response(text=INVALID_BXML, content_type="application/xml")
-
-    app = web.Application()
-    app.router.add_post("/boom", boom)
-    app.router.add_post("/broken", broken)
-    with serve_in_thread(app) as url:
-        yield url
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from ringback.api.control import control_routes
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.rest import create_rest_routes
 from ringback.api.v1 import create_v1_routes
-from ringback.console import console_routes
+from ringback.console.site import console_routes
 from ringback.runtime import Platform
 
 Setup = Callable[[Platform], None]

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ringback import hosting
+from ringback.cli.log import log_options, print_log
 from ringback.engine.clock import ClockMode
 from ringback.hosting.server import Prepared
 from ringback.runtime import PlatformConfig
@@ -60,6 +61,7 @@ from ringback.runtime import PlatformConfig
     show_default=True,
     help="Default application's id (with --initiate-url it receives every unrouted number).",
 )
+@log_options("webhooks")
 def serve(
     host: str,
     port: int,
@@ -73,8 +75,11 @@ def serve(
     initiate_url: str | None,
     status_url: str | None,
     application_id: str,
+    log_level: str,
+    log_format: str,
 ) -> None:
-    """Serve the Bandwidth REST API (/api/v2) and the control API (/_ringback) until Ctrl-C."""
+    """Serve the Bandwidth REST API (/api/v2), the control API (/_ringback) and the web console
+    (/) until Ctrl-C, printing each webhook and each call's end as it happens (--log)."""
     config = PlatformConfig(
         account_id=account_id,
         username=username,
@@ -95,7 +100,11 @@ def serve(
         prepared = hosting.prepare(config, db, host=host, port=port, setup=setup)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    click.echo(banner(prepared, db, default_application=setup is not None))
+    # With JSON lines on stdout, the banner goes to stderr so stdout stays machine-readable.
+    click.echo(
+        banner(prepared, db, default_application=setup is not None), err=log_format == "json"
+    )
+    print_log(prepared.platform, log_level, log_format)
     hosting.run_until_stopped(prepared)
 
 
@@ -119,6 +128,7 @@ def banner(prepared: Prepared, db: str | Path, *, default_application: bool = Fa
         f'    account_id = "{config.account_id}"',
         "",
         f"Control API: {url}/_ringback  (docs/control-api.md)",
+        f"Console:     {url}/  (docs/console.md)",
     ]
     if default_application:
         lines.append("Inbound calls to any unrouted number go to the default application.")

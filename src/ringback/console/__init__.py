@@ -5,9 +5,6 @@ reads, and each links to that JSON. Pages are Jinja2 templates rendered on the s
 small script for the live parts (server-sent events from `live.py`) and no build step; the
 files ship inside the package, so the console works offline. Modules: `pages` (calls, a call,
 conferences, recordings' audio), `act` (forms that place calls and drive the clock), `live`
-(the event stream), `waterfall` (a timeline's geometry, pure), `highlight` (body colouring).
+(the event stream), `waterfall` (a timeline's geometry, pure), `highlight` (body colouring);
+`site` holds what they share and `console_routes`, which the app mounts.
 """
-
-from ringback.console.site import Console, console_routes
-
-__all__ = ["Console", "console_routes"]

@@ -89,10 +89,14 @@ class Pages:
             return None
         legs = find_calls(self.platform, CallFilters(parent_call_id=call_id, limit=MAX_LEGS_SHOWN))
         legs.reverse()  # oldest first, as they were started
-        lanes = [waterfall.CallTimeline(call_id, "call", state, self.platform.timeline(call_id))]
+        entries = self.platform.timeline(call_id)
+        lanes = [waterfall.CallTimeline(call_id, "call", state, entries)]
         lanes += [
             waterfall.CallTimeline(
-                leg["callId"], f"leg to {leg.get('to')}", leg, self.platform.timeline(leg["callId"])
+                leg["callId"],
+                waterfall.leg_label(entries, leg),
+                leg,
+                self.platform.timeline(leg["callId"]),
             )
             for leg in legs
         ]

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 MOMENT_WIDTH_PCT = 0.6  # a moment is drawn this wide, so it shows on a long axis
 MIN_SPAN_S = 1.0  # the axis of a call that took no time still has a length
 NORMAL_CAUSE = "hangup"
@@ -143,7 +145,7 @@ def _bars(
             running = end is None
             until = lane_end if end is None else end
             left, width = axis.place(at, until)
-            took = "running" if running else _seconds(until - at)
+            took = "" if running else _seconds(until - at)
             bars.append(
                 Bar(lane, offset, until - at, "verb", f"<{detail['verb']}>",
                     "running" if running else "ended", "running" if running else "info",
@@ -208,9 +210,37 @@ def _language(text: str) -> tuple[str, str]:
         except ValueError:
             return text, "text"
     if stripped.startswith("<"):
-        return stripped, "xml"
+        return _indented_xml(stripped), "xml"
     return text, "text"
+
+
+def _indented_xml(text: str) -> str:
+    """BXML one element a line, as a person reads it; as it came when it does not parse (the
+    page then shows exactly what made the call fail)."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True
+    )
+    if "<!DOCTYPE" in text:
+        return text  # shown whole: the declaration is part of what the app sent
+    try:
+        root = etree.fromstring(text.encode(), parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return text
+    declaration = '<?xml version="1.0" encoding="UTF-8"?>\n' if text.startswith("<?xml") else ""
+    return declaration + etree.tostring(root, pretty_print=True, encoding="unicode").rstrip()
 
 
 def _seconds(value: float) -> str:
     return f"{round(value, 3):g} s"
+
+
+def leg_label(parent_entries: Sequence[Mapping[str, Any]], leg: Mapping[str, Any]) -> str:
+    """What started a leg, from the parent's notes: `transfer to +15557770001`, `forward to …`."""
+    leg_id = leg.get("callId")
+    for entry in parent_entries:
+        detail = entry["detail"]
+        if detail.get("callId") == leg_id and detail.get("transferTo"):
+            return f"transfer to {detail['transferTo']}"
+        if detail.get("legCallId") == leg_id and detail.get("to"):
+            return f"forward to {detail['to']}"
+    return f"leg to {leg.get('to')}"

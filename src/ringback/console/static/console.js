@@ -1,10 +1,15 @@
 // Ringback console: the live parts, on server-sent events from /_console/live. No build step.
 "use strict";
 
-function connect(url, handlers) {
+// `opened` runs each time the stream (re)connects: what changed while it was not connected,
+// the page fetches again.
+function connect(url, handlers, opened) {
   const source = new EventSource(url);
   const status = document.getElementById("live-status");
-  source.onopen = () => { if (status) status.textContent = "live"; };
+  source.onopen = () => {
+    if (status) status.textContent = "live";
+    opened();
+  };
   source.onerror = () => { if (status) status.textContent = "reconnecting…"; };
   for (const [name, handle] of Object.entries(handlers)) {
     source.addEventListener(name, (event) => handle(JSON.parse(event.data)));
@@ -37,6 +42,12 @@ function callsPage() {
       document.getElementById("no-calls").hidden = true;
     },
     reset: () => { body.replaceChildren(); document.getElementById("no-calls").hidden = false; },
+  }, async () => {
+    const response = await fetch(location.href);
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    body.replaceChildren(...fresh.querySelector("#calls tbody").children);
+    document.getElementById("no-calls").hidden = body.children.length > 0;
   });
 }
 
@@ -60,7 +71,7 @@ function callPage() {
   connect(`/_console/live?call=${encodeURIComponent(callId)}`, {
     news: () => { if (!pending) pending = setTimeout(refresh, 150); },
     reset: () => location.assign("/"),
-  });
+  }, () => { if (document.body.dataset.up === "yes") refresh(); });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
