@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias
 from urllib.parse import urlencode
 
+from ringback.delivery.faults import DROPPED_RESPONSE
 from ringback.delivery.target import (
     Method,
     Target,
@@ -101,6 +102,7 @@ class WebhookRequest:
     timeout_s: float = DEFAULT_CALLBACK_TIMEOUT_S
     sync: bool = False
     auth: AuthMode = "challenge"
+    drop_first_response: bool = False  # fault fail-first (delivery/faults.py): off on Bandwidth
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "query", tuple((str(k), str(v)) for k, v in self.query))
@@ -229,6 +231,8 @@ class Delivery:
                 f"{self.request.event_type} delivery got an outcome but no attempt is pending"
                 " (it is over: read result())"
             )
+        if self.request.drop_first_response and attempt.number == 1:
+            outcome = RequestFailed("connect-error", DROPPED_RESPONSE, outcome.duration_ms)
         target = self._targets[self._target_index][1]
         verdict, note = self._judge(attempt, target, outcome)
         self._records.append(self._record_of(attempt, target, outcome, note))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
@@ -41,6 +41,7 @@ from ringback.engine.conference import Conference
 from ringback.engine.farend import FarEnd
 from ringback.engine.ids import IdSource
 from ringback.engine.media import Side, Sound
+from ringback.engine.pacing import CallLimits, CallQueue, start_due
 from ringback.engine.payloads import call_event, timestamp
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Callback
@@ -65,6 +66,7 @@ class EngineConfig:
     account_id: str = DEFAULT_ACCOUNT_ID
     base_url: str = DEFAULT_BASE_URL  # the REST API's root, used in callUrl and mediaUrl
     empty_reply_is_invalid: bool = False  # spec §9: an empty sync reply is `<Response/>` by default
+    call_limits: CallLimits = field(default_factory=CallLimits)  # outbound rate, lines, queue
 
 
 @dataclass(slots=True)
@@ -96,6 +98,7 @@ class Engine:
         self.calls: dict[str, Call] = {}
         self.conferences: dict[str, Conference] = {}
         self.recordings: dict[str, Recording] = {}  # every recording, from its start, by id
+        self.outbound = CallQueue(self.config.call_limits)
         self.now = 0.0
         self._out: list[Action] = []
         self._timers: dict[int, _Timer] = {}
@@ -162,13 +165,17 @@ class Engine:
                 lifecycle.place_outbound(self, fact)
             case f.InboundCallArrived():
                 lifecycle.receive_inbound(self, fact)
+            case f.CallLimitsChanged(limits=limits):
+                self.outbound.limits = limits
+                start_due(self)
             case f.CallUpdateRequested():
                 self._update_call(fact)
             case f.CallBxmlReplaced(call_id=call_id, bxml=text):
-                call = self._live_call(call_id)
+                call = self._answered_call(call_id)
                 document = bxml.parse(text)
                 self.interrupt(call)
                 self.note(call, "bxml", "BXML replaced through the API")
+                self.note_leniency(call, document)
                 self.run_document(call, document.verbs, call.base_url)
             case f.ConferenceUpdateRequested():
                 conferencing.update_by_api(self, fact)
@@ -204,13 +211,20 @@ class Engine:
             raise CallStateError(f"Call [{call_id}] cannot be modified in its current state")
         return call
 
+    def _answered_call(self, call_id: str) -> Call:
+        # New BXML (a redirect or a replacement) only runs on a call that is up (409 before).
+        call = self._live_call(call_id)
+        if not call.answered:
+            raise CallStateError(f"Call [{call_id}] cannot be modified in its current state")
+        return call
+
     def _update_call(self, fact: f.CallUpdateRequested) -> None:
         call = self._live_call(fact.call_id)
         if fact.state == "completed":
             lifecycle.complete_by_api(self, call)
             return
-        if fact.redirect is not None and not call.answered:
-            raise CallStateError(f"Call [{call.call_id}] cannot be modified in its current state")
+        if fact.redirect is not None:
+            self._answered_call(fact.call_id)
         if fact.set_tag:
             call.tag = fact.tag or None
         if fact.redirect is not None:
@@ -334,7 +348,13 @@ class Engine:
         except bxml.BxmlError as error:
             self.end_call(call, "invalid-bxml", f"Invalid BXML from {url}: {error}")
             return
+        self.note_leniency(call, document)
         self.run_document(call, document.verbs, url, context)
+
+    def note_leniency(self, call: Call, document: bxml.Document) -> None:
+        """Put what the parser read leniently (`attr="None"`) on the call's timeline."""
+        for text in document.notes:
+            self.note(call, "bxml", text)
 
     def run_document(
         self, call: Call, verbs: Iterable[Any], base_url: str, context: str = "call"

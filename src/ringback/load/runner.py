@@ -73,7 +73,14 @@ class LoadRunner:
         cpu_started = time.process_time()
         with tempfile.TemporaryDirectory(prefix="ringback-load-") as scratch:
             store = Store(db_path or Path(scratch) / "load.sqlite3")
-            config = PlatformConfig(clock=ClockMode.REAL, seed=f"load-{self.plan.worker_index}")
+            # The load generator paces calls itself (--rate, --concurrency); the account's own
+            # limits (5 calls/s, 100 lines by default) are lifted so they do not cap it.
+            config = PlatformConfig(
+                clock=ClockMode.REAL,
+                seed=f"load-{self.plan.worker_index}",
+                calls_per_second=0,
+                max_concurrent_calls=0,
+            )
             platform = Platform(config, store)
             platform.on_delivered = self._delivered
             try:

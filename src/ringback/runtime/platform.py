@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ringback.delivery.faults import Fault, FaultKind, FaultPlan
 from ringback.delivery.policy import DeliveryResult
 from ringback.delivery.sender import Sender
 from ringback.engine import facts as f
@@ -37,6 +38,11 @@ from ringback.engine.actions import (
 from ringback.engine.clock import ClockMode, TimerQueue
 from ringback.engine.core import DEFAULT_ACCOUNT_ID, Engine, EngineConfig
 from ringback.engine.ids import IdSource
+from ringback.engine.pacing import (
+    DEFAULT_CALLS_PER_SECOND,
+    DEFAULT_MAX_CONCURRENT_CALLS,
+    CallLimits,
+)
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
 from ringback.errors import UnknownApplicationError
@@ -44,6 +50,7 @@ from ringback.events import Event
 from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
+from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.watchers import Entry, Watchers
@@ -66,6 +73,17 @@ class PlatformConfig:
     webhook_auth: str = "challenge"  # or "preemptive" (spec §3.4)
     seed: str = "ringback"
     start_time: float | None = None  # where the virtual clock starts; None: now
+    # The account's outbound limits (ringback.engine.pacing); 0: no limit.
+    calls_per_second: float = DEFAULT_CALLS_PER_SECOND
+    max_concurrent_calls: int = DEFAULT_MAX_CONCURRENT_CALLS
+    max_call_queue_size: int | None = None  # None: calls_per_second × 300
+
+    @property
+    def call_limits(self) -> CallLimits:
+        """The limits the engine's outbound queue starts with."""
+        return CallLimits(
+            self.calls_per_second, self.max_concurrent_calls, self.max_call_queue_size
+        )
 
 
 class Platform:
@@ -94,11 +112,17 @@ class Platform:
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
         self.watchers = Watchers()  # the terminal log and the console's live pages
+        self.faults = FaultPlan()  # faults on purpose, set by ringback.testing; none by default
+        self._held = HeldWebhooks()
         # Told of every finished webhook delivery (`ringback load` times the app with it).
         self.on_delivered: Callable[[DeliveryResult], None] | None = None
 
     def _new_engine(self) -> Engine:
-        config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
+        config = EngineConfig(
+            account_id=self.config.account_id,
+            base_url=self.config.base_url,
+            call_limits=self.config.call_limits,
+        )
         # Ids are deterministic, so a run into a store that already holds calls needs a seed of
         # its own: derived from how many there are, its ids are new yet repeatable.
         stored = self.store.call_count()
@@ -170,6 +194,9 @@ class Platform:
 
     def feed(self, fact: f.Fact) -> None:
         """Hand the engine a fact and perform the actions it returns."""
+        if type(fact) is f.TimerFired and fact.timer_id < 0:  # a delayed webhook's timer
+            self._release(self._held.timer_fired(fact.timer_id))
+            return
         for action in self.engine.handle(fact):
             self._perform(action)
         self.changed.set()
@@ -224,14 +251,27 @@ class Platform:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, action: SendWebhook) -> None:
+    async def _deliver(
+        self, action: SendWebhook, faults: dict[FaultKind, Fault] | None = None
+    ) -> None:
         call_id = action.call_id
+        if faults is None:
+            faults = choose(self.faults, action, self.engine.calls) if self.faults else {}
+            if faults and self._held.hold(action, faults, self.now(), self.timers):
+                return  # still owed to its call: counted in _call_flight until delivered
         try:
-            await self._deliver_now(action)
+            await self._deliver_now(action, faults)
+            if faults.get(FaultKind.DUPLICATE):
+                await self._deliver_now(action, faults, duplicate=True)
         finally:
             if call_id is not None:
                 self._call_flight[call_id] -= 1
+                self._release(self._held.delivered(call_id, action))
                 self._settle_call(call_id)
+
+    def _release(self, held: Held | None) -> None:
+        if held is not None:
+            self._spawn(self._deliver(held.action, held.faults))
 
     def _settle_call(self, call_id: str) -> None:
         """Wake `wait()`ers once the call has ended and none of its webhooks is in flight."""
@@ -239,22 +279,30 @@ class Platform:
         if call is not None and call.ended and self._call_flight[call_id] <= 0:
             self._call_flight.pop(call_id, None)
             self._ended_event(call_id).set()
+        elif call is not None and call.ended and self._held:
+            self._release(self._held.call_ended(call_id, self._call_flight[call_id]))
 
-    async def _deliver_now(self, action: SendWebhook) -> None:
+    async def _deliver_now(
+        self, action: SendWebhook, faults: dict[FaultKind, Fault], *, duplicate: bool = False
+    ) -> None:
         request = webhook_request(
             action.event,
             action.callback,
             action.timeout_s,
             sync=action.sync,
             auth=self.config.webhook_auth,
+            drop_first_response=FaultKind.FAIL_FIRST in faults and not duplicate,
         )
         result = await self.sender.deliver(request)
         if self.on_delivered is not None:
             self.on_delivered(result)
         owner = action.call_id or action.conference_id or "account"
         at = self.now()
+        fault = fault_label(faults, duplicate) if faults else None
         for summary, detail in attempt_entries(result):
             detail["sync"] = action.sync
+            if fault:  # faults on purpose (ringback.testing) are marked where they happened
+                detail["fault"] = fault
             self.store.add_timeline(owner, at, "webhook", summary, detail)
             if self.watchers:
                 self.watchers.publish(Entry(owner, at, "webhook", summary, detail))
@@ -408,6 +456,8 @@ class Platform:
         self._ended.clear()
         self._call_flight.clear()
         self._unrendered.clear()
+        self.faults.clear()
+        self._held.clear()
         self.audio_cache.clear()
         self.virtual_now = time.time()
         self.changed.set()

@@ -19,7 +19,13 @@ from ringback.events import Event, to_json, to_query
 
 
 def webhook_request(
-    event: Event, callback: Callback, timeout_s: float, *, sync: bool, auth: str
+    event: Event,
+    callback: Callback,
+    timeout_s: float,
+    *,
+    sync: bool,
+    auth: str,
+    drop_first_response: bool = False,
 ) -> WebhookRequest:
     """The delivery request for an event sent to a callback."""
     get = callback.method.upper() == "GET"
@@ -42,6 +48,7 @@ def webhook_request(
         timeout_s=timeout_s,
         sync=sync,
         auth="preemptive" if auth == "preemptive" else "challenge",
+        drop_first_response=drop_first_response,
     )
 
 
