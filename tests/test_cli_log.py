@@ -11,15 +11,15 @@ import signal
 import subprocess
 import sys
 import threading
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pytest
 from click.testing import CliRunner
 
+from http_json import send_json
 from ringback.cli import main
 from ringback.cli.log import progress_text
 
@@ -91,20 +91,11 @@ def served(tmp_path: Path) -> Iterator[Served]:
     yield from _serve(tmp_path)
 
 
-def _send(url: str, body: Any, method: str = "POST") -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), method=method,
-        headers={"Content-Type": "application/json"},
-    )  # fmt: skip
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
 def _inbound(served: Served, initiate_url: str) -> str:
     base = served.url + "/_ringback"
-    _send(f"{base}/applications/bad", {"callInitiatedCallbackUrl": initiate_url}, "PUT")
+    send_json(f"{base}/applications/bad", {"callInitiatedCallbackUrl": initiate_url}, "PUT")
     body = {"from": "+15551112222", "to": "+15553334444", "applicationId": "bad"}
-    call_id: str = _send(f"{base}/calls", body)["callId"]
+    call_id: str = send_json(f"{base}/calls", body)["callId"]
     return call_id
 
 

@@ -6,23 +6,14 @@ import json
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from http_json import send_json
 from ringback.hosting.server import BackgroundServer, start_in_thread
 from ringback.live_log import LogLine, check_level, log_line
 from ringback.runtime import PlatformConfig
 from ringback.runtime.watchers import Entry, Watchers
-
-
-def _request(url: str, body: Any, method: str = "POST") -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), method=method,
-        headers={"Content-Type": "application/json"},
-    )  # fmt: skip
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
 
 
 @pytest.fixture
@@ -37,13 +28,13 @@ def _call(server: BackgroundServer, app_url: str, path: str) -> str:
     """An inbound call to an application whose initiate URL is app_url + path; waits for its end."""
     app_id = path.strip("/")
     base = server.url + "/_ringback"
-    _request(
+    send_json(
         f"{base}/applications/{app_id}",
         {"callInitiatedCallbackUrl": f"http://user:s3cret@{app_url.removeprefix('http://')}{path}"},
         "PUT",
     )
     body = {"from": "+15551112222", "to": "+15553334444", "applicationId": app_id}
-    call_id: str = _request(f"{base}/calls", body)["callId"]
+    call_id: str = send_json(f"{base}/calls", body)["callId"]
     with urllib.request.urlopen(f"{base}/calls/{call_id}/wait", timeout=10):
         pass
     return call_id
