@@ -169,3 +169,6 @@ def _describe(exc: BaseException) -> str:
     if isinstance(cause, OSError) and cause.strerror:
         return cause.strerror.lower()
     return str(exc) or type(exc).__name__
+
+
+describe_network_error = _describe  # also names why a media stream's WebSocket could not connect

@@ -40,22 +40,25 @@ class Condition(StrEnum):
     GATHER = "gather"
     RECORD = "record"
     SPEAK = "speak"
+    PLAYED = "played"  # a bidirectional media stream's app played audio, and has finished
 
 
 @dataclass(frozen=True, slots=True)
 class WaitFor:
-    """Block until the platform answers, gathers, records, speaks, or has said `heard`."""
+    """Block until the platform answers, gathers, records, speaks, has said `heard`, or a
+    media stream's app has played audio (`played`), or `played_s` seconds of it."""
 
     condition: Condition | None = None
     heard: str | None = None
+    played_s: float | None = None
 
     def describe(self) -> str:
         """A short human form for the timeline."""
-        return (
-            f"waitFor heard {self.heard!r}"
-            if self.heard is not None
-            else f"waitFor {self.condition}"
-        )
+        if self.heard is not None:
+            return f"waitFor heard {self.heard!r}"
+        if self.played_s is not None:
+            return f"waitFor {self.played_s:g} s played"
+        return f"waitFor {self.condition}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,14 @@ def parse_step(data: Any, where: str) -> Step:
 
 def _wait_for(value: Any, where: str) -> WaitFor:
     if isinstance(value, Mapping):
-        _reject_unknown_keys(value, ("heard",), where)
+        _reject_unknown_keys(value, ("heard", "played"), where)
+        if len(value) != 1:
+            raise PhoneScriptError('needs exactly one of "heard", "played"', where)
+        if "played" in value:
+            played = _seconds(value["played"], f"{where}.played")
+            if played <= 0:
+                raise PhoneScriptError("must be greater than 0", f"{where}.played")
+            return WaitFor(played_s=played)
         heard = value.get("heard")
         if not isinstance(heard, str) or not heard.strip():
             raise PhoneScriptError("`heard` must be a non-empty string", where)
@@ -182,7 +192,8 @@ def _wait_for(value: Any, where: str) -> WaitFor:
     except ValueError:
         choices = ", ".join(c.value for c in Condition)
         raise PhoneScriptError(
-            f'must be one of {choices} or {{"heard": text}}, got {value!r}', where
+            f'must be one of {choices}, {{"heard": text}} or {{"played": seconds}}, got {value!r}',
+            where,
         ) from None
 
 
@@ -231,6 +242,8 @@ def step_to_wire(step: Step) -> dict[str, Any]:
     match step:
         case WaitFor(heard=heard) if heard is not None:
             return {"waitFor": {"heard": heard}}
+        case WaitFor(played_s=played) if played is not None:
+            return {"waitFor": {"played": played}}
         case WaitFor(condition=condition):
             assert condition is not None
             return {"waitFor": condition.value}

@@ -23,6 +23,7 @@ from ringback.engine.clock import ClockMode
 from ringback.engine.facts import TimerFired
 
 BUSY_FLUSH_INTERVAL_S = 0.05  # real seconds; other processes see a busy server's rows this late
+STREAM_STEP_S = 0.1  # call seconds the virtual clock moves at a time while media streams are open
 
 if TYPE_CHECKING:
     from ringback.runtime.platform import Platform
@@ -56,7 +57,7 @@ async def drive(platform: Platform) -> None:
         elif mode is ClockMode.VIRTUAL and due is not None and platform.in_flight == 0:
             quiet_s = loop.time() - platform.last_activity
             if quiet_s >= platform.config.idle_s:
-                platform.virtual_now = max(platform.virtual_now, due)
+                await move_to(platform, due)
                 continue
             timeout = platform.config.idle_s - quiet_s
         if flush_in is not None:
@@ -81,11 +82,27 @@ async def advance(platform: Platform, seconds: float) -> None:
     target = platform.now() + seconds
     await settle(platform)
     while (due := platform.timers.next_due()) is not None and due <= target:
-        platform.virtual_now = max(platform.virtual_now, due)
+        while platform.virtual_now < due:
+            await move_to(platform, due)
         fire_due(platform)
         await settle(platform)
-    platform.virtual_now = max(platform.virtual_now, target)
+    while platform.virtual_now < target:
+        await move_to(platform, target)
     platform.changed.set()
+
+
+async def move_to(platform: Platform, at: float) -> None:
+    """Move a virtual or manual clock towards `at`: straight there, unless media streams are open.
+
+    Streams' frames up to the new time are sent (and written) before it moves. With streams open
+    the clock moves at most `STREAM_STEP_S` at a time, so an app that answers what it heard
+    (`playAudio`) is heard that much later in call time at most, not after a long jump.
+    """
+    hub = platform.streams
+    if hub.streaming:
+        at = min(at, platform.virtual_now + STREAM_STEP_S)
+        await hub.pump_until(at)
+    platform.virtual_now = max(platform.virtual_now, at)
 
 
 async def settle(platform: Platform) -> None:

@@ -29,9 +29,12 @@ from ringback.engine.actions import (
     Action,
     AppendTimeline,
     CancelTimer,
+    CloseSocket,
     EndCall,
     FetchMedia,
+    OpenSocket,
     SaveRecording,
+    SendSocketMessage,
     SendWebhook,
     StartTimer,
 )
@@ -51,6 +54,7 @@ from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
 from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
+from ringback.runtime.streams import StreamHub
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.watchers import Entry, Watchers
@@ -112,6 +116,7 @@ class Platform:
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
         self.watchers = Watchers()  # the terminal log and the console's live pages
+        self.streams = StreamHub(self)
         self.faults = FaultPlan()  # faults on purpose, set by ringback.testing; none by default
         self._held = HeldWebhooks()
         # Told of every finished webhook delivery (`ringback load` times the app with it).
@@ -160,6 +165,7 @@ class Platform:
             await asyncio.gather(self._driver, return_exceptions=True)
             self._driver = None
         await self._cancel_tasks()
+        await self.streams.close_all()
         for recording_id in list(self._unrendered):
             self._render(recording_id)
         self.store.flush()
@@ -231,6 +237,25 @@ class Platform:
             case EndCall(call_id=call_id):
                 self.store.save_call(call_id, call_state(self.engine.call(call_id)), ended=True)
                 self._settle_call(call_id)
+            case OpenSocket():
+                self.streams.open(action)
+            case SendSocketMessage():
+                self.streams.send(action)
+            case CloseSocket():
+                self.streams.close(action)
+
+    def spawn(self, work: Awaitable[None]) -> None:
+        """Run `work` as a task the virtual clock waits for (it is in flight until it ends)."""
+        self._spawn(work)
+
+    def hold_call(self, call_id: str) -> None:
+        """Something of the call's is still under way (a socket closing): `wait()` waits for it."""
+        self._call_flight[call_id] += 1
+
+    def release_call(self, call_id: str) -> None:
+        """What `hold_call` announced is done."""
+        self._call_flight[call_id] -= 1
+        self._settle_call(call_id)
 
     def _spawn(self, work: Awaitable[None]) -> None:
         self.in_flight += 1
@@ -447,6 +472,7 @@ class Platform:
     async def reset(self) -> None:
         """POST /_ringback/reset: forget every call, setting and timer; the clock restarts now."""
         await self._cancel_tasks()
+        await self.streams.close_all()
         self.store.reset()
         self.engine = self._new_engine()
         self.timers = TimerQueue()
