@@ -18,11 +18,13 @@ from starlette.routing import BaseRoute, Route
 from ringback.api import control_bodies as bodies
 from ringback.api.call_filters import find_calls, read_call_filters
 from ringback.api.control_conferences import conference_list, conference_story
+from ringback.api.request_body import read_json
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
 from ringback.errors import (
     CallStillUpError,
     ClockModeError,
+    RequestValidationError,
     ResourceNotFoundError,
     UnknownApplicationError,
     UnknownCallError,
@@ -275,7 +277,10 @@ async def advance_clock(platform: Platform, seconds: float) -> None:
             "The clock is real (wall-clock time) and cannot be advanced;"
             " start Ringback with --clock virtual or --clock manual"
         )
-    await platform.advance(seconds)
+    try:
+        await platform.advance(seconds)
+    except ValueError as exc:  # past the furthest time the clock may show
+        raise RequestValidationError(f"Invalid seconds: {exc}", field="seconds") from None
 
 
 async def reset_platform(platform: Platform, after_reset: Callable[[], None] | None) -> None:
@@ -286,7 +291,7 @@ async def reset_platform(platform: Platform, after_reset: Callable[[], None] | N
 
 
 async def _json(request: Request, empty: Any = None) -> Any:
-    return bodies.parse_json(await request.body(), empty=empty)
+    return await read_json(request, empty=empty)
 
 
 def _entry(entry: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from ringback.api import control_bodies as bodies
 from ringback.api import validation
 from ringback.api.control import advance_clock, reset_platform, start_inbound_call
 from ringback.api.fields import Fields
+from ringback.api.json_input import parse_json
+from ringback.api.request_body import read_body
 from ringback.console.site import Console
 from ringback.engine import facts as f
 from ringback.errors import RequestValidationError, RingbackError
@@ -124,7 +126,7 @@ class Forms:
             wire.append({"hangup": True})
         try:
             if form.get("steps"):
-                parsed = bodies.parse_json(form["steps"].encode())
+                parsed = parse_json(form["steps"].encode())
                 wire += parsed if isinstance(parsed, list) else [parsed]
             if not wire:
                 raise RequestValidationError("Nothing to send: fill in a step", field="steps")
@@ -154,18 +156,14 @@ class Forms:
 
 async def _form(request: Request) -> dict[str, str]:
     """An urlencoded form, at most MAX_FORM_BYTES, as single values."""
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_FORM_BYTES:
-            raise RequestValidationError(f"The form is larger than {MAX_FORM_BYTES} bytes")
+    raw = await read_body(request, MAX_FORM_BYTES)
     parsed = parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
     return {key: values[-1].strip() for key, values in parsed.items()}
 
 
 def _phone_json(form: dict[str, str]) -> Any:
     text = form.get("phone") or ""
-    return bodies.parse_json(text.encode()) if text else None
+    return parse_json(text.encode()) if text else None
 
 
 def _phone(form: dict[str, str]) -> Any:

@@ -143,7 +143,7 @@ class Pages:
 
     async def recording_audio(self, request: Request) -> Response:
         """A recording's audio, for the page's <audio> (the REST download, without its auth)."""
-        found = self.platform.recording_media(request.path_params["recordingId"])
+        found = await self.platform.recording_media(request.path_params["recordingId"])
         if found is None:
             return self._not_found("No audio for this recording")
         audio, media_type = found

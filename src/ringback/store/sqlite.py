@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS recordings (
     media BLOB,
     media_type TEXT
 );
+CREATE TABLE IF NOT EXISTS starts (
+    start INTEGER PRIMARY KEY AUTOINCREMENT
+);
 CREATE TABLE IF NOT EXISTS settings (
     kind TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -221,6 +224,13 @@ class Store:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = f"SELECT data FROM calls {where} ORDER BY seq DESC LIMIT ?"
         return [_load(row[0]) for row in self._db.execute(sql, (*params, limit))]
+
+    def count_start(self) -> int:
+        """Count one more start of this file and commit it at once: 1 the first time. A reset
+        keeps the count, so a start number is never given twice."""
+        self.flush()
+        cursor = self._db.execute("INSERT INTO starts DEFAULT VALUES")
+        return int(cursor.lastrowid or 0)
 
     def call_count(self) -> int:
         """How many calls the store holds."""
