@@ -437,7 +437,8 @@ class Platform:
         self.store.put_setting("phone", number, script_to_wire(script))
 
     async def reset(self) -> None:
-        """POST /_ringback/reset: forget every call, setting and timer; the clock restarts now."""
+        """POST /_ringback/reset: forget every call, setting and timer; the clock restarts (now,
+        or at the configured start time)."""
         await self._cancel_tasks()
         self.store.reset()
         self.engine = self._new_engine()
@@ -451,5 +452,6 @@ class Platform:
         self.faults.clear()
         self._held.clear()
         self.audio_cache.clear()
-        self.virtual_now = time.time()
+        start = self.config.start_time
+        self.virtual_now = start if start is not None else time.time()
         self.changed.set()
