@@ -55,6 +55,7 @@ from ringback.runtime import clockwork, media
 from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
 from ringback.runtime.recording_audio import RecordingAudio
 from ringback.runtime.streams import StreamHub
+from ringback.runtime.texting import Texting
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
@@ -120,6 +121,7 @@ class Platform:
         self._held = HeldWebhooks()
         # Told of every finished webhook delivery (`ringback load` times the app with it).
         self.on_delivered: Callable[[DeliveryResult], None] | None = None
+        self.texting = Texting(self)  # messaging: its own core on this clock, sender and store
 
     def _new_engine(self, start: int = 1) -> Engine:
         config = EngineConfig(
@@ -146,6 +148,7 @@ class Platform:
             self.numbers[key] = data["applicationId"]
         for key, data in self.store.settings("phone"):
             self.engine.phones[key] = parse_script(data)
+        self.texting.start()
         self.v1.load()
         for call_id in self.store.unfinished_calls():
             state = self.store.call(call_id) or {}
@@ -228,7 +231,7 @@ class Platform:
             case SendWebhook(call_id=call_id):
                 if call_id is not None:  # counted now: the task starts after EndCall is seen
                     self._call_flight[call_id] += 1
-                self._spawn(self._deliver(action))
+                self.spawn(self._deliver(action))
             case StartTimer(timer_id=timer_id, at=at):
                 if at > clockwork.MAX_CLOCK_EPOCH_S:  # only a clock pushed for centuries gets here
                     clockwork.logger.error(
@@ -239,7 +242,7 @@ class Platform:
             case CancelTimer(timer_id=timer_id):
                 self.timers.cancel(timer_id)
             case FetchMedia():
-                self._spawn(self._fetch_media(action))
+                self.spawn(self._fetch_media(action))
             case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
                 self.store.add_timeline(call_id, at, kind, summary, action.detail)
                 if kind == "state" and call_id in self.engine.calls:
@@ -444,7 +447,7 @@ class Platform:
         """Send an async webhook that is not the engine's (REST transcription requests)."""
         rid = self.engine.number()
         action = SendWebhook(rid, None, event, callback, timeout_s, sync=False)
-        self._spawn(self._deliver(action))
+        self.spawn(self._deliver(action))
 
     # ---- control API settings --------------------------------------------------------------
 
@@ -488,5 +491,6 @@ class Platform:
         self.faults.clear()
         self._held.clear()
         self.audio_cache.clear()
+        self.texting.reset()
         self.virtual_now = time.time()
         self.changed.set()

@@ -23,6 +23,8 @@ from typing import Any
 
 import msgspec
 
+from ringback.store.messages import MESSAGING_SCHEMA, MessageTables
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
     call_id TEXT PRIMARY KEY,
@@ -75,15 +77,15 @@ def _dumps(data: Any) -> str:
     return _ENCODER.encode(data).decode()
 
 
-class Store:
-    """Calls, timelines, recordings and control-API settings in one SQLite file."""
+class Store(MessageTables):
+    """Calls, timelines, recordings, messages, media and control-API settings in one file."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA + MESSAGING_SCHEMA)
         self._seq = self._max_seq()
         self._dirty = False
         self._call_seqs: dict[str, int] = {}
@@ -140,7 +142,16 @@ class Store:
         self._pending_calls.clear()
         self._pending_timeline.clear()
         self._call_seqs.clear()
-        for table in ("calls", "timeline", "recordings", "settings"):
+        tables = (
+            "calls",
+            "timeline",
+            "recordings",
+            "settings",
+            "messages",
+            "message_rows",
+            "media",
+        )
+        for table in tables:
             self._write(f"DELETE FROM {table}", ())
         self.flush()
 
