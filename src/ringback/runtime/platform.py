@@ -485,6 +485,12 @@ class Platform:
         self.engine.phones[number] = script
         self.store.put_setting("phone", number, script_to_wire(script))
 
+    def delete_phone(self, number: str) -> bool:
+        """DELETE /_ringback/phones/{number}: the number goes back to the silent phone."""
+        found = self.engine.phones.pop(number, None) is not None
+        self.store.delete_setting("phone", number)
+        return found
+
     async def reset(self) -> None:
         """POST /_ringback/reset: forget every call, setting and timer; the clock restarts (now,
         or at the configured start time)."""
