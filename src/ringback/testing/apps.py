@@ -132,9 +132,11 @@ def _serve_aiohttp(app: web.Application) -> Iterator[str]:
         await site.start()
         return f"http://{LOOPBACK}:{runner.addresses[0][1]}"
 
-    url = loop.run_until_complete(start())
+    # Started from its own thread, so a caller whose thread already runs a loop (an async test,
+    # Playwright's sync API) can serve an app too.
     thread = threading.Thread(target=loop.run_forever, name="ringback-app-aiohttp", daemon=True)
     thread.start()
+    url = asyncio.run_coroutine_threadsafe(start(), loop).result(STARTUP_TIMEOUT_S)
     try:
         yield url
     finally:
