@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from ringback.delivery.target import mask_url
+from ringback.masking import mask_url
 from ringback.events import timestamp_from_epoch
 
 LEVELS = ("quiet", "calls", "webhooks", "verbose")
