@@ -34,7 +34,7 @@ LAUNCH_FLAGS = [
     "--no-first-run",
     "--autoplay-policy=no-user-gesture-required",
 ]
-WAIT_MS = 10_000
+WAIT_MS = 30_000  # generous: eight test suites may share this machine
 
 
 def _missing_browser() -> str | None:
