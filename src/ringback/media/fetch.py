@@ -21,6 +21,7 @@ import aiohttp
 from ringback.delivery.target import basic_authorization
 from ringback.errors import MediaFetchError
 from ringback.media.cache import AudioCache, CacheHeaders
+from ringback.media.decode import DecodedAudio, decode_audio
 from ringback.media.measure import audio_duration
 
 MAX_AUDIO_BYTES = 250 * 1024 * 1024  # Bandwidth's recommended limit: 250 MB
@@ -127,22 +128,30 @@ async def measure_url(
     cache: AudioCache | None = None,
     now: float = 0.0,
     limit_bytes: int = MAX_AUDIO_BYTES,
+    decoded: DecodedAudio | None = None,
 ) -> float:
     """How many seconds the audio at `url` plays: from `cache` if fresh at `now`, else fetched.
 
+    A fetched file is also decoded into `decoded` (the audio streams and recordings play).
     Raises MediaFetchError if it cannot be fetched and UnsupportedMediaError if it is not WAV or
     MP3 audio Bandwidth plays.
     """
     key = (url, username, password)
     if cache is not None:
         cached = cache.get(key, now)
-        if cached is not None:
+        if cached is not None and (decoded is None or decoded.get(url) is not None):
             return cached
     fetched = await fetch_audio_response(session, url, username, password, limit_bytes)
     # Measuring a long file takes a while; it must not hold up the loop's other calls.
     seconds = await asyncio.to_thread(audio_duration, fetched.data, fetched.content_type, url)
     if cache is not None:
         cache.put(key, seconds, fetched.cache, now)
+    if decoded is not None:
+        audio = await asyncio.to_thread(decode_audio, fetched.data, seconds)
+        if audio is None:
+            decoded.forget(url)
+        else:
+            decoded.put(url, audio)
     return seconds
 
 

@@ -51,9 +51,11 @@ from ringback.engine.requests import Application, Callback, InboundCallRequest, 
 from ringback.errors import UnknownApplicationError
 from ringback.events import Event
 from ringback.media.cache import AudioCache
+from ringback.media.decode import DecodedAudio
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
 from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
+from ringback.runtime.speech import Speech, voices
 from ringback.runtime.streams import StreamHub
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
@@ -115,6 +117,9 @@ class Platform:
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
         self.streams = StreamHub(self)
+        self.speech = Speech()
+        self.decoded_audio = DecodedAudio()  # <PlayAudio> files as the call hears them
+        self.voices = voices(self.speech, self.decoded_audio)
         self.faults = FaultPlan()  # faults on purpose, set by ringback.testing; none by default
         self._held = HeldWebhooks()
         # Told of every finished webhook delivery (`ringback load` times the app with it).
@@ -327,7 +332,9 @@ class Platform:
             self.feed(outcome_fact(action, result, self.now()))
 
     async def _fetch_media(self, action: FetchMedia) -> None:
-        fact = await media.measure(self.sender.session, action, self.audio_cache, self.now)
+        fact = await media.measure(
+            self.sender.session, action, self.audio_cache, self.now, self.decoded_audio
+        )
         self.feed(fact)
 
     def _save_recording(self, recording: Recording) -> None:
@@ -344,7 +351,7 @@ class Platform:
         recording = self._unrendered.pop(recording_id, None)
         if recording is None:
             return None
-        audio, media_type = media.render(recording)
+        audio, media_type = media.render(recording, self.voices)
         self.store.set_recording_media(recording_id, audio, media_type)
         return audio, media_type
 
@@ -477,5 +484,6 @@ class Platform:
         self.faults.clear()
         self._held.clear()
         self.audio_cache.clear()
+        self.decoded_audio.clear()
         self.virtual_now = time.time()
         self.changed.set()
