@@ -51,6 +51,7 @@ from ringback.engine.verbs.base import VerbRun
 from ringback.engine.verbs.recording import set_recording_state
 from ringback.errors import CallStateError, EngineError, UnknownCallError
 from ringback.events import DisconnectEvent, Event, RedirectEvent
+from ringback.masking import mask_text
 from ringback.phones.script import SILENT_PHONE, Condition, PhoneScript, Step
 
 DEFAULT_ACCOUNT_ID = "9900000"
@@ -549,6 +550,8 @@ class Engine:
         """End the call: stop everything on it, send `disconnect`, tell the runtime."""
         if call.ended:
             return
+        if message is not None:  # it may quote a URL with credentials (a PlayAudio, a Redirect)
+            message = mask_text(message)
         after = self._after_disconnect.setdefault(call.call_id, [])
         self.interrupt(call)
         for feature in list(call.features.values()):
