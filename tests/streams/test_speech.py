@@ -54,7 +54,7 @@ async def test_recording_holds_the_same_speech(voice_app: VoiceApp, platform: Pl
     call_id = call_app(voice_app, platform, bxml, phone)
     await finished(platform, call_id)
     (recording,) = platform.recordings(call_id)
-    media = platform.recording_media(recording["recordingId"])
+    media = await platform.recording_media(recording["recordingId"])
     assert media is not None
     with wave.open(io.BytesIO(media[0])) as wav:
         samples = array("h", wav.readframes(wav.getnframes()))
