@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -261,7 +261,7 @@ class Platform:
             case CloseSocket():
                 self.streams.close(action)
 
-    def spawn(self, work: Awaitable[None]) -> None:
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` as a task the virtual clock waits for (it is in flight until it ends)."""
         self._spawn(work)
 
@@ -274,24 +274,26 @@ class Platform:
         self._call_flight[call_id] -= 1
         self._settle_call(call_id)
 
-    def _spawn(self, work: Awaitable[None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        # The coroutine is the task itself and the bookkeeping a done-callback: no wrapper
+        # coroutine per webhook, and a task cancelled before it ran leaves nothing un-awaited.
         self.in_flight += 1
         self.quiet.clear()
-
-        async def run() -> None:
-            try:
-                await work
-            finally:
-                self.in_flight -= 1
-                if self.in_flight == 0:
-                    self.quiet.set()
-                # The idle grace counts from the last thing that happened, this included.
-                self.last_activity = asyncio.get_running_loop().time()
-                self.changed.set()
-
-        task = asyncio.create_task(run())
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._landed)
+
+    def _landed(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self.in_flight -= 1
+        if self.in_flight == 0:
+            self.quiet.set()
+        if not task.cancelled() and (error := task.exception()) is not None:
+            loop = asyncio.get_running_loop()
+            loop.call_exception_handler({"message": "platform task failed", "exception": error})
+        # The idle grace counts from the last thing that happened, this included.
+        self.last_activity = asyncio.get_running_loop().time()
+        self.changed.set()
 
     async def _deliver(
         self, action: SendWebhook, faults: dict[FaultKind, Fault] | None = None
