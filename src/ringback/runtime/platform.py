@@ -57,8 +57,10 @@ from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
 from ringback.runtime.recording_audio import RecordingAudio
 from ringback.runtime.speech import Speech, voices
 from ringback.runtime.streams import StreamHub
+from ringback.runtime.texting import Texting
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
+from ringback.runtime.watchers import Entry, Watchers
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
 from ringback.store import Store
 
@@ -120,11 +122,13 @@ class Platform:
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
+        self.watchers = Watchers()  # the terminal log and the console's live pages
         self.streams = StreamHub(self)
         self.faults = FaultPlan()  # faults on purpose, set by ringback.testing; none by default
         self._held = HeldWebhooks()
         # Told of every finished webhook delivery (`ringback load` times the app with it).
         self.on_delivered: Callable[[DeliveryResult], None] | None = None
+        self.texting = Texting(self)  # messaging: its own core on this clock, sender and store
 
     def _new_engine(self, start: int = 1) -> Engine:
         config = EngineConfig(
@@ -151,6 +155,7 @@ class Platform:
             self.numbers[key] = data["applicationId"]
         for key, data in self.store.settings("phone"):
             self.engine.phones[key] = parse_script(data)
+        self.texting.start()
         self.v1.load()
         for call_id in self.store.unfinished_calls():
             state = self.store.call(call_id) or {}
@@ -233,7 +238,7 @@ class Platform:
             case SendWebhook(call_id=call_id):
                 if call_id is not None:  # counted now: the task starts after EndCall is seen
                     self._call_flight[call_id] += 1
-                self._spawn(self._deliver(action))
+                self.spawn(self._deliver(action))
             case StartTimer(timer_id=timer_id, at=at):
                 if at > clockwork.MAX_CLOCK_EPOCH_S:  # only a clock pushed for centuries gets here
                     clockwork.logger.error(
@@ -244,11 +249,15 @@ class Platform:
             case CancelTimer(timer_id=timer_id):
                 self.timers.cancel(timer_id)
             case FetchMedia():
-                self._spawn(self._fetch_media(action))
+                self.spawn(self._fetch_media(action))
             case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
                 self.store.add_timeline(call_id, at, kind, summary, action.detail)
+                state = None
                 if kind == "state" and call_id in self.engine.calls:
-                    self.store.save_call(call_id, call_state(self.engine.calls[call_id]))
+                    state = call_state(self.engine.calls[call_id])
+                    self.store.save_call(call_id, state)
+                if self.watchers:
+                    self.watchers.publish(Entry(call_id, at, kind, summary, action.detail, state))
             case SaveRecording(recording=recording):
                 self.audio.saved(recording)
             case EndCall(call_id=call_id):
@@ -348,6 +357,8 @@ class Platform:
             if fault:  # faults on purpose (ringback.testing) are marked where they happened
                 detail["fault"] = fault
             self.store.add_timeline(owner, at, "webhook", summary, detail)
+            if self.watchers:
+                self.watchers.publish(Entry(owner, at, "webhook", summary, detail))
         if action.sync:
             self.feed(outcome_fact(action, result, self.now()))
 
@@ -451,7 +462,7 @@ class Platform:
         """Send an async webhook that is not the engine's (REST transcription requests)."""
         rid = self.engine.number()
         action = SendWebhook(rid, None, event, callback, timeout_s, sync=False)
-        self._spawn(self._deliver(action))
+        self.spawn(self._deliver(action))
 
     # ---- control API settings --------------------------------------------------------------
 
@@ -490,5 +501,8 @@ class Platform:
         self._held.clear()
         self.audio_cache.clear()
         self.decoded_audio.clear()
+        self.texting.reset()
         self.virtual_now = time.time()
         self.changed.set()
+        if self.watchers:  # live views forget what they showed
+            self.watchers.publish(Entry("account", self.virtual_now, "reset", "reset", {}))

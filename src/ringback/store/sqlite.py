@@ -23,6 +23,8 @@ from typing import Any
 
 import msgspec
 
+from ringback.store.messages import MESSAGING_SCHEMA, MessageTables
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
     call_id TEXT PRIMARY KEY,
@@ -75,15 +77,15 @@ def _dumps(data: Any) -> str:
     return _ENCODER.encode(data).decode()
 
 
-class Store:
-    """Calls, timelines, recordings and control-API settings in one SQLite file."""
+class Store(MessageTables):
+    """Calls, timelines, recordings, messages, media and control-API settings in one file."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA + MESSAGING_SCHEMA)
         self._seq = self._max_seq()
         self._dirty = False
         self._call_seqs: dict[str, int] = {}
@@ -140,7 +142,16 @@ class Store:
         self._pending_calls.clear()
         self._pending_timeline.clear()
         self._call_seqs.clear()
-        for table in ("calls", "timeline", "recordings", "settings"):
+        tables = (
+            "calls",
+            "timeline",
+            "recordings",
+            "settings",
+            "messages",
+            "message_rows",
+            "media",
+        )
+        for table in tables:
             self._write(f"DELETE FROM {table}", ())
         self.flush()
 
@@ -204,6 +215,38 @@ class Store:
         sql = f"SELECT seq, data FROM calls WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?"
         rows = self._db.execute(sql, (*params, limit)).fetchall()
         return [(seq, _load(data)) for seq, data in rows]
+
+    def find_calls(
+        self,
+        *,
+        state: str | None = None,
+        cause: str | None = None,
+        number: str | None = None,
+        application_id: str | None = None,
+        parent_call_id: str | None = None,
+        id_contains: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Calls newest first, filtered as the console filters them (`number`: to or from)."""
+        self._write_pending()
+        clauses: list[str] = []
+        params: list[object] = []
+        for clause, value in (
+            ("json_extract(data, '$.state') = ?", state),
+            ("disconnect_cause = ?", cause),
+            ("json_extract(data, '$.applicationId') = ?", application_id),
+            ("json_extract(data, '$.parentCallId') = ?", parent_call_id),
+            ("instr(call_id, ?) > 0", id_contains),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        if number is not None:
+            clauses.append("(to_number = ? OR from_number = ?)")
+            params += [number, number]
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT data FROM calls {where} ORDER BY seq DESC LIMIT ?"
+        return [_load(row[0]) for row in self._db.execute(sql, (*params, limit))]
 
     def count_start(self) -> int:
         """Count one more start of this file and commit it at once: 1 the first time. A reset
