@@ -36,9 +36,9 @@ def as_json(result: Result) -> dict[str, Any]:
 def webhooks(document: dict[str, Any], event_type: str) -> list[dict[str, Any]]:
     """The request bodies of the timeline's webhook attempts of one event type."""
     return [
-        json.loads(entry["detail"]["request_body"])
+        json.loads(entry["detail"]["requestBody"])
         for entry in document["timeline"]
-        if entry["kind"] == "webhook" and entry["detail"]["event_type"] == event_type
+        if entry["kind"] == "webhook" and entry["detail"]["eventType"] == event_type
     ]
 
 

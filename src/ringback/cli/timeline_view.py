@@ -26,6 +26,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from ringback.api.timeline_entries import rounded, timeline_entry
 from ringback.delivery.policy import AttemptRecord
 from ringback.hosting.local_call import NORMAL_CAUSE, CallReport
 from ringback.masking import mask_url
@@ -289,7 +290,10 @@ def _unanswered(call: CallReport, detail: dict[str, Any]) -> str:
 
 
 def report_json(report: CallReport) -> dict[str, Any]:
-    """The machine-readable form: the call's state, every entry with its offset, its legs."""
+    """The machine-readable form: the call's state, every entry with its offset, its legs.
+
+    Entries are in the control API's form (camelCase details, `time` beside `at`).
+    """
     return {**_report_json(report, call_start(report)), "warnings": webhook_warnings(report)}
 
 
@@ -299,6 +303,9 @@ def _report_json(report: CallReport, zero: float) -> dict[str, Any]:
         "call": report.state,
         "endedNormally": report.ended_normally,
         "hungUpByRingback": report.cut_short,
-        "timeline": [{**entry, "offset": _epoch(entry["at"]) - zero} for entry in report.timeline],
+        "timeline": [
+            {**timeline_entry(entry), "offset": rounded(_epoch(entry["at"]) - zero)}
+            for entry in report.timeline
+        ],
         "legs": [_report_json(leg, zero) for leg in report.legs],
     }
