@@ -150,6 +150,8 @@ def test_cli_call_stalled_call_is_hung_up(ivr_app: RunningApp) -> None:
     assert result.exit_code == 1
     assert "nothing left to happen" in result.stdout
     assert "transfer to +15557770001" in result.stdout  # the leg is shown under the call
+    assert "completed by Ringback" in result.stdout
+    assert "completed through the API" not in result.stdout  # no API request ended it
 
 
 def test_cli_call_timeout_hangs_up_a_long_call(ivr_app: RunningApp) -> None:

@@ -228,3 +228,18 @@ def test_timeline_view_json_is_the_control_apis_camel_case_with_rounded_floats()
     assert hook["time"] == "2023-11-14T22:13:22.400Z"
     assert hook["offset"] == 2.4
     assert document["timeline"][2]["detail"]["duration"] == 3.975
+
+
+def test_timeline_view_verb_cut_at_its_start_shows_interrupted() -> None:
+    """Two prompts starting at the same instant, the first cut at once: each row its own end."""
+    cut = [
+        entry(1, "verb", "<SpeakSentence> started", verb="SpeakSentence"),
+        entry(1, "verb", "<SpeakSentence> interrupted", verb="SpeakSentence", started=START + 1),
+        entry(1, "verb", "<SpeakSentence> started", verb="SpeakSentence"),
+        entry(3.25, "verb", "<SpeakSentence> ended", verb="SpeakSentence", started=START + 1),
+    ]
+    table = [(row.what, row.status, row.took) for row in rows(cut)]
+    assert table == [
+        ("<SpeakSentence>", "interrupted", "0 s"),
+        ("<SpeakSentence>", "ended", "2.25 s"),
+    ]

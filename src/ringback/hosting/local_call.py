@@ -132,7 +132,9 @@ async def wait_or_stall(platform: Platform, call_id: str, timeout_s: float) -> s
 async def hang_up(platform: Platform, call_id: str) -> None:
     """End a call as POST /calls/{id} {"state": "completed"} would, and let it finish."""
     with contextlib.suppress(EngineError):  # it may have ended meanwhile
-        platform.request(f.CallUpdateRequested, call_id=call_id, state="completed")
+        platform.request(
+            f.CallUpdateRequested, call_id=call_id, state="completed", by="by Ringback"
+        )
     await platform.wait(call_id, HANGUP_GRACE_S)
 
 
