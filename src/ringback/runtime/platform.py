@@ -378,7 +378,7 @@ class Platform:
         )
         if note is not None:
             owner = action.call_id or action.conference_id or "account"
-            self.store.add_timeline(owner, self.now(), "media", note, {"url": action.url})
+            self.note(owner, self.now(), "media", note, {"url": action.url})
         self.feed(fact)
 
     # ---- calls -----------------------------------------------------------------------------
