@@ -131,9 +131,17 @@ class ControlApi:
     async def create_call(self, request: Request) -> Response:
         """POST /calls: an inbound call from `from` to `to`; 201 with its callId."""
         call = bodies.read_inbound_call(await _json(request))
-        app_id = self._application_for(call.to, call.application_id)
         # Without a script in the body, the caller is the phone registered for `from`, if any.
         phone = call.phone or self.platform.engine.phones.get(call.from_)
+        if self.platform.routes_to_v1(call.to, call.application_id):
+            try:  # a v1 number or application (spec bandwidth-v1.md §3.0)
+                call_id = self.platform.v1_inbound_call(
+                    call.from_, call.to, call.application_id, phone
+                )
+            except UnknownApplicationError as exc:
+                raise ResourceNotFoundError(str(exc)) from None
+            return JSONResponse({"callId": call_id}, status_code=201)
+        app_id = self._application_for(call.to, call.application_id)
         try:
             call_id = self.platform.inbound_call(call.from_, call.to, app_id, phone)
         except UnknownApplicationError as exc:  # pragma: no cover - _application_for checks

@@ -20,7 +20,6 @@ import aiohttp
 
 from ringback import __version__
 from ringback.delivery.policy import (
-    JSON_CONTENT_TYPE,
     Attempt,
     Delivery,
     DeliveryResult,
@@ -50,9 +49,9 @@ async def deliver(request: WebhookRequest, session: aiohttp.ClientSession) -> De
 
 async def perform(attempt: Attempt, session: aiohttp.ClientSession) -> Outcome:
     """Make one HTTP request and report its outcome; never raises for a network failure."""
-    headers = {"User-Agent": USER_AGENT}
+    headers = {"User-Agent": attempt.user_agent or USER_AGENT}
     if attempt.body is not None:
-        headers["Content-Type"] = JSON_CONTENT_TYPE
+        headers["Content-Type"] = attempt.content_type
     if attempt.authorization is not None:
         headers["Authorization"] = attempt.authorization
     responded = False

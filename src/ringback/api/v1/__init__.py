@@ -14,6 +14,7 @@ from typing import Protocol
 from starlette.routing import BaseRoute, Mount, Route
 
 from ringback.api.v1.account import Account
+from ringback.api.v1.calls import Calls
 from ringback.api.v1.context import V1_PREFIX, V1Context
 from ringback.runtime import Platform
 
@@ -28,7 +29,7 @@ class EndpointGroup(Protocol):
 
 def endpoint_groups() -> list[Callable[[V1Context], EndpointGroup]]:
     """Every v1 endpoint group, in routing order."""
-    return [Account]
+    return [Account, Calls]
 
 
 def create_v1_routes(platform: Platform) -> list[BaseRoute]:
