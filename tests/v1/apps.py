@@ -16,6 +16,14 @@ APP_PRELUDE = (
 import base64, threading, urllib.parse, urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import io, wave
+_buffer = io.BytesIO()
+with wave.open(_buffer, "wb") as _wav:
+    _wav.setnchannels(1)
+    _wav.setsampwidth(2)
+    _wav.setframerate(8000)
+    _wav.writeframes(bytes(16000))
+WAV = _buffer.getvalue()
 received = []
 finished = threading.Event()
 lock = threading.Lock()
@@ -51,6 +59,13 @@ class Handler(BaseHTTPRequestHandler):
         self._record(json.loads(self.rfile.read(length) or b"{}"))
 
     def do_GET(self):
+        if self.path.endswith(".wav"):  # one second of silence, for /audio fileUrl
+            self.send_response(200)
+            self.send_header("Content-Type", "audio/wav")
+            self.send_header("Content-Length", str(len(WAV)))
+            self.end_headers()
+            self.wfile.write(WAV)
+            return
         query = urllib.parse.urlsplit(self.path).query
         self._record(dict(urllib.parse.parse_qsl(query)))
 

@@ -14,7 +14,8 @@ CALLER = "+15551230000"
 
 def run_app(v1server: V1Server, source: str) -> Any:
     """Run a v1 app script against the live server."""
-    return run_sdk_script("3.0.3", APP_PRELUDE + source, RINGBACK_URL=v1server.url)
+    prelude = APP_PRELUDE + f"CALLER = {CALLER!r}\n"
+    return run_sdk_script("3.0.3", prelude + source, RINGBACK_URL=v1server.url)
 
 
 def test_sdk_inbound_ivr_speak_gather_hangup(v1server: V1Server) -> None:
@@ -43,7 +44,7 @@ def on_event(path, event):
 
 app_id = account.create_application(name="IVR", incoming_call_url=APP + "/calls")
 account.order_phone_number(number="+19195550100", application_id=app_id)
-call_id = control("POST", "/calls", {"from": "%s", "to": "+19195550100",
+call_id = control("POST", "/calls", {"from": CALLER, "to": "+19195550100",
     "phone": {"steps": [{"waitFor": "gather"}, {"press": "12#"}]}})["callId"]
 wait()
 call = voice.get_call(call_id)
@@ -52,8 +53,7 @@ gather_id = events("gather")[0]["gatherId"]
 gather = voice.get_call_gather(call_id, gather_id)
 print(json.dumps({"app": app_id, "callId": call_id, "received": received, "call": call,
                   "log": log, "gather": gather}))
-"""
-        % CALLER,
+""",
     )
     call_id, app_id = result["callId"], result["app"]
     received = result["received"]

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from ringback.api.v1.account import Account
 from ringback.api.v1.calls import Calls
 from ringback.api.v1.context import V1_PREFIX, V1Context
+from ringback.api.v1.recordings import Recordings
 from ringback.runtime import Platform
 
 
@@ -29,7 +30,7 @@ class EndpointGroup(Protocol):
 
 def endpoint_groups() -> list[Callable[[V1Context], EndpointGroup]]:
     """Every v1 endpoint group, in routing order."""
-    return [Account, Calls]
+    return [Account, Calls, Recordings]
 
 
 def create_v1_routes(platform: Platform) -> list[BaseRoute]:

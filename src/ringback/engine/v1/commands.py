@@ -20,7 +20,15 @@ from ringback import bxml
 from ringback.engine import lifecycle
 from ringback.engine.call import Call, CallStatus, Direction
 from ringback.engine.v1 import requests as r
-from ringback.engine.v1.leg import V1Gather, V1Leg, enqueue, leg_of, user_url, v1_now
+from ringback.engine.v1.leg import (
+    V1Gather,
+    V1Leg,
+    enqueue,
+    leg_of,
+    transcription_event,
+    user_url,
+    v1_now,
+)
 from ringback.engine.verbs.recording import (
     FEATURE_NAME,
     BackgroundRecording,
@@ -53,6 +61,8 @@ def perform(engine: Engine, command: r.Command) -> None:
             start_gather(engine, command)
         case r.StopGather(call_id=call_id, gather_id=gather_id):
             stop_gather(engine, engine.call(call_id), gather_id)
+        case r.Transcribe():
+            transcribe(engine, command)
 
 
 def leg(engine: Engine, call_id: str) -> tuple[Call, V1Leg]:
@@ -358,3 +368,29 @@ def stop_recording(call: Call) -> None:
     if v1 is not None:
         s = v1.recording
         v1.recording = r.Recording(False, s.file_format, s.max_duration_s, s.transcribe)
+
+
+def transcribe(engine: Engine, request: r.Transcribe) -> None:
+    """Transcribe a complete recording (once; 403 `invalid-recording-state` while recording).
+
+    The `transcription` event goes to the recorded call's events URL.
+    """
+    recording = engine.recordings.get(request.recording_id)
+    if recording is None or recording.call_id is None:
+        raise V1StateError(
+            f"The recording '{request.recording_id}' could not be found",
+            code="recording-not-found",
+            status=404,
+        )
+    if not recording.finished:
+        raise V1StateError(
+            f"Cannot transcribe the recording '{request.recording_id}'. The state must be complete",
+            code="invalid-recording-state",
+        )
+    if recording.transcription is not None:
+        return
+    recording.transcribe(request.transcription_id, engine.now)
+    call = engine.call(recording.call_id)
+    v1 = leg_of(call)
+    if v1 is not None:
+        v1.send(engine, call, transcription_event(engine, recording))

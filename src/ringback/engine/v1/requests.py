@@ -142,4 +142,21 @@ class StopGather:
     gather_id: str
 
 
-Command = PlaceCall | ReceiveCall | UpdateCall | PlayAudio | SendDigits | StartGather | StopGather
+@dataclass(frozen=True, slots=True)
+class Transcribe:
+    """POST /recordings/{id}/transcriptions: transcribe a complete recording now."""
+
+    recording_id: str
+    transcription_id: str
+
+
+Command = (
+    PlaceCall
+    | ReceiveCall
+    | UpdateCall
+    | PlayAudio
+    | SendDigits
+    | StartGather
+    | StopGather
+    | Transcribe
+)
