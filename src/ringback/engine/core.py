@@ -44,7 +44,7 @@ from ringback.engine.media import Side, Sound
 from ringback.engine.payloads import call_event, timestamp
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Callback
-from ringback.engine.v1 import commands as v1_commands
+from ringback.engine.v1 import dispatch as v1_dispatch
 from ringback.engine.verbs import handler_for
 from ringback.engine.verbs.base import VerbRun
 from ringback.engine.verbs.recording import set_recording_state
@@ -98,7 +98,8 @@ class Engine:
         self.calls: dict[str, Call] = {}
         self.conferences: dict[str, Conference] = {}
         self.recordings: dict[str, Recording] = {}  # every recording, from its start, by id
-        self.v1_conferences: dict[str, Any] = {}  # v1 conferences (`ringback.engine.v1`)
+        self.v1_conferences: dict[str, Any] = {}  # v1 conferences and bridges, by id
+        self.v1_bridges: dict[str, Any] = {}  # (`ringback.engine.v1`)
         self.now = 0.0
         self._out: list[Action] = []
         self._timers: dict[int, _Timer] = {}
@@ -185,7 +186,7 @@ class Engine:
             case f.RecordingStateRequested(call_id=call_id, state=state):
                 set_recording_state(self, self._live_call(call_id), state)
             case f.V1CommandRequested(command=command):
-                v1_commands.perform(self, command)
+                v1_dispatch.perform(self, command)
             case _:  # pragma: no cover - the Fact union is closed
                 raise EngineError(f"unknown fact {fact!r}")
 

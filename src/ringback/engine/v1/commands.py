@@ -44,27 +44,6 @@ if TYPE_CHECKING:
     from ringback.engine.core import Engine
 
 
-def perform(engine: Engine, command: r.Command) -> None:
-    """Carry out one v1 command."""
-    match command:
-        case r.PlaceCall():
-            place_call(engine, command)
-        case r.ReceiveCall():
-            receive_call(engine, command)
-        case r.UpdateCall():
-            update_call(engine, command)
-        case r.PlayAudio(call_id=call_id, audio=audio):
-            play_audio(engine, _active(engine, call_id), audio)
-        case r.SendDigits(call_id=call_id, digits=digits):
-            enqueue(engine, _active(engine, call_id), bxml.SendDtmf(digits))
-        case r.StartGather():
-            start_gather(engine, command)
-        case r.StopGather(call_id=call_id, gather_id=gather_id):
-            stop_gather(engine, engine.call(call_id), gather_id)
-        case r.Transcribe():
-            transcribe(engine, command)
-
-
 def leg(engine: Engine, call_id: str) -> tuple[Call, V1Leg]:
     """A v1 call and its state (a v2 call is not found on the v1 API)."""
     call = engine.call(call_id)
@@ -76,7 +55,7 @@ def leg(engine: Engine, call_id: str) -> tuple[Call, V1Leg]:
     return call, found
 
 
-def _active(engine: Engine, call_id: str) -> Call:
+def active_call(engine: Engine, call_id: str) -> Call:
     call, _ = leg(engine, call_id)
     if not call.answered:
         state = "completed" if call.ended else "started"
@@ -212,7 +191,7 @@ def update_call(engine: Engine, request: r.UpdateCall) -> None:
             return
         case "transferring":
             assert request.transfer is not None  # the API requires transferTo
-            transfer(engine, _active(engine, call.call_id), v1, request.transfer)
+            transfer(engine, active_call(engine, call.call_id), v1, request.transfer)
     if request.recording_enabled is True and call.answered:
         start_recording(engine, call, v1)
     elif request.recording_enabled is False:
@@ -272,6 +251,11 @@ def play_audio(engine: Engine, call: Call, audio: r.Audio) -> None:
     enqueue(engine, call, verb)
 
 
+def send_digits(engine: Engine, call_id: str, digits: str) -> None:
+    """`/dtmf`: the `<SendDtmf>` verb, after what runs now."""
+    enqueue(engine, active_call(engine, call_id), bxml.SendDtmf(digits))
+
+
 def audio_verb(audio: r.Audio) -> bxml.SpeakSentence | bxml.PlayAudio:
     """The verb that plays a v1 audio object (a sentence is text, not SSML: it is escaped)."""
     if audio.sentence is not None:
@@ -287,7 +271,7 @@ def audio_verb(audio: r.Audio) -> bxml.SpeakSentence | bxml.PlayAudio:
 
 def start_gather(engine: Engine, request: r.StartGather) -> None:
     """`/gather`: the `<Gather>` verb, no URL; its end is reported as `gather` (409 if one runs)."""
-    call = _active(engine, request.call_id)
+    call = active_call(engine, request.call_id)
     v1 = leg_of(call)
     assert v1 is not None
     if any(g.state == "started" for g in v1.gathers.values()):

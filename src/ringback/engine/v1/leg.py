@@ -10,6 +10,7 @@ gather's prompt reports nothing (§8 #10), so the leg keeps the verbs it was ask
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -92,8 +93,10 @@ class V1Leg(CallObserver):
     audio: dict[int, tuple[str | None, bool]] = field(default_factory=dict)
     # A `<Transfer>` asked for by `state: transferring`, by identity: the B-leg's id and state.
     transfer_legs: dict[int, tuple[str, V1Leg]] = field(default_factory=dict)
-    transfer_to: str | None = None
-    transfer_caller_id: str | None = None
+    # What to do once the call is answered (join the bridge it was created for).
+    on_answer: list[Callable[[], None]] = field(default_factory=list)
+    # What to do when a verb run for a conference or bridge ends, by the verb's identity.
+    after_verb: dict[int, Callable[[VerbRun, bool], None]] = field(default_factory=dict)
 
     # ---- sending -------------------------------------------------------------------------
 
@@ -134,6 +137,9 @@ class V1Leg(CallObserver):
             tag=None if self.application_id else call.tag,
         )
         self.send(engine, call, event)
+        for then in self.on_answer:
+            engine.set_timer(call, 0.0, then)  # after the answer's own work is done
+        self.on_answer.clear()
 
     def transfer_leg_id(self, engine: Engine, call: Call, verb: object) -> str | None:
         """The B-leg id the REST answer already gave (`Location` of the new call)."""
@@ -162,6 +168,10 @@ class V1Leg(CallObserver):
     def verb_ended(self, engine: Engine, call: Call, run: VerbRun, interrupted: bool) -> None:
         """`speak`/`playback` `done`, or the `gather` result; a looping audio plays again."""
         verb = run.verb
+        after = self.after_verb.pop(id(verb), None)
+        if after is not None:
+            after(run, interrupted)
+            return
         asked = self.audio.get(id(verb))
         if asked is not None:
             self._audio_event(engine, call, verb, "done", asked[0])

@@ -150,6 +150,98 @@ class Transcribe:
     transcription_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class CreateConference:
+    """POST /conferences."""
+
+    conference_id: str
+    from_: str
+    events: Events = field(default_factory=Events)
+    profile: str = "interpret_digits"
+    tag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateConference:
+    """POST /conferences/{id}: None leaves a setting as it is."""
+
+    conference_id: str
+    state: str | None = None
+    hold: bool | None = None
+    mute: bool | None = None
+    events: Events | None = None
+    tag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceAudio:
+    """POST /conferences/{id}/audio."""
+
+    conference_id: str
+    audio: Audio
+
+
+@dataclass(frozen=True, slots=True)
+class AddMember:
+    """POST /conferences/{id}/members."""
+
+    conference_id: str
+    member_id: str
+    call_id: str
+    join_tone: bool = False
+    leaving_tone: bool = False
+    mute: bool = False
+    hold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateMember:
+    """POST /conferences/{id}/members/{memberId}."""
+
+    conference_id: str
+    member_id: str
+    state: str | None = None
+    mute: bool | None = None
+    hold: bool | None = None
+    join_tone: bool | None = None
+    leaving_tone: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAudio:
+    """POST /conferences/{id}/members/{memberId}/audio."""
+
+    conference_id: str
+    member_id: str
+    audio: Audio
+
+
+@dataclass(frozen=True, slots=True)
+class CreateBridge:
+    """POST /bridges."""
+
+    bridge_id: str
+    call_ids: tuple[str, ...]
+    bridge_audio: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateBridge:
+    """POST /bridges/{id}."""
+
+    bridge_id: str
+    call_ids: tuple[str, ...] | None = None
+    bridge_audio: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeAudio:
+    """POST /bridges/{id}/audio."""
+
+    bridge_id: str
+    audio: Audio
+
+
 Command = (
     PlaceCall
     | ReceiveCall
@@ -159,4 +251,13 @@ Command = (
     | StartGather
     | StopGather
     | Transcribe
+    | CreateConference
+    | UpdateConference
+    | ConferenceAudio
+    | AddMember
+    | UpdateMember
+    | MemberAudio
+    | CreateBridge
+    | UpdateBridge
+    | BridgeAudio
 )
