@@ -17,7 +17,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.flows import HANGUP_ROUTES
-from bench.harness import Figure, concurrently, responder, run
+from bench.harness import UNPACED, Figure, concurrently, responder, run
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.events.examples import SPEC_EXAMPLES
@@ -44,7 +44,7 @@ def outbound(base: str, number: int) -> OutboundCallRequest:
 async def platform_calls(base: str, count: int, directory: Path) -> float:
     """Calls per second through the Platform; every call checked to have ended by hang-up."""
     store = Store(directory / "calls.sqlite3")
-    platform = Platform(PlatformConfig(clock=ClockMode.VIRTUAL, start_time=START), store)
+    platform = Platform(PlatformConfig(clock=ClockMode.VIRTUAL, start_time=START, **UNPACED), store)
     await platform.start()
     causes: dict[str, int] = {}
 

@@ -13,7 +13,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ringback.engine.core import EngineConfig
+from ringback.engine.pacing import CallLimits
+
 ROOT = Path(__file__).resolve().parent.parent
+# Benchmarks measure the platform's own cost: Bandwidth's account limits (5 calls a second, 100
+# lines) would measure the pacing instead, so they are lifted (PlatformConfig's limit fields).
+UNPACED: dict[str, Any] = {"calls_per_second": 0, "max_concurrent_calls": 0}
+UNPACED_ENGINE = EngineConfig(call_limits=CallLimits(calls_per_second=0, max_concurrent_calls=0))
 T = TypeVar("T")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.flows import LATENCY_PAUSE_S, LATENCY_ROUTES, LATENCY_TIMED
-from bench.harness import Figure, percentile, responder, run
+from bench.harness import UNPACED, Figure, percentile, responder, run
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.events.examples import SPEC_EXAMPLES
@@ -43,7 +43,7 @@ async def take_gaps(session: aiohttp.ClientSession, base: str) -> list[float]:
 async def platform_gaps(base: str, directory: Path) -> list[float]:
     """Gaps at the app while the Platform runs 1,000 such calls on the real clock."""
     store = Store(directory / "latency.sqlite3")
-    platform = Platform(PlatformConfig(clock=ClockMode.REAL), store)
+    platform = Platform(PlatformConfig(clock=ClockMode.REAL, **UNPACED), store)
     await platform.start()
     try:
         async with aiohttp.ClientSession() as session:

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from bench.flows import PAUSE_ROUTES
-from bench.harness import ROOT, Figure, responder, run
+from bench.harness import ROOT, UNPACED, UNPACED_ENGINE, Figure, responder, run
 from ringback.engine.call import CallStatus
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import Callback, OutboundCallRequest
@@ -50,7 +50,7 @@ def rss_kb() -> int:
 async def platform_kb_per_call(base: str, calls: int, directory: Path) -> float:
     """KB of RSS per call held in a pause by a running Platform, above the idle server."""
     store = Store(directory / "memory.sqlite3")
-    platform = Platform(PlatformConfig(clock=ClockMode.MANUAL, start_time=START), store)
+    platform = Platform(PlatformConfig(clock=ClockMode.MANUAL, start_time=START, **UNPACED), store)
     await platform.start()
     try:
         await _hold(platform, base, 0, WARM_UP_CALLS)
@@ -87,7 +87,7 @@ async def _hold(platform: Platform, base: str, first: int, calls: int) -> None:
 
 def engine_kb_per_call(calls: int) -> float:
     """KB of RSS per call held in a pause by the engine alone."""
-    sim = Simulation(Routes(PAUSE_ROUTES))
+    sim = Simulation(Routes(PAUSE_ROUTES), config=UNPACED_ENGINE)
     for number in range(WARM_UP_CALLS):
         sim.place_call("http://app.invalid/answer", to=f"+1555{number:07d}")
     sim.run(until=START + 1.0)

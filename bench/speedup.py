@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bench.flows import IVR_PHONE, IVR_ROUTES
-from bench.harness import Figure, concurrently, responder, run
+from bench.harness import UNPACED, UNPACED_ENGINE, Figure, concurrently, responder, run
 from ringback.engine.call import Call
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import Callback, OutboundCallRequest
@@ -33,7 +33,7 @@ MIN_CALL_S = 90.0
 async def platform_speedup(base: str, calls: int, directory: Path) -> tuple[float, float]:
     """(call seconds per wall second, mean call length) through the running Platform."""
     store = Store(directory / "speedup.sqlite3")
-    platform = Platform(PlatformConfig(clock=ClockMode.VIRTUAL, start_time=START), store)
+    platform = Platform(PlatformConfig(clock=ClockMode.VIRTUAL, start_time=START, **UNPACED), store)
     await platform.start()
     phone = parse_script(IVR_PHONE)
     call_ids: list[str] = []
@@ -66,7 +66,7 @@ async def platform_speedup(base: str, calls: int, directory: Path) -> tuple[floa
 def engine_speedup(calls: int) -> float:
     """Call seconds per wall second of the same calls through the engine alone."""
     started = time.perf_counter()
-    sim = Simulation(Routes(IVR_ROUTES))
+    sim = Simulation(Routes(IVR_ROUTES), config=UNPACED_ENGINE)
     phone = parse_script(IVR_PHONE)
     call_ids = [
         sim.place_call(

@@ -14,9 +14,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bandwidth import ApiClient, CallsApi, Configuration
 from click.testing import CliRunner
 
+from ringback import hosting
 from ringback.cli import main
 from ringback.hosting.server import bind, start_in_thread
 from ringback.runtime import PlatformConfig
@@ -136,3 +138,21 @@ def test_server_binds_ipv4_wildcard_with_loopback_url(tmp_path: Path) -> None:
             pass
     finally:
         server.stop()
+
+
+def test_server_serve_passes_call_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve`'s --calls-per-second, --max-concurrent-calls, --max-call-queue-size: its config."""
+    seen: list[PlatformConfig] = []
+
+    def prepare(config: PlatformConfig, *_args: Any, **_kw: Any) -> None:
+        seen.append(config)
+        raise OSError(98, "stop here")
+
+    monkeypatch.setattr(hosting, "prepare", prepare)
+    options = ["--calls-per-second", "2.5", "--max-concurrent-calls", "3"]
+    options += ["--max-call-queue-size", "40", "--db", str(tmp_path / "db.sqlite3")]
+    result = CliRunner().invoke(main, ["serve", *options])
+    assert "stop here" in result.output
+    limits = seen[0].call_limits
+    assert (limits.calls_per_second, limits.max_concurrent_calls) == (2.5, 3)
+    assert limits.queue_capacity == 40

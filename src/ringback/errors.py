@@ -7,7 +7,8 @@
     │   └── BxmlInvalidError   well-formed, but breaks a verb, attribute, range or context rule
     ├── PhoneScriptError       a far-end phone script is malformed (the test author's mistake)
     ├── PlatformError          the running platform cannot serve a request with its settings
-    │   └── UnknownApplicationError  an inbound call to an unconfigured number or application
+    │   ├── UnknownApplicationError  an inbound call to an unconfigured number or application
+    │   └── CallQueueFullError  the account's outbound call queue is full (429, Retry-After)
     ├── DeliveryError          a webhook delivery was set up or driven wrongly
     │   ├── WebhookTargetError a webhook URL, method, credentials or timeout is malformed
     │   └── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
@@ -109,6 +110,14 @@ class PlatformError(RingbackError):
 
 class UnknownApplicationError(PlatformError, LookupError):
     """Raised for an inbound call to a number or application that is not configured."""
+
+
+class CallQueueFullError(PlatformError):
+    """Raised when POST /calls finds the outbound queue full; `retry_after_s` says when to retry."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class MediaError(RingbackError):

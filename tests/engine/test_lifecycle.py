@@ -126,6 +126,18 @@ def test_lifecycle_redirect_before_answer_is_refused() -> None:
         sim.feed(f.CallUpdateRequested(sim.now, call_id, redirect=Callback("/r")))
 
 
+def test_lifecycle_bxml_replaced_before_answer_is_refused() -> None:
+    """PUT /calls/{id}/bxml on a call not answered yet is a 409, as a redirect is."""
+    sim = Simulation(Routes({"/answer": response(Hangup())}))
+    call_id = sim.place_call(
+        ANSWER, disconnect_url=DISCONNECT, phone=PhoneScript(answer_after_s=10)
+    )
+    with pytest.raises(CallStateError, match="cannot be modified in its current state"):
+        sim.feed(f.CallBxmlReplaced(sim.now, call_id, "<Response><Hangup/></Response>"))
+    sim.run()
+    assert sim.event_types() == ["answer", "disconnect"]
+
+
 @pytest.mark.parametrize(
     ("answer", "value"), [("human", "human"), ("machine", "answering-machine")]
 )

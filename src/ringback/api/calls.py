@@ -2,9 +2,10 @@
 
 Emulated: every field of POST /calls, CallState from the running engine or, once a call has
 ended, from the store; paging with `Link: <...>; rel="next"` over the store's creation order.
-Not emulated: the 7-day retention (calls are kept as long as the store), the queue's rate limits
-(no 429), and `Could not create call: Application id ... not found` (any application id is
-accepted for outbound calls).
+Outbound calls wait in the account's queue (`ringback.engine.pacing`); a full queue answers 429
+with `Retry-After`. Not emulated: the 7-day retention (calls are kept as long as the store), and
+`Could not create call: Application id ... not found` (any application id is accepted for
+outbound calls).
 """
 
 from __future__ import annotations
@@ -18,13 +19,10 @@ from starlette.routing import Route
 from ringback.api import validation
 from ringback.api.context import Endpoints, empty, json_body, json_response
 from ringback.api.queries import call_query
-from ringback.engine.call import CallStatus
 from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.errors import CallStateError, UnknownCallError
 
 MASKED_PASSWORD = "*****"
-# Bandwidth's queue holds CPS x 300 calls; the default account does 5 calls a second.
-MAX_CALL_QUEUE_SIZE = 5 * 300
 CALL = "/accounts/{accountId}/calls/{callId}"
 
 
@@ -128,11 +126,10 @@ class Calls(Endpoints):
 
     async def get_statistics(self, _request: Request) -> Response:
         """GET /statistics: the outbound queue's size now and its capacity (spec §5.10)."""
-        queued = sum(
-            1 for call in self.platform.engine.calls.values() if call.state is CallStatus.QUEUED
-        )
+        queue = self.platform.engine.outbound
+        capacity = queue.limits.queue_capacity
         return json_response(
-            {"currentCallQueueSize": queued, "maxCallQueueSize": MAX_CALL_QUEUE_SIZE}
+            {"currentCallQueueSize": len(queue), "maxCallQueueSize": capacity or 0}
         )
 
     def _require_live(self, call_id: str) -> None:

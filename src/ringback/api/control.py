@@ -65,6 +65,8 @@ class ControlApi:
             Route(f"{PREFIX}/calls/{{callId}}/phone", self.add_steps, methods=["POST"]),
             Route(f"{PREFIX}/calls/{{callId}}/timeline", self.timeline, methods=["GET"]),
             Route(f"{PREFIX}/calls/{{callId}}/wait", self.wait, methods=["GET"]),
+            Route(f"{PREFIX}/limits", self.get_limits, methods=["GET"]),
+            Route(f"{PREFIX}/limits", self.put_limits, methods=["PUT"]),
             Route(f"{PREFIX}/clock", self.clock, methods=["GET"]),
             Route(f"{PREFIX}/clock/advance", self.advance, methods=["POST"]),
             Route(f"{PREFIX}/reset", self.reset, methods=["POST"]),
@@ -125,6 +127,18 @@ class ControlApi:
                 f" PUT {PREFIX}/phones/{number} to script it"
             )
         return JSONResponse({"number": number, **script_to_wire(script)})
+
+    async def get_limits(self, _request: Request) -> Response:
+        """GET /limits: the account's outbound call limits and its queue now."""
+        queue = self.platform.engine.outbound
+        return JSONResponse(bodies.call_limits_view(queue.limits, len(queue)))
+
+    async def put_limits(self, request: Request) -> Response:
+        """PUT /limits: change the outbound limits; calls waiting may start at once."""
+        queue = self.platform.engine.outbound
+        limits = bodies.read_call_limits(await _json(request), queue.limits)
+        self.platform.request(f.CallLimitsChanged, limits=limits)
+        return JSONResponse(bodies.call_limits_view(queue.limits, len(queue)))
 
     # ---- calls -----------------------------------------------------------------------------
 

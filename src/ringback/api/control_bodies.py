@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ringback.api.fields import json_kind, show
+from ringback.engine.pacing import CallLimits
 from ringback.engine.requests import DEFAULT_CALLBACK_TIMEOUT_S, Application, Callback
 from ringback.errors import PhoneScriptError, RequestValidationError
 from ringback.phones.script import PhoneScript, Step, parse_script, parse_steps
@@ -27,6 +28,8 @@ METHODS = ("POST", "GET")
 E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 SIP_URI = re.compile(r"^sips?:[^@\s]+@[^@\s]+$", re.IGNORECASE)
 MAX_ADVANCE_S = 366 * 24 * 3600.0  # a year at a time keeps timestamps far from year 9999
+MAX_CALLS_PER_SECOND = 100_000.0
+MAX_COUNT = 10_000_000  # lines or queued calls: far past what one process holds
 ANY_NUMBER = "*"  # PUT /_ringback/numbers/* routes every number without a route of its own
 
 APPLICATION_KEYS = (
@@ -291,6 +294,55 @@ def read_advance(body: Any) -> float:
     if "seconds" not in data:
         raise RequestValidationError("Missing required field seconds", field="seconds")
     return seconds(data["seconds"], "seconds", high=MAX_ADVANCE_S)
+
+
+def read_call_limits(body: Any, current: CallLimits) -> CallLimits:
+    """PUT /_ringback/limits: the account's outbound limits; keys left out keep their value."""
+    data = as_object(body)
+    reject_unknown(data, ("callsPerSecond", "maxConcurrentCalls", "maxCallQueueSize"))
+    cps = current.calls_per_second
+    if "callsPerSecond" in data:
+        cps = _rate(data["callsPerSecond"], "callsPerSecond")
+    lines = current.max_concurrent_calls
+    if "maxConcurrentCalls" in data:
+        lines = _count(data["maxConcurrentCalls"], "maxConcurrentCalls", low=0)
+    queue_size = current.max_call_queue_size
+    if "maxCallQueueSize" in data:  # null: back to callsPerSecond x 300
+        raw = data["maxCallQueueSize"]
+        queue_size = None if raw is None else _count(raw, "maxCallQueueSize", low=1)
+    return CallLimits(cps, lines, queue_size)
+
+
+def call_limits_view(limits: CallLimits, queued: int) -> dict[str, Any]:
+    """GET /_ringback/limits: the limits in force and how many calls wait now."""
+    return {
+        "callsPerSecond": limits.calls_per_second,
+        "maxConcurrentCalls": limits.max_concurrent_calls,
+        "maxCallQueueSize": limits.queue_capacity,
+        "currentCallQueueSize": queued,
+    }
+
+
+def _rate(value: Any, name: str) -> float:
+    number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else -1
+    if not 0 <= number <= MAX_CALLS_PER_SECOND:  # NaN fails too
+        shown = show(number) if number != -1 else json_kind(value)
+        raise RequestValidationError(
+            f"Invalid {name}: must be a number of calls a second from 0 (no limit) to"
+            f" {show(MAX_CALLS_PER_SECOND)}, but was {shown}",
+            field=name,
+        )
+    return number
+
+
+def _count(value: Any, name: str, *, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_COUNT:
+        raise RequestValidationError(
+            f"Invalid {name}: must be a whole number from {low} to {MAX_COUNT},"
+            f" but was {json_kind(value) if not isinstance(value, int) else value}",
+            field=name,
+        )
+    return value
 
 
 def read_timeout(raw: str | None, *, default: float, high: float) -> float:

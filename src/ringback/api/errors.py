@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ringback.errors import (
     ApiError,
     BxmlError,
+    CallQueueFullError,
     CallStateError,
     PlatformError,
     RingbackError,
@@ -92,6 +93,8 @@ def error_for(exc: Exception) -> tuple[int, str, str] | None:
             return 409, VALIDATION, str(exc)
         case BxmlError():
             return 400, VALIDATION, f"Invalid BXML: {exc.describe()}"
+        case CallQueueFullError():
+            return 429, _TYPE_BY_STATUS[429], str(exc)
         case PlatformError():  # e.g. an inbound call to a number no application answers
             return 400, VALIDATION, str(exc)
         case HTTPException():
@@ -117,7 +120,13 @@ def response_for(exc: Exception, path: str = "", method: str = "", client: str =
     if known is None:
         return internal_error(exc)
     status, error_type, description = known
-    headers = {"WWW-Authenticate": 'Basic realm="ringback"'} if status == 401 else None
+    headers = None
+    if status == 401:
+        headers = {"WWW-Authenticate": 'Basic realm="ringback"'}
+    elif isinstance(exc, CallQueueFullError):
+        # Bandwidth's 429 carries an empty id and says when to try again.
+        headers = {"Retry-After": str(exc.retry_after_s)}
+        return error_response(status, error_type, description, error_id="", headers=headers)
     return error_response(status, error_type, description, headers=headers)
 
 

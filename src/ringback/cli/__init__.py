@@ -12,6 +12,7 @@ from ringback import __version__
 from ringback.cli.bxml import bxml
 from ringback.cli.calls import call_command, inbound_command
 from ringback.cli.demo import demo_command
+from ringback.cli.load import load_command
 from ringback.cli.schema import schema
 from ringback.cli.serve import serve
 from ringback.cli.timeline import timeline_command
@@ -30,5 +31,6 @@ main.add_command(call_command)
 main.add_command(inbound_command)
 main.add_command(timeline_command)
 main.add_command(demo_command)
+main.add_command(load_command)
 
 __all__ = ["main"]

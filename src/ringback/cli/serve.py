@@ -8,6 +8,7 @@ import click
 
 from ringback import hosting
 from ringback.engine.clock import ClockMode
+from ringback.engine.pacing import DEFAULT_CALLS_PER_SECOND, DEFAULT_MAX_CONCURRENT_CALLS
 from ringback.hosting.server import Prepared
 from ringback.runtime import PlatformConfig
 
@@ -60,6 +61,25 @@ from ringback.runtime import PlatformConfig
     show_default=True,
     help="Default application's id (with --initiate-url it receives every unrouted number).",
 )
+@click.option(
+    "--calls-per-second",
+    type=click.FloatRange(0, 100_000),
+    default=DEFAULT_CALLS_PER_SECOND,
+    show_default=True,
+    help="Outbound calls leave the account's queue at this rate (0: no limit).",
+)
+@click.option(
+    "--max-concurrent-calls",
+    type=click.IntRange(0, 10_000_000),
+    default=DEFAULT_MAX_CONCURRENT_CALLS,
+    show_default=True,
+    help="Outbound calls up at once; more wait in the queue (0: no limit).",
+)
+@click.option(
+    "--max-call-queue-size",
+    type=click.IntRange(1, 10_000_000),
+    help="Calls that may wait; beyond, POST /calls answers 429 (default: calls per second x 300).",
+)
 def serve(
     host: str,
     port: int,
@@ -73,6 +93,9 @@ def serve(
     initiate_url: str | None,
     status_url: str | None,
     application_id: str,
+    calls_per_second: float,
+    max_concurrent_calls: int,
+    max_call_queue_size: int | None,
 ) -> None:
     """Serve the Bandwidth REST API (/api/v2) and the control API (/_ringback) until Ctrl-C."""
     config = PlatformConfig(
@@ -82,6 +105,9 @@ def serve(
         clock=ClockMode(clock),
         idle_s=idle,
         webhook_auth=webhook_auth,
+        calls_per_second=calls_per_second,
+        max_concurrent_calls=max_concurrent_calls,
+        max_call_queue_size=max_call_queue_size,
     )
     if status_url is not None and initiate_url is None:
         raise click.BadParameter("needs --initiate-url as well", param_hint="--status-url")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
@@ -41,6 +41,7 @@ from ringback.engine.conference import Conference
 from ringback.engine.farend import FarEnd
 from ringback.engine.ids import IdSource
 from ringback.engine.media import Side, Sound
+from ringback.engine.pacing import CallLimits, CallQueue, start_due
 from ringback.engine.payloads import call_event, timestamp
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Callback
@@ -67,6 +68,7 @@ class EngineConfig:
     account_id: str = DEFAULT_ACCOUNT_ID
     base_url: str = DEFAULT_BASE_URL  # the REST API's root, used in callUrl and mediaUrl
     empty_reply_is_invalid: bool = False  # spec §9: an empty sync reply is `<Response/>` by default
+    call_limits: CallLimits = field(default_factory=CallLimits)  # outbound rate, lines, queue
 
 
 @dataclass(slots=True)
@@ -100,6 +102,7 @@ class Engine:
         self.recordings: dict[str, Recording] = {}  # every recording, from its start, by id
         self.v1_conferences: dict[str, Any] = {}  # v1 conferences and bridges, by id
         self.v1_bridges: dict[str, Any] = {}  # (`ringback.engine.v1`)
+        self.outbound = CallQueue(self.config.call_limits)
         self.now = 0.0
         self._out: list[Action] = []
         self._timers: dict[int, _Timer] = {}
@@ -166,10 +169,13 @@ class Engine:
                 lifecycle.place_outbound(self, fact)
             case f.InboundCallArrived():
                 lifecycle.receive_inbound(self, fact)
+            case f.CallLimitsChanged(limits=limits):
+                self.outbound.limits = limits
+                start_due(self)
             case f.CallUpdateRequested():
                 self._update_call(fact)
             case f.CallBxmlReplaced(call_id=call_id, bxml=text):
-                call = self._live_call(call_id)
+                call = self._answered_call(call_id)
                 document = bxml.parse(text)
                 self.interrupt(call)
                 self.note(call, "bxml", "BXML replaced through the API")
@@ -210,13 +216,20 @@ class Engine:
             raise CallStateError(f"Call [{call_id}] cannot be modified in its current state")
         return call
 
+    def _answered_call(self, call_id: str) -> Call:
+        # New BXML (a redirect or a replacement) only runs on a call that is up (409 before).
+        call = self._live_call(call_id)
+        if not call.answered:
+            raise CallStateError(f"Call [{call_id}] cannot be modified in its current state")
+        return call
+
     def _update_call(self, fact: f.CallUpdateRequested) -> None:
         call = self._live_call(fact.call_id)
         if fact.state == "completed":
             lifecycle.complete_by_api(self, call)
             return
-        if fact.redirect is not None and not call.answered:
-            raise CallStateError(f"Call [{call.call_id}] cannot be modified in its current state")
+        if fact.redirect is not None:
+            self._answered_call(fact.call_id)
         if fact.set_tag:
             call.tag = fact.tag or None
         if fact.redirect is not None:

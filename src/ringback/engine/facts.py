@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ringback.engine.pacing import CallLimits
 from ringback.engine.requests import Callback, InboundCallRequest, OutboundCallRequest
 from ringback.engine.v1.requests import Command as V1Command
 from ringback.phones.script import Step
@@ -30,6 +31,14 @@ class InboundCallArrived:
     at: float
     call_id: str
     request: InboundCallRequest
+
+
+@dataclass(frozen=True, slots=True)
+class CallLimitsChanged:
+    """The account's outbound limits were changed (control API); queued calls may start now."""
+
+    at: float
+    limits: CallLimits
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +167,7 @@ class MediaFailed:
 Fact = (
     OutboundCallPlaced
     | InboundCallArrived
+    | CallLimitsChanged
     | CallUpdateRequested
     | CallBxmlReplaced
     | ConferenceUpdateRequested

@@ -5,7 +5,8 @@ Outbound: queued → initiated (ringing) → answered, or ended with `timeout`, 
 call starts initiated, `initiate` goes to the application, and the first verb that needs an
 answered call answers it.
 
-Simplifications, stated: calls leave the queue at once (no 5 calls/s pacing); a phone that does
+Outbound calls wait in the account's queue (`ringback.engine.pacing`) until the rate and line
+limits let them start: `startTime` is when they left it. Simplifications, stated: a phone that does
 not answer rings until `callTimeout` (the 30 s "never started ringing" case cannot happen); machine
 detection decides after a fixed time per result (below), bounded by `detectionTimeout`.
 """
@@ -19,6 +20,7 @@ from urllib.parse import urljoin
 
 from ringback.engine.call import Call, CallStatus, Direction
 from ringback.engine.farend import FarEnd
+from ringback.engine.pacing import start_due
 from ringback.engine.payloads import duration
 from ringback.engine.requests import Callback, MachineDetection, MachineDetectionMode
 from ringback.errors import EngineError
@@ -46,8 +48,9 @@ Failed = Callable[[str, str | None, int | None], None]
 
 
 def place_outbound(engine: Engine, fact: f.OutboundCallPlaced) -> None:
-    """POST /calls: create the call, queue it, dial it."""
+    """POST /calls: create the call, queue it, dial it when the account's limits allow."""
     request = fact.request
+    engine.outbound.admit()
     call = new_call(
         engine,
         fact.call_id,
@@ -81,7 +84,22 @@ def place_outbound(engine: Engine, fact: f.OutboundCallPlaced) -> None:
         call.sip_response_code = sip
         engine.end_call(call, cause, message)
 
-    dial(engine, call, script, request.call_timeout_s, answered, failed)
+    def freed(_call: Call) -> None:
+        # A call cancelled while queued never started; its `disconnect` still needs a startTime
+        # (the event requires one), so its time in the queue ends there.
+        if call.start_time is None:
+            call.start_time = engine.now
+        engine.outbound.ended(call.call_id)
+        start_due(engine)
+
+    call.end_hooks.append(freed)
+    engine.outbound.add(
+        call.call_id,
+        request.priority,
+        engine.now,
+        lambda: dial(engine, call, script, request.call_timeout_s, answered, failed),
+    )
+    start_due(engine)
 
 
 def dial(

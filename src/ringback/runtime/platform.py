@@ -17,10 +17,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ringback.delivery.policy import DeliveryResult
 from ringback.delivery.sender import Sender
 from ringback.engine import facts as f
 from ringback.engine.actions import (
@@ -36,6 +37,11 @@ from ringback.engine.actions import (
 from ringback.engine.clock import ClockMode, TimerQueue
 from ringback.engine.core import DEFAULT_ACCOUNT_ID, Engine, EngineConfig
 from ringback.engine.ids import IdSource
+from ringback.engine.pacing import (
+    DEFAULT_CALLS_PER_SECOND,
+    DEFAULT_MAX_CONCURRENT_CALLS,
+    CallLimits,
+)
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
 from ringback.engine.v1 import requests as v1r
@@ -66,6 +72,17 @@ class PlatformConfig:
     webhook_auth: str = "challenge"  # or "preemptive" (spec §3.4)
     seed: str = "ringback"
     start_time: float | None = None  # where the virtual clock starts; None: now
+    # The account's outbound limits (ringback.engine.pacing); 0: no limit.
+    calls_per_second: float = DEFAULT_CALLS_PER_SECOND
+    max_concurrent_calls: int = DEFAULT_MAX_CONCURRENT_CALLS
+    max_call_queue_size: int | None = None  # None: calls_per_second × 300
+
+    @property
+    def call_limits(self) -> CallLimits:
+        """The limits the engine's outbound queue starts with."""
+        return CallLimits(
+            self.calls_per_second, self.max_concurrent_calls, self.max_call_queue_size
+        )
 
 
 class Platform:
@@ -96,9 +113,15 @@ class Platform:
         self._v1_chains: dict[str, asyncio.Future[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
+        # Told of every finished webhook delivery (`ringback load` times the app with it).
+        self.on_delivered: Callable[[DeliveryResult], None] | None = None
 
     def _new_engine(self) -> Engine:
-        config = EngineConfig(account_id=self.config.account_id, base_url=self.config.base_url)
+        config = EngineConfig(
+            account_id=self.config.account_id,
+            base_url=self.config.base_url,
+            call_limits=self.config.call_limits,
+        )
         # Ids are deterministic, so a run into a store that already holds calls needs a seed of
         # its own: derived from how many there are, its ids are new yet repeatable.
         stored = self.store.call_count()
@@ -262,6 +285,8 @@ class Platform:
             auth=self.config.webhook_auth,
         )
         result = await self.sender.deliver(request)
+        if self.on_delivered is not None:
+            self.on_delivered(result)
         owner = action.call_id or action.conference_id or "account"
         at = self.now()
         for summary, detail in attempt_entries(result):

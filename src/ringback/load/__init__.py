@@ -1,0 +1,1 @@
+"""`ringback load`: calls on the real clock against an app, measured (histogram, report, runner)."""
