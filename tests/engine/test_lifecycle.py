@@ -213,3 +213,17 @@ def test_lifecycle_inbound_without_status_url_sends_no_disconnect() -> None:
     sim.run()
     assert sim.event_types() == ["initiate"]
     assert sim.ended[call_id].cause == "rejected"
+
+
+def test_lifecycle_sdk15_none_attributes_run_with_a_note() -> None:
+    """BXML from SDK ≤ 16 (`answerCall="None"`) runs; the timeline says what was read as absent."""
+    reply = '<Response><Ring duration="1" answerCall="None"/><Hangup/></Response>'
+    sim = Simulation(Routes({"/answer": reply}))
+    call_id = sim.place_call(ANSWER, disconnect_url=DISCONNECT)
+    sim.run()
+    assert sim.call(call_id).cause == "hangup"
+    notes = [e.summary for e in sim.timeline if e.kind == "bxml"]
+    assert notes == [
+        'line 1, col 11: <Ring> answerCall="None" read as absent'
+        " (SDKs before 17 write an unset attribute as None)"
+    ]

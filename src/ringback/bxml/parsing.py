@@ -31,6 +31,9 @@ from ringback.errors import BxmlError, BxmlInvalidError, BxmlSyntaxError
 MAX_GATHER_PLAYS = 20  # repeatCount × nested prompts (spec §4.6 Gather)
 _XML_SPACE = " \t\n\r"
 _QUOTED_TEXT_CHARS = 40
+# Bandwidth's Python SDKs before 17 write an attribute left unset as the string `None`
+# (`interDigitTimeout="None"`), and apps built on them ran against Bandwidth: read it as absent.
+UNSET_LITERAL = "None"
 
 
 def parse(text: str | bytes, context: str = "call") -> Document:
@@ -91,6 +94,7 @@ class _DocumentReader:
         self.context = context
         self.allowed = allowed
         self.errors: list[BxmlError] = []
+        self.notes: list[str] = []
 
     def fail(self, node: Node, message: str, verb: str | None = None) -> None:
         self.errors.append(BxmlInvalidError(message, node.line, node.column, verb or node.tag))
@@ -110,7 +114,7 @@ class _DocumentReader:
             verb = self.verb(child, root.tag)
             if verb is not None:
                 verbs.append(verb)
-        return Document(tuple(verbs), root.tag)
+        return Document(tuple(verbs), root.tag, tuple(self.notes))
 
     def verb(self, node: Node, root_tag: str) -> Verb | None:
         tag = node.tag
@@ -165,6 +169,12 @@ class _DocumentReader:
             if attr is None:
                 if not (tag == "Conference" and name == "name"):  # SDK quirk, read with the text
                     self.unknown_attribute(node, name)
+                continue
+            if raw == UNSET_LITERAL:
+                self.notes.append(
+                    f'line {node.line}, col {node.column}: <{tag}> {name}="None" read as absent'
+                    " (SDKs before 17 write an unset attribute as None)"
+                )
                 continue
             if wire != name and wire in node.attrs:
                 self.fail(node, f"<{tag}> has both {name} and {wire}; they are the same attribute")

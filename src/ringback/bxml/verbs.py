@@ -11,7 +11,7 @@ Objects built here by hand are not validated: only `parse` checks the rules.
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, field
 
 from ringback.bxml import ssml
 
@@ -459,6 +459,8 @@ class Document:
 
     verbs: tuple[Verb, ...] = ()
     root: str = "Response"
+    # What was read leniently (an attribute written as the literal `None`), for the timeline.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
 
 VERB_CLASSES: dict[str, type[Verb]] = {

@@ -54,6 +54,8 @@ def deliver(engine: Engine, conference: Conference, body: str, url: str, source:
             error=str(error),
         )
         return
+    for text in document.notes:  # attributes written as `None`, read as absent
+        note_members(engine, conference, text)
     enqueue(engine, conference, document.verbs, url)
 
 

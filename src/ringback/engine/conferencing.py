@@ -279,6 +279,8 @@ def add_bxml_by_api(engine: Engine, conference_id: str, text: str) -> None:
     conference = _live(engine, conference_id)
     document = bxml.parse(text, context=conference_bxml.CONFERENCE_CONTEXT)
     note_members(engine, conference, "conference BXML added through the API")
+    for note in document.notes:  # attributes written as `None`, read as absent
+        note_members(engine, conference, note)
     conference_bxml.enqueue(engine, conference, document.verbs, conference.base_url)
 
 

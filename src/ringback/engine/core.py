@@ -179,6 +179,7 @@ class Engine:
                 document = bxml.parse(text)
                 self.interrupt(call)
                 self.note(call, "bxml", "BXML replaced through the API")
+                self.note_leniency(call, document)
                 self.run_document(call, document.verbs, call.base_url)
             case f.ConferenceUpdateRequested():
                 conferencing.update_by_api(self, fact)
@@ -353,7 +354,13 @@ class Engine:
         except bxml.BxmlError as error:
             self.end_call(call, "invalid-bxml", f"Invalid BXML from {url}: {error}")
             return
+        self.note_leniency(call, document)
         self.run_document(call, document.verbs, url, context)
+
+    def note_leniency(self, call: Call, document: bxml.Document) -> None:
+        """Put what the parser read leniently (`attr="None"`) on the call's timeline."""
+        for text in document.notes:
+            self.note(call, "bxml", text)
 
     def run_document(
         self, call: Call, verbs: Iterable[Any], base_url: str, context: str = "call"
