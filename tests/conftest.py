@@ -19,6 +19,9 @@ from hypothesis import settings
 
 from ringback.cli.demo import load_ivr_app
 
+# `pytester` runs sample test files through the Ringback pytest plugin (tests/testing).
+pytest_plugins = ["pytester"]
+
 # In CI, Hypothesis runs the same examples every time, so a red build is reproducible.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):

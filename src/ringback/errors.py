@@ -11,7 +11,8 @@
     │   └── CallQueueFullError  the account's outbound call queue is full (429, Retry-After)
     ├── DeliveryError          a webhook delivery was set up or driven wrongly
     │   ├── WebhookTargetError a webhook URL, method, credentials or timeout is malformed
-    │   └── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
+    │   ├── DeliveryStateError a delivery plan was driven out of order (the caller's bug)
+    │   └── FaultError         a fault on purpose (ringback.testing) is malformed
     ├── MediaError             audio for `<PlayAudio>` cannot be used (the customer's mistake)
     │   ├── MediaFetchError    the audio URL could not be fetched: HTTP status, refused, too large
     │   └── UnsupportedMediaError  the fetched bytes are not WAV or MP3 audio Bandwidth plays
@@ -19,6 +20,7 @@
     │   ├── UnknownCallError   a fact names a call the engine does not know
     │   ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
     │   └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
+<<<<<<< HEAD
     │       └── V1StateError   ... said in v1's words: its status and code (v1 §1.4)
     └── ApiError               a REST request is refused: HTTP status and Bandwidth error type
         ├── RequestValidationError  a body, field or query parameter is invalid (400)
@@ -29,6 +31,21 @@
         ├── ClockModeError          the clock cannot do that in its mode (409)
         ├── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
         └── V1ApiError              a v1 REST request is refused: status, category and code
+=======
+    ├── ApiError               a REST request is refused: HTTP status and Bandwidth error type
+    │   ├── RequestValidationError  a body, field or query parameter is invalid (400)
+    │   ├── AuthenticationError     credentials are missing or wrong (401)
+    │   ├── AuthorizationError      the credentials may not use this account (403)
+    │   ├── ResourceNotFoundError   the path names nothing that exists (404)
+    │   ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
+    │   ├── ClockModeError          the clock cannot do that in its mode (409)
+    │   ├── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+    │   └── V1ApiError              a v1 REST request is refused: status, category and code
+    └── TestingError           `ringback.testing` was used wrongly (the test author's mistake)
+        ├── AppServingError    the app under test cannot be served: not an app, or it did not start
+        ├── WebhookNotFoundError  a call result has no webhook of the type asked for
+        └── GoldenMismatchError   a call differs from its golden file (an AssertionError)
+>>>>>>> main
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
 exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`
@@ -102,6 +119,10 @@ class WebhookTargetError(DeliveryError, ValueError):
 
 class DeliveryStateError(DeliveryError):
     """Raised when a delivery plan is driven out of order, e.g. an outcome with nothing pending."""
+
+
+class FaultError(DeliveryError, ValueError):
+    """Raised for a malformed fault on purpose: an unknown kind, a bad delay or count."""
 
 
 class PlatformError(RingbackError):
@@ -241,3 +262,21 @@ class V1ApiError(ApiError):
         self.code = code
         self.details = details
         super().__init__(message)
+
+
+class TestingError(RingbackError):
+    """Raised when `ringback.testing` is used wrongly: a bad option, a platform not started."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+
+class AppServingError(TestingError):
+    """Raised when the app under test is not a URL or an app, or its server did not start."""
+
+
+class WebhookNotFoundError(TestingError, LookupError):
+    """Raised when a call result is asked for a webhook the app was never sent."""
+
+
+class GoldenMismatchError(TestingError, AssertionError):
+    """Raised when a call's webhooks or BXML differ from its golden file."""

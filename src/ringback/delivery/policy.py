@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias
 from urllib.parse import urlencode
 
+from ringback.delivery.faults import DROPPED_RESPONSE
 from ringback.delivery.target import (
     Method,
     Target,
@@ -132,7 +133,11 @@ class WebhookRequest:
     timeout_s: float = DEFAULT_CALLBACK_TIMEOUT_S
     sync: bool = False
     auth: AuthMode = "challenge"
+<<<<<<< HEAD
     rules: DeliveryRules = V2_RULES
+=======
+    drop_first_response: bool = False  # fault fail-first (delivery/faults.py): off on Bandwidth
+>>>>>>> main
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "query", tuple((str(k), str(v)) for k, v in self.query))
@@ -261,6 +266,8 @@ class Delivery:
                 f"{self.request.event_type} delivery got an outcome but no attempt is pending"
                 " (it is over: read result())"
             )
+        if self.request.drop_first_response and attempt.number == 1:
+            outcome = RequestFailed("connect-error", DROPPED_RESPONSE, outcome.duration_ms)
         target = self._targets[self._target_index][1]
         verdict, note = self._judge(attempt, target, outcome)
         self._records.append(self._record_of(attempt, target, outcome, note))

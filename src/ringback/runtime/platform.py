@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ringback.delivery.faults import Fault, FaultKind, FaultPlan
 from ringback.delivery.policy import DeliveryResult
 from ringback.delivery.sender import Sender
 from ringback.engine import facts as f
@@ -50,7 +51,12 @@ from ringback.events import Event
 from ringback.events_v1 import V1Event
 from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
+<<<<<<< HEAD
 from ringback.runtime import clockwork, media, v1_calls
+=======
+from ringback.runtime import clockwork, media
+from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
+>>>>>>> main
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
@@ -113,6 +119,8 @@ class Platform:
         self._v1_chains: dict[str, asyncio.Future[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
+        self.faults = FaultPlan()  # faults on purpose, set by ringback.testing; none by default
+        self._held = HeldWebhooks()
         # Told of every finished webhook delivery (`ringback load` times the app with it).
         self.on_delivered: Callable[[DeliveryResult], None] | None = None
 
@@ -193,6 +201,9 @@ class Platform:
 
     def feed(self, fact: f.Fact) -> None:
         """Hand the engine a fact and perform the actions it returns."""
+        if type(fact) is f.TimerFired and fact.timer_id < 0:  # a delayed webhook's timer
+            self._release(self._held.timer_fired(fact.timer_id))
+            return
         for action in self.engine.handle(fact):
             self._perform(action)
         self.changed.set()
@@ -246,15 +257,25 @@ class Platform:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, action: SendWebhook) -> None:
+    async def _deliver(
+        self, action: SendWebhook, faults: dict[FaultKind, Fault] | None = None
+    ) -> None:
         call_id = action.call_id
+        if faults is None:
+            faults = choose(self.faults, action, self.engine.calls) if self.faults else {}
+            if faults and self._held.hold(action, faults, self.now(), self.timers):
+                return  # still owed to its call: counted in _call_flight until delivered
         try:
-            await self._deliver_now(action)
+            await self._deliver_now(action, faults)
+            if faults.get(FaultKind.DUPLICATE):
+                await self._deliver_now(action, faults, duplicate=True)
         finally:
             if call_id is not None:
                 self._call_flight[call_id] -= 1
+                self._release(self._held.delivered(call_id, action))
                 self._settle_call(call_id)
 
+<<<<<<< HEAD
     async def _deliver_in_order(self, action: SendWebhook) -> None:
         key = action.call_id or action.conference_id or ""
         previous = self._v1_chains.get(key)
@@ -268,6 +289,11 @@ class Platform:
             done.set_result(None)
             if self._v1_chains.get(key) is done:
                 del self._v1_chains[key]
+=======
+    def _release(self, held: Held | None) -> None:
+        if held is not None:
+            self._spawn(self._deliver(held.action, held.faults))
+>>>>>>> main
 
     def _settle_call(self, call_id: str) -> None:
         """Wake `wait()`ers once the call has ended and none of its webhooks is in flight."""
@@ -275,22 +301,30 @@ class Platform:
         if call is not None and call.ended and self._call_flight[call_id] <= 0:
             self._call_flight.pop(call_id, None)
             self._ended_event(call_id).set()
+        elif call is not None and call.ended and self._held:
+            self._release(self._held.call_ended(call_id, self._call_flight[call_id]))
 
-    async def _deliver_now(self, action: SendWebhook) -> None:
+    async def _deliver_now(
+        self, action: SendWebhook, faults: dict[FaultKind, Fault], *, duplicate: bool = False
+    ) -> None:
         request = webhook_request(
             action.event,
             action.callback,
             action.timeout_s,
             sync=action.sync,
             auth=self.config.webhook_auth,
+            drop_first_response=FaultKind.FAIL_FIRST in faults and not duplicate,
         )
         result = await self.sender.deliver(request)
         if self.on_delivered is not None:
             self.on_delivered(result)
         owner = action.call_id or action.conference_id or "account"
         at = self.now()
+        fault = fault_label(faults, duplicate) if faults else None
         for summary, detail in attempt_entries(result):
             detail["sync"] = action.sync
+            if fault:  # faults on purpose (ringback.testing) are marked where they happened
+                detail["fault"] = fault
             self.store.add_timeline(owner, at, "webhook", summary, detail)
         if action.sync:
             self.feed(outcome_fact(action, result, self.now()))
@@ -465,6 +499,8 @@ class Platform:
         self._call_flight.clear()
         self._v1_chains.clear()
         self._unrendered.clear()
+        self.faults.clear()
+        self._held.clear()
         self.audio_cache.clear()
         self.virtual_now = time.time()
         self.changed.set()
