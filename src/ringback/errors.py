@@ -20,18 +20,7 @@
     │   ├── UnknownCallError   a fact names a call the engine does not know
     │   ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
     │   └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
-<<<<<<< HEAD
     │       └── V1StateError   ... said in v1's words: its status and code (v1 §1.4)
-    └── ApiError               a REST request is refused: HTTP status and Bandwidth error type
-        ├── RequestValidationError  a body, field or query parameter is invalid (400)
-        ├── AuthenticationError     credentials are missing or wrong (401)
-        ├── AuthorizationError      the credentials may not use this account (403)
-        ├── ResourceNotFoundError   the path names nothing that exists (404)
-        ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
-        ├── ClockModeError          the clock cannot do that in its mode (409)
-        ├── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
-        └── V1ApiError              a v1 REST request is refused: status, category and code
-=======
     ├── ApiError               a REST request is refused: HTTP status and Bandwidth error type
     │   ├── RequestValidationError  a body, field or query parameter is invalid (400)
     │   ├── AuthenticationError     credentials are missing or wrong (401)
@@ -45,7 +34,6 @@
         ├── AppServingError    the app under test cannot be served: not an app, or it did not start
         ├── WebhookNotFoundError  a call result has no webhook of the type asked for
         └── GoldenMismatchError   a call differs from its golden file (an AssertionError)
->>>>>>> main
 
 Customer mistakes inside a running call (bad BXML, a webhook answering 500, a timeout) are not
 exceptions for the emulator: the engine turns them into what Bandwidth does, a `disconnect`

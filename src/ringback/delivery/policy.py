@@ -133,11 +133,8 @@ class WebhookRequest:
     timeout_s: float = DEFAULT_CALLBACK_TIMEOUT_S
     sync: bool = False
     auth: AuthMode = "challenge"
-<<<<<<< HEAD
     rules: DeliveryRules = V2_RULES
-=======
     drop_first_response: bool = False  # fault fail-first (delivery/faults.py): off on Bandwidth
->>>>>>> main
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "query", tuple((str(k), str(v)) for k, v in self.query))

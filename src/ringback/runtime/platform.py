@@ -51,12 +51,8 @@ from ringback.events import Event
 from ringback.events_v1 import V1Event
 from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
-<<<<<<< HEAD
 from ringback.runtime import clockwork, media, v1_calls
-=======
-from ringback.runtime import clockwork, media
 from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
->>>>>>> main
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
@@ -275,7 +271,6 @@ class Platform:
                 self._release(self._held.delivered(call_id, action))
                 self._settle_call(call_id)
 
-<<<<<<< HEAD
     async def _deliver_in_order(self, action: SendWebhook) -> None:
         key = action.call_id or action.conference_id or ""
         previous = self._v1_chains.get(key)
@@ -289,11 +284,10 @@ class Platform:
             done.set_result(None)
             if self._v1_chains.get(key) is done:
                 del self._v1_chains[key]
-=======
+
     def _release(self, held: Held | None) -> None:
         if held is not None:
             self._spawn(self._deliver(held.action, held.faults))
->>>>>>> main
 
     def _settle_call(self, call_id: str) -> None:
         """Wake `wait()`ers once the call has ended and none of its webhooks is in flight."""

@@ -28,20 +28,13 @@ from ringback.events import Event, to_json, to_query
 
 
 def webhook_request(
-<<<<<<< HEAD
     event: Event | events_v1.V1Event,
-=======
-    event: Event,
->>>>>>> main
     callback: Callback,
     timeout_s: float,
     *,
     sync: bool,
     auth: str,
-<<<<<<< HEAD
-=======
     drop_first_response: bool = False,
->>>>>>> main
 ) -> WebhookRequest:
     """The delivery request for an event sent to a callback (v1 events by v1's rules)."""
     rules = V1_RULES if isinstance(event, events_v1.V1Event) else V2_RULES
@@ -65,11 +58,8 @@ def webhook_request(
         timeout_s=timeout_s,
         sync=sync,
         auth="preemptive" if auth == "preemptive" else "challenge",
-<<<<<<< HEAD
         rules=rules,
-=======
         drop_first_response=drop_first_response,
->>>>>>> main
     )
 
 
