@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import calls, core, delivery, latency, memory, speedup
+from bench import calls, core, delivery, latency, memory, parse_worst, speedup
 from bench.harness import Figure
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +32,7 @@ STEPS: list[tuple[str, Callable[[], Figure]]] = [
     ("added latency at 1,000 calls (real clock, ~60 s)", latency.measure),
     ("BXML parsing", core.measure_parse),
     ("event serialization", core.measure_serialize),
+    ("BXML worst-case parse, adversarial documents", parse_worst.measure),
 ]
 
 

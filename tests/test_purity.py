@@ -18,7 +18,19 @@ PURE_MODULES += [f"load/{name}.py" for name in ("histogram", "plan", "report", "
 # media: everything but fetch.py, the package's one edge.
 PURE_MODULES += [
     f"media/{name}.py"
-    for name in ("cache", "measure", "mp3", "mpeg", "render", "sniff", "synth", "wav")
+    for name in (
+        "app_messages",
+        "cache",
+        "frames",
+        "measure",
+        "mp3",
+        "mpeg",
+        "pcmu",
+        "render",
+        "sniff",
+        "synth",
+        "wav",
+    )
 ]
 
 # Modules a pure package must not import itself.

@@ -28,6 +28,7 @@
     │   ├── ResourceNotFoundError   the path names nothing that exists (404)
     │   ├── CallStillUpError        GET /_ringback/calls/{id}/wait timed out (408)
     │   ├── ClockModeError          the clock cannot do that in its mode (409)
+    │   ├── PayloadTooLargeError    the request body is larger than the endpoint takes (413)
     │   ├── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
     │   └── V1ApiError              a v1 REST request is refused: status, category and code
     └── TestingError           `ringback.testing` was used wrongly (the test author's mistake)
@@ -225,6 +226,12 @@ class ClockModeError(ApiError):
     """Raised when the clock is asked to move in a mode that forbids it: advance a real clock."""
 
     status = 409
+
+
+class PayloadTooLargeError(ApiError):
+    """Raised when a request body is larger than the endpoint takes; read no further (413)."""
+
+    status = 413
 
 
 class UnsupportedMediaTypeError(ApiError):

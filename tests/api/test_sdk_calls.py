@@ -332,3 +332,25 @@ def test_sdk_raw_bad_requests(
     assert got_status == status
     assert set(error) == {"type", "description", "id"}
     assert error["description"].startswith(start)
+
+
+def test_sdk_create_call_masks_credentials_in_its_urls(live: LiveServer) -> None:
+    """URL credentials are masked in the 201 as the password fields are (issue 9, item 4)."""
+    with_creds = live.app.url.replace("http://", "http://alice:SECRET@")
+    live.app.routes["/hold"] = HOLD
+    with live.client() as client:
+        created = bandwidth.CallsApi(client).create_call(
+            ACCOUNT,
+            bandwidth.CreateCall(
+                to="+15553334444",
+                var_from="+15551112222",
+                application_id="app-1",
+                answer_url=with_creds + "/hold",
+                answer_fallback_url=with_creds + "/fallback",
+                disconnect_url=with_creds + "/disconnect",
+            ),
+        )
+    masked = live.app.url.replace("http://", "http://alice:***@")
+    assert created.answer_url == masked + "/hold"
+    assert created.answer_fallback_url == masked + "/fallback"
+    assert created.disconnect_url == masked + "/disconnect"

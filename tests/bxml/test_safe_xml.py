@@ -145,3 +145,18 @@ def test_safe_xml_positions_are_one_based() -> None:
     root = read_tree("<Response>\n\t<Hangup/></Response>")
     hangup = root.elements()[0]
     assert (root.line, root.column, hangup.line, hangup.column) == (1, 1, 2, 2)
+
+
+@pytest.mark.parametrize("encoding", ["no-such-encoding", "Shift_JIS", "UTF-32", "GB18030"])
+def test_safe_xml_unsupported_declared_encoding_is_a_syntax_error(encoding: str) -> None:
+    """Bytes declaring an encoding expat cannot take give BxmlSyntaxError, not LookupError or
+    ValueError (issue 9, item 9)."""
+    data = f'<?xml version="1.0" encoding="{encoding}"?><Response><Hangup/></Response>'.encode()
+    with pytest.raises(BxmlSyntaxError, match="unsupported encoding"):
+        parse(data)
+
+
+def test_safe_xml_callback_errors_are_not_rewrapped_as_encoding_errors() -> None:
+    """A refusal raised inside expat's callbacks (a ValueError too) keeps its own message."""
+    with pytest.raises(BxmlSyntaxError, match="DOCTYPE is not allowed"):
+        parse(EXTERNAL_DTD.encode())

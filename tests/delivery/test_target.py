@@ -7,11 +7,11 @@ import pytest
 from ringback.delivery.target import (
     Target,
     basic_authorization,
-    mask_url,
     offers_basic_auth,
     resolve_url,
 )
 from ringback.errors import WebhookTargetError
+from ringback.masking import mask_url
 
 
 @pytest.mark.parametrize(

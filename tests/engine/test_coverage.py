@@ -64,7 +64,7 @@ def test_coverage_quotes_handler_docstrings() -> None:
     """An implemented verb's section quotes its handler's class docstring line by line."""
     section = _section(coverage.coverage_markdown(), "StartStream")
     assert "Handler: `ringback.engine.verbs.stream.StartStreamRun`." in section
-    assert "> Simplifications: no WebSocket is opened yet (a later issue), so no" in section
+    assert "> Simplifications: the four-track limit counts media streams only" in section
 
 
 @pytest.mark.parametrize(

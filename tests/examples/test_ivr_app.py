@@ -96,7 +96,7 @@ async def test_ivr_app_voicemail_transcribes_the_callers_words(ivr: Ivr) -> None
     transcription = ivr.platform.engine.recordings[recording["recordingId"]].transcription
     assert transcription is not None
     assert "call me back about my order" in transcription.text
-    media = ivr.platform.recording_media(recording["recordingId"])
+    media = await ivr.platform.recording_media(recording["recordingId"])
     assert media is not None
     assert media[0][:4] == b"RIFF"
     (available,) = ivr.log.voicemails

@@ -259,3 +259,39 @@ def test_fetch_measure_url_refuses_unsupported_media() -> None:
         UnsupportedMediaError, match=r"/a\.wav is not WAV or MP3 audio \(an HTML page\)"
     ):
         run(scenario)
+
+
+def test_fetch_measures_a_large_file_without_holding_it() -> None:
+    """A 16 MB WAV is streamed to a temporary file and measured through a memory map: the
+    Python heap never holds it (it held the whole file, twice, before; issue 9, item 5)."""
+    import tracemalloc
+
+    seconds = 1024
+    header = stdlib_wav(0)[:44]
+    size = seconds * 8000 * 2
+    header = header[:4] + (36 + size).to_bytes(4, "little") + header[8:40]
+    header += size.to_bytes(4, "little")
+    silence = b"\x00" * (64 * 1024)
+
+    async def big(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "audio/wav"})
+        response.content_length = len(header) + size
+        await response.prepare(request)
+        await response.write(header)
+        for _ in range(size // len(silence)):
+            await response.write(silence)
+        return response
+
+    async def scenario(session: aiohttp.ClientSession) -> tuple[float, int]:
+        async with serving({"/big.wav": big}) as (base, _):
+            tracemalloc.start()
+            try:
+                measured = await measure_url(session, f"{base}/big.wav")
+                peak = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+        return measured, peak
+
+    measured, peak = run(scenario)
+    assert measured == seconds
+    assert peak < 4 * 1024 * 1024  # the file is 16 MB

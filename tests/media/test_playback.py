@@ -118,7 +118,7 @@ async def test_playback_recording_media_is_a_wav_with_the_digits(
     call_id = platform.place_call(call(site, steps))
     assert await platform.wait(call_id, timeout_s=5)
     (metadata,) = platform.recordings(call_id=call_id)
-    media = platform.recording_media(metadata["recordingId"])
+    media = await platform.recording_media(metadata["recordingId"])
     assert media is not None
     data, media_type = media
     assert media_type == "audio/vnd.wave"

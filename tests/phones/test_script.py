@@ -75,7 +75,7 @@ def test_script_steps_accept_a_single_step() -> None:
     ("data", "message"),
     [
         ({"answer": "robot"}, "answer: must be one of human, machine, busy, reject, no-answer"),
-        ({"answerAfter": -1}, "answerAfter: must be 0 or more, got -1"),
+        ({"answerAfter": -1}, "answerAfter: must be from 0 to 86400 seconds (a day), got -1"),
         ({"answerAfter": "soon"}, "answerAfter: must be a number of seconds, got 'soon'"),
         ({"answr": "human"}, "unknown key 'answr'; expected one of answer, answerAfter, steps"),
         ({"steps": [{"press": "12x"}]}, "steps[0].press: 'x' not DTMF; use 0-9, *, #, A-D"),
@@ -120,3 +120,35 @@ def test_script_wire_form_round_trips() -> None:
     }
     assert script_to_wire(parse_script(data)) == data
     assert parse_script(script_to_wire(parse_script(data))) == parse_script(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"steps": [{"wait": 1e12}, {"hangup": True}]},
+        {"steps": [{"wait": 1e308}]},
+        {"steps": [{"wait": float("inf")}]},
+        {"steps": [{"wait": float("nan")}]},
+        {"steps": [{"wait": 10**5000}]},
+        {"steps": [{"say": "hello", "duration": 1e308}]},
+        {"steps": [{"say": "hello", "duration": float("nan")}]},
+        {"answerAfter": float("inf")},
+        {"answerAfter": 86_401},
+    ],
+)
+def test_script_durations_are_bounded_to_a_day(data: dict[str, Any]) -> None:
+    """Every duration is finite and at most a day: 1e12 s once pushed the virtual clock past
+    the year 9999 and killed its driver (issue 9, item 2)."""
+    with pytest.raises(PhoneScriptError, match=r"must be from 0 to 86400 seconds"):
+        parse_script(data)
+
+
+def test_script_errors_show_huge_values_briefly() -> None:
+    """A 5,000-digit integer is named by its size (its repr raises past 4,300 digits)."""
+    with pytest.raises(PhoneScriptError, match="an integer of 16610 bits"):
+        parse_script({"answer": 10**5000})
+
+
+def test_script_day_long_wait_is_accepted() -> None:
+    """The bound itself is allowed."""
+    assert parse_script({"steps": [{"wait": 86_400}]}).steps == (Wait(86_400.0),)

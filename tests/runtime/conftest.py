@@ -61,7 +61,7 @@ async def app() -> AsyncIterator[App]:
 
 def make_platform(path: Path, **options: Any) -> Platform:
     """A platform on a SQLite file at `path` (virtual clock unless told otherwise)."""
-    return Platform(PlatformConfig(start_time=1_700_000_000.0, **options), Store(path))
+    return Platform(PlatformConfig(**{"start_time": 1_700_000_000.0, **options}), Store(path))
 
 
 @pytest.fixture

@@ -222,3 +222,26 @@ async def test_platform_restart_gives_new_call_ids(app: App, tmp_path: Path) -> 
     finally:
         await again.close()
         again.store.close()
+
+
+async def test_platform_ids_are_not_reused_after_a_crash(app: App, tmp_path: Path) -> None:
+    """Calls a crash lost before their commit never see their ids handed out again."""
+    path = tmp_path / "db.sqlite3"
+    app.routes["/answer"] = '<Response><Pause duration="60"/></Response>'
+    crashed = make_platform(path, clock=ClockMode.MANUAL)
+    await crashed.start()
+    lost = crashed.place_call(outbound(app))
+    crashed.store._db.close()  # what kill -9 does: the open transaction is rolled back
+    assert crashed._driver is not None
+    crashed._driver.cancel()  # the rest of the dead process: no clock, no tasks
+    await asyncio.gather(crashed._driver, return_exceptions=True)
+    await crashed._cancel_tasks()
+    await crashed.sender.close()
+    again = make_platform(path, clock=ClockMode.MANUAL)
+    await again.start()
+    try:
+        assert again.call_state(lost) is None
+        assert again.place_call(outbound(app)) != lost
+    finally:
+        await again.close()
+        again.store.close()

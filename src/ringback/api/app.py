@@ -15,8 +15,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ringback.api.acknowledged import CommitBeforeAcknowledging
 from ringback.api.control import control_routes
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
+from ringback.api.request_body import BodyLimitMiddleware
 from ringback.api.rest import create_rest_routes
 from ringback.api.v1 import create_v1_routes
 from ringback.runtime import Platform
@@ -62,6 +64,8 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(CatchAllMiddleware),
+            Middleware(BodyLimitMiddleware),
+            Middleware(CommitBeforeAcknowledging, platform=platform),
             Middleware(TouchMiddleware, platform=platform),
         ],
         exception_handlers=exception_handlers(),

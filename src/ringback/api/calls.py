@@ -21,6 +21,7 @@ from ringback.api.context import Endpoints, empty, json_body, json_response
 from ringback.api.queries import call_query
 from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.errors import CallStateError, UnknownCallError
+from ringback.masking import mask_url
 
 MASKED_PASSWORD = "*****"
 CALL = "/accounts/{accountId}/calls/{callId}"
@@ -34,7 +35,8 @@ def number(value: float) -> int | float:
 def create_call_response(
     request: OutboundCallRequest, call_id: str, call_url: str, state: dict[str, Any]
 ) -> dict[str, Any]:
-    """The CreateCallResponse body: the call as created, passwords masked (spec §5.3)."""
+    """The CreateCallResponse body: the call as created, passwords masked (spec §5.3), those
+    written into its URLs too."""
     answer = request.answer
     disconnect: Callback | None = request.disconnect
     body: dict[str, Any] = {
@@ -49,11 +51,11 @@ def create_call_response(
         "callbackTimeout": number(request.callback_timeout_s),
         "tag": request.tag,
         "answerMethod": answer.method,
-        "answerUrl": answer.url,
+        "answerUrl": mask_url(answer.url),
         "answerFallbackMethod": answer.fallback_method,
-        "answerFallbackUrl": answer.fallback_url,
+        "answerFallbackUrl": mask_url(answer.fallback_url) if answer.fallback_url else None,
         "disconnectMethod": disconnect.method if disconnect else "POST",
-        "disconnectUrl": disconnect.url if disconnect else None,
+        "disconnectUrl": mask_url(disconnect.url) if disconnect else None,
         "username": answer.username,
         "password": MASKED_PASSWORD if answer.password is not None else None,
         "fallbackUsername": answer.fallback_username,

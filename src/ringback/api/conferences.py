@@ -163,7 +163,7 @@ class Conferences(Endpoints):
     async def download_conference_recording(self, request: Request) -> Response:
         """GET .../recordings/{recordingId}/media: the audio."""
         recording_id = self._recording(request)["recordingId"]
-        media = self.platform.recording_media(recording_id)
+        media = await self.platform.recording_media(recording_id)
         if media is None:
             raise ResourceNotFoundError(f"Recording [{recording_id}] has no media: it was deleted")
         audio, media_type = media

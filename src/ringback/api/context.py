@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from ringback.api.auth import Authenticator
 from ringback.api.fields import Fields
+from ringback.api.request_body import MAX_JSON_BODY_BYTES, read_body
 from ringback.api.validation import FactRequest, json_fields
 from ringback.runtime import Platform
 
@@ -70,7 +71,8 @@ class RestContext:
 
 async def json_body(request: Request) -> Fields:
     """The request's JSON object body (415 unless JSON, 400 when malformed)."""
-    return json_fields(request.headers.get("content-type"), await request.body())
+    body = await read_body(request, MAX_JSON_BODY_BYTES)
+    return json_fields(request.headers.get("content-type"), body)
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -16,11 +16,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ringback.api import control_bodies as bodies
+from ringback.api.request_body import read_json
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
 from ringback.errors import (
     CallStillUpError,
     ClockModeError,
+    RequestValidationError,
     ResourceNotFoundError,
     UnknownApplicationError,
     UnknownCallError,
@@ -227,7 +229,10 @@ class ControlApi:
                 "The clock is real (wall-clock time) and cannot be advanced;"
                 " start Ringback with --clock virtual or --clock manual"
             )
-        await self.platform.advance(seconds)
+        try:
+            await self.platform.advance(seconds)
+        except ValueError as exc:  # past the furthest time the clock may show
+            raise RequestValidationError(f"Invalid seconds: {exc}", field="seconds") from None
         return JSONResponse(self._clock())
 
     def _clock(self) -> dict[str, Any]:
@@ -250,7 +255,7 @@ class ControlApi:
 
 
 async def _json(request: Request, empty: Any = None) -> Any:
-    return bodies.parse_json(await request.body(), empty=empty)
+    return await read_json(request, empty=empty)
 
 
 def _entry(entry: dict[str, Any]) -> dict[str, Any]:

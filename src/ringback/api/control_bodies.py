@@ -7,7 +7,6 @@ are refused too, so that a typo (`callInitiatedUrl`) does not silently do nothin
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -44,16 +43,6 @@ APPLICATION_KEYS = (
     "callInitiatedFallbackCreds",
     "callbackTimeout",
 )
-
-
-def parse_json(raw: bytes, *, empty: Any = None) -> Any:
-    """A request body as JSON; `empty` when there is no body at all."""
-    if not raw.strip():
-        return empty
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise RequestValidationError(f"The request body is not valid JSON: {exc}") from None
 
 
 def as_object(body: Any, what: str = "The request body") -> Mapping[str, Any]:

@@ -120,14 +120,21 @@ def response_for(exc: Exception, path: str = "", method: str = "", client: str =
     if known is None:
         return internal_error(exc)
     status, error_type, description = known
-    headers = None
-    if status == 401:
-        headers = {"WWW-Authenticate": 'Basic realm="ringback"'}
-    elif isinstance(exc, CallQueueFullError):
+    if isinstance(exc, CallQueueFullError):
         # Bandwidth's 429 carries an empty id and says when to try again.
         headers = {"Retry-After": str(exc.retry_after_s)}
         return error_response(status, error_type, description, error_id="", headers=headers)
-    return error_response(status, error_type, description, headers=headers)
+    return error_response(status, error_type, description, headers=_headers(exc, status))
+
+
+def _headers(exc: Exception, status: int) -> dict[str, str] | None:
+    """The headers an error response carries: 405's `Allow` (RFC 9110 §15.5.6), 401's challenge."""
+    headers: dict[str, str] = {}
+    if isinstance(exc, HTTPException) and exc.headers:
+        headers.update(exc.headers)
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="ringback"'
+    return headers or None
 
 
 def internal_error(exc: BaseException) -> JSONResponse:
@@ -147,6 +154,7 @@ _V1_BY_STATUS = {
     404: ("not-found", "resource-not-found"),
     405: ("bad-request", "method-not-allowed"),
     409: ("conflict", "conflict"),
+    413: ("bad-request", "request-too-large"),
     415: ("bad-request", "unsupported-media-type"),
 }
 
@@ -196,8 +204,7 @@ def v1_response(exc: Exception, path: str, method: str, client: str) -> Response
         "message": message,
         "details": [{"name": name, "value": value} for name, value in pairs],
     }
-    headers = {"WWW-Authenticate": 'Basic realm="ringback"'} if status == 401 else None
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=_headers(exc, status))
 
 
 async def _handle(request: Request, exc: Exception) -> Response:

@@ -117,7 +117,7 @@ class Recordings(Endpoints):
     async def download_call_recording(self, request: Request) -> Response:
         """GET .../media: the audio, WAV or MP3."""
         recording = self._call_recording(request)
-        media = self.platform.recording_media(recording["recordingId"])
+        media = await self.platform.recording_media(recording["recordingId"])
         if media is None:
             raise ResourceNotFoundError(
                 f"Recording [{recording['recordingId']}] has no media: it was deleted"

@@ -17,12 +17,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 
+from ringback.api.acknowledged import CommitBeforeAcknowledging
 from ringback.api.auth import TOKEN_PATH, token_endpoint
 from ringback.api.calls import Calls
 from ringback.api.conferences import Conferences
 from ringback.api.context import RestContext
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.recordings import Recordings
+from ringback.api.request_body import BodyLimitMiddleware
 from ringback.runtime import Platform
 
 API_PREFIX = "/api/v2"
@@ -47,5 +49,9 @@ def create_rest_app(platform: Platform) -> Starlette:
     return Starlette(
         routes=create_rest_routes(platform),
         exception_handlers=exception_handlers(),
-        middleware=[Middleware(CatchAllMiddleware)],
+        middleware=[
+            Middleware(CatchAllMiddleware),
+            Middleware(BodyLimitMiddleware),
+            Middleware(CommitBeforeAcknowledging, platform=platform),
+        ],
     )

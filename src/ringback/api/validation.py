@@ -12,12 +12,12 @@ Bandwidth's, and the SDK's habit of sending them explicitly (`redirectMethod` wi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from ringback.api.fields import Fields, phone_number
+from ringback.api.json_input import parse_json
 from ringback.engine import facts as f
 from ringback.engine.requests import (
     DEFAULT_CALL_TIMEOUT_S,
@@ -78,15 +78,7 @@ def json_fields(content_type: str | None, body: bytes) -> Fields:
         raise UnsupportedMediaTypeError(
             f"Content type '{content_type or ''}' not supported: send {JSON_MEDIA_TYPE}"
         )
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RequestValidationError(f"The request body is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise RequestValidationError(
-            "The request body is not valid JSON: nested too deeply"
-        ) from None
-    return Fields.of(data)
+    return Fields.of(parse_json(body))
 
 
 def bxml_text(content_type: str | None, body: bytes) -> str:

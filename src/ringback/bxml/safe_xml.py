@@ -137,6 +137,14 @@ def read_tree(text: str | bytes) -> Node:
         raise BxmlSyntaxError(
             f"not well-formed XML: {message}", exc.lineno, exc.offset + 1
         ) from None
+    except BxmlSyntaxError:  # a ValueError too: raised by the callbacks above
+        raise
+    except (LookupError, ValueError) as exc:
+        # pyexpat raises these for the encoding an XML declaration names: LookupError for one
+        # Python does not know, ValueError for a multi-byte one expat cannot take (Shift_JIS).
+        raise BxmlSyntaxError(
+            f"unsupported encoding in the XML declaration ({exc}); send UTF-8", 1, 1
+        ) from None
     if builder.root is None:  # pragma: no cover - expat reports "no element found" first
         raise BxmlSyntaxError("not well-formed XML: no element found", 1, 1)
     return builder.root

@@ -41,6 +41,7 @@ SSML_ELEMENTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 EMPHASIS_LEVELS = ("strong", "moderate", "none", "reduced")
 _BREAK_TIME = re.compile(r"(\d+(?:\.\d+)?|\.\d+)(ms|s)")
 _XML_SPACE = " \t\n\r"
+_MAX_BREAK_TIME_CHARS = 40
 
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR_ESCAPES = str.maketrans(
@@ -68,7 +69,10 @@ def escape_attribute(value: str) -> str:
 
 def break_time_seconds(value: str) -> float | None:
     """`"1.5s"` -> 1.5, `"250ms"` -> 0.25; None when the value is not a duration."""
-    match = _BREAK_TIME.fullmatch(value.strip())
+    value = value.strip()
+    if len(value) > _MAX_BREAK_TIME_CHARS:  # no such duration is in range; skip the regex
+        return None
+    match = _BREAK_TIME.fullmatch(value)
     if match is None:
         return None
     number = float(match.group(1))

@@ -18,7 +18,13 @@ MAX_CONFERENCE_NAME_CHARS = 100
 PRIVATE_CALLER_IDS = ("Restricted", "Anonymous", "Private", "Unavailable")
 UUI_ENCODINGS = ("base64", "jwt")
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Written so that each character can be matched only one way: `\d+\.?\d*` let a run of digits
+# split between its two parts n ways, and a failing match of n digits took O(n²) (a 64 KB
+# attribute: a minute, with the event loop stalled).
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# Far longer than any number in range: a longer one is refused before any regex or float().
+MAX_NUMBER_CHARS = 40
+MAX_SHOWN_CHARS = 60  # a bad value in a message is cut to this
 _WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?")
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
 _SIP_URI = re.compile(r"sips?:\S+", re.IGNORECASE)
@@ -106,23 +112,33 @@ def convert(
     return _convert_string(kind, value, raw)
 
 
+def shown(value: str, *, quoted: bool = True) -> str:
+    """`value` for a message, cut short when long (a hostile value can be 64 KB)."""
+    if len(value) <= MAX_SHOWN_CHARS:
+        return repr(value) if quoted else value
+    cut = repr(value[:MAX_SHOWN_CHARS]) if quoted else value[:MAX_SHOWN_CHARS]
+    return f"{cut}... ({len(value)} characters)"
+
+
 def _convert_number(kind: Kind, value: str, low: float | None, high: float | None) -> int | float:
+    if len(value) > MAX_NUMBER_CHARS:
+        raise BadValue(f"must be {range_text(low, high)}, got {shown(value)}")
     if kind is Kind.INT:
         if not _WHOLE.fullmatch(value):
-            raise BadValue(f"must be a whole number, got {value!r}")
+            raise BadValue(f"must be a whole number, got {shown(value)}")
         whole = value.partition(".")[0]
         if len(whole) > 18:  # far outside every range; int() of huge strings is slow or refused
-            raise BadValue(f"must be {range_text(low, high)}, got {value}")
+            raise BadValue(f"must be {range_text(low, high)}, got {shown(value, quoted=False)}")
         number: int | float = int(whole)
     else:
         if not _NUMBER.fullmatch(value):
             unit = "seconds" if kind is Kind.SECONDS else "milliseconds"
-            raise BadValue(f"must be a number of {unit}, got {value!r}")
+            raise BadValue(f"must be a number of {unit}, got {shown(value)}")
         number = float(value)
         if not math.isfinite(number):
-            raise BadValue(f"must be {range_text(low, high)}, got {value}")
+            raise BadValue(f"must be {range_text(low, high)}, got {shown(value, quoted=False)}")
     if (low is not None and number < low) or (high is not None and number > high):
-        raise BadValue(f"must be {range_text(low, high)}, got {value}")
+        raise BadValue(f"must be {range_text(low, high)}, got {shown(value, quoted=False)}")
     return number
 
 
@@ -138,7 +154,7 @@ def _convert_string(kind: Kind, value: str, raw: str) -> str:
         return raw
     if kind is Kind.TERMINATING_DIGITS:
         if not _TERMINATING.fullmatch(value):
-            raise BadValue(f"may only contain 0-9, * and #, got {value!r}")
+            raise BadValue(f"may only contain 0-9, * and #, got {shown(value)}")
         return value
     if kind is Kind.CALLER_ID:
         if not (_E164.fullmatch(value) or value in PRIVATE_CALLER_IDS):
@@ -147,11 +163,11 @@ def _convert_string(kind: Kind, value: str, raw: str) -> str:
         return value
     if kind is Kind.E164:
         if not _E164.fullmatch(value):
-            raise BadValue(f"must be an E.164 number like +15551234567, got {value!r}")
+            raise BadValue(f"must be an E.164 number like +15551234567, got {shown(value)}")
         return value
     if kind is Kind.SIP_URI:
         if not _SIP_URI.fullmatch(value):
-            raise BadValue(f"must be a SIP URI like sip:user@example.com, got {value!r}")
+            raise BadValue(f"must be a SIP URI like sip:user@example.com, got {shown(value)}")
         return value
     if kind is Kind.PHONE_OR_SIP:
         if not (_E164.fullmatch(value) or _SIP_URI.fullmatch(value)):
@@ -174,7 +190,9 @@ def _convert_string(kind: Kind, value: str, raw: str) -> str:
             limit = MAX_CONFERENCE_NAME_CHARS
             raise BadValue(f"must be at most {limit} characters, got {len(value)}")
         if not _CONFERENCE_NAME.fullmatch(value):
-            raise BadValue(f"may only contain letters, digits, '-', '_' and '.', got {value!r}")
+            raise BadValue(
+                f"may only contain letters, digits, '-', '_' and '.', got {shown(value)}"
+            )
         return value
     raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
 
@@ -185,7 +203,7 @@ def _convert_uui(value: str) -> str:
     data, _, parameter = value.partition(";")
     name, _, encoding = parameter.partition("=")
     if not data or name.strip().lower() != "encoding" or encoding.strip() not in UUI_ENCODINGS:
-        raise BadValue(f"must look like DATA;encoding=base64 (or jwt), got {value!r}")
+        raise BadValue(f"must look like DATA;encoding=base64 (or jwt), got {shown(value)}")
     return value
 
 

@@ -164,7 +164,7 @@ class AudioFolder:
         return target
 
 
-def outcome(platform: Platform, report: CallReport, audio: AudioFolder) -> str:
+async def outcome(platform: Platform, report: CallReport, audio: AudioFolder) -> str:
     """What happened on a call, in a few words: digits, transfers, voicemails (saved as files)."""
     notes = []
     pressed = [
@@ -182,7 +182,7 @@ def outcome(platform: Platform, report: CallReport, audio: AudioFolder) -> str:
             continue
         text = recording.transcription.text if recording.transcription else ""
         notes.append(f"voicemail {seconds(recording.duration_s)}, transcription {text!r}")
-        media = platform.recording_media(recording.recording_id)
+        media = await platform.recording_media(recording.recording_id)
         if media is not None:
             data, media_type = media
             suffix = ".mp3" if media_type == "audio/mpeg" else ".wav"
@@ -204,7 +204,8 @@ async def run_demo(console: Console, *, bodies: bool = False) -> int:
         results = await run_scenarios(platform)
         audio = AudioFolder()
         summaries = [
-            (scenario, report, outcome(platform, report, audio)) for scenario, report in results
+            (scenario, report, await outcome(platform, report, audio))
+            for scenario, report in results
         ]
     for scenario, report, _ in summaries:
         console.print()

@@ -40,11 +40,11 @@ from ringback.delivery.target import (
     Method,
     Target,
     basic_authorization,
-    mask_url,
     offers_basic_auth,
     resolve_url,
 )
 from ringback.errors import DeliveryStateError, WebhookTargetError
+from ringback.masking import mask_text, mask_url
 
 __all__ = [
     "CONNECT_ERROR_RETRIES",
@@ -408,7 +408,11 @@ class Delivery:
 
 
 def _recorded_text(body: bytes) -> str:
+    # The app's reply is recorded for people to read: its BXML may carry passwords (PlayAudio's
+    # `password`, credentials in a Redirect URL), which are masked before it is kept anywhere.
     if len(body) <= RECORDED_BODY_LIMIT_BYTES:
-        return body.decode("utf-8", "replace")
+        return mask_text(body.decode("utf-8", "replace"))
     kept = body[:RECORDED_BODY_LIMIT_BYTES].decode("utf-8", "ignore")
-    return f"{kept}\n[truncated: {len(body)} bytes, {RECORDED_BODY_LIMIT_BYTES} recorded]"
+    return (
+        f"{mask_text(kept)}\n[truncated: {len(body)} bytes, {RECORDED_BODY_LIMIT_BYTES} recorded]"
+    )

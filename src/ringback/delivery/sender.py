@@ -5,10 +5,15 @@ failure means); this module only makes each request it is asked for and reports 
 timed with `time.perf_counter`. Webhook timeouts guard real sockets, so they are real time even
 when the call runs on a virtual clock. Redirects are not followed and cookies are not kept: each
 webhook is judged on the response of the URL it was sent to.
+
+A reply is read to at most `MAX_REPLY_BYTES` + 1 bytes and the rest is never read (the
+connection is dropped): no BXML document may be larger, so the one extra byte is enough for the
+parser to refuse it, and a 300 MB reply costs 64 KB, not 300 MB.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import socket
 import ssl
@@ -19,6 +24,7 @@ from types import TracebackType
 import aiohttp
 
 from ringback import __version__
+from ringback.bxml.safe_xml import MAX_DOCUMENT_BYTES
 from ringback.delivery.policy import (
     Attempt,
     Delivery,
@@ -36,6 +42,7 @@ USER_AGENT = f"Ringback/{__version__}"
 # connection, and that wait counts against their callback timeout, as a slow server would.
 DEFAULT_CONNECTION_LIMIT = 4096
 KEEPALIVE_TIMEOUT_S = 30.0
+MAX_REPLY_BYTES = MAX_DOCUMENT_BYTES
 _MS_PER_S = 1000.0
 
 
@@ -66,7 +73,10 @@ async def perform(attempt: Attempt, session: aiohttp.ClientSession) -> Outcome:
             allow_redirects=False,
         ) as response:
             responded = True
-            body = await response.read()
+            try:
+                body = await response.content.readexactly(MAX_REPLY_BYTES + 1)
+            except asyncio.IncompleteReadError as whole:  # the usual case: the reply ended
+                body = whole.partial
             return ResponseReceived(
                 status=response.status,
                 body=body,
@@ -168,3 +178,6 @@ def _describe(exc: BaseException) -> str:
     if isinstance(cause, OSError) and cause.strerror:
         return cause.strerror.lower()
     return str(exc) or type(exc).__name__
+
+
+describe_network_error = _describe  # also names why a media stream's WebSocket could not connect

@@ -14,34 +14,12 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
+from ringback import masking
 from ringback.errors import WebhookTargetError
 
 Method: TypeAlias = Literal["POST", "GET"]
 
-MASKED_SECRET = "***"
-
-
-def mask_url(url: str) -> str:
-    """`url` safe to record: `https://user:pass@host/p` → `https://user:***@host/p`.
-
-    The user name stays visible (it helps spot the wrong account); a password is replaced by
-    `***`. Userinfo without a colon is often a token, so it is masked whole. Never raises.
-    """
-    scheme_end = url.find("://")
-    if scheme_end < 0 or "@" not in url:
-        return url
-    authority_start = scheme_end + 3
-    authority_end = len(url)
-    for delimiter in "/?#":
-        found = url.find(delimiter, authority_start)
-        if 0 <= found < authority_end:
-            authority_end = found
-    userinfo, at, host = url[authority_start:authority_end].rpartition("@")
-    if not at:
-        return url
-    user, colon, _ = userinfo.partition(":")
-    masked = f"{user}:{MASKED_SECRET}" if colon else MASKED_SECRET
-    return f"{url[:authority_start]}{masked}@{host}{url[authority_end:]}"
+mask_url = masking.mask_url  # masking lives in ringback.masking; this name is kept for importers
 
 
 def resolve_url(base: str, reference: str) -> str:

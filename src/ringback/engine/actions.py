@@ -85,6 +85,51 @@ class EndCall:
     error_message: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class OpenSocket:
+    """Open a WebSocket to `url` and send `start`; answer with SocketOpened or SocketFailed.
+
+    `tracks` are the call's audio tracks to send as 20 ms `media` messages from the moment it
+    opens (none for a real-time transcription); `bidirectional` accepts `playAudio`/`clear`.
+    """
+
+    socket_id: str
+    call_id: str
+    url: str
+    start: Mapping[str, Any]
+    username: str | None = None
+    password: str | None = None
+    tracks: tuple[str, ...] = ()
+    bidirectional: bool = False
+    purpose: str = "media stream"  # how the timeline names it
+
+
+@dataclass(frozen=True, slots=True)
+class SendSocketMessage:
+    """Send one JSON message on an open WebSocket, after the audio sent so far."""
+
+    socket_id: str
+    message: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CloseSocket:
+    """Send the audio up to `at`, then `stop` (if any), then close the WebSocket (1000)."""
+
+    socket_id: str
+    at: float
+    stop: Mapping[str, Any] | None = None
+
+
 Action = (
-    SendWebhook | StartTimer | CancelTimer | FetchMedia | SaveRecording | AppendTimeline | EndCall
+    SendWebhook
+    | StartTimer
+    | CancelTimer
+    | FetchMedia
+    | SaveRecording
+    | AppendTimeline
+    | EndCall
+    | OpenSocket
+    | SendSocketMessage
+    | CloseSocket
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from ringback.engine.media import MediaLog
+from ringback.engine.media import MediaLog, Segment
 from ringback.engine.requests import Callback
 
 if TYPE_CHECKING:
@@ -83,6 +83,8 @@ class Call:
     activities: set[str] = field(default_factory=set)
     # Words of prompts that ended, with their end time, for `waitFor: {"heard": ...}`.
     heard: list[tuple[float, str]] = field(default_factory=list)
+    # Audio media streams' apps played into the call (`playAudio`), for `waitFor: "played"`.
+    played: list[Segment] = field(default_factory=list)
     # Called once when the call ends (transfers, bridges and conferences hook in here).
     end_hooks: list[Callable[[Call], None]] = field(default_factory=list)
     # Called once, instead of the implicit <Hangup>, when the call's BXML runs out (a <Transfer>

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 from ringback import bxml
 from ringback.engine.actions import SaveRecording
 from ringback.engine.conference import Conference, ConferenceRecording, note_members
-from ringback.engine.media import MediaLog, Segment, Side, Sound
+from ringback.engine.media import MediaLog, Side
 from ringback.engine.payloads import timestamp
-from ringback.engine.recordings import Recording
+from ringback.engine.recordings import Recording, spoken_part
 from ringback.engine.requests import Callback
 from ringback.events import ConferenceRecordingAvailableEvent
 
@@ -91,7 +91,7 @@ def conference_audio(engine: Engine, conference: Conference) -> MediaLog:
             continue
         for lo, hi in member.audible_spans(engine.now):
             segments.extend(
-                _part(segment, lo, hi)
+                spoken_part(segment, lo, hi)
                 for segment in call.media.segments
                 if segment.side is Side.FAR and segment.start < hi and segment.end > lo
             )
@@ -123,15 +123,3 @@ def _start(
         )
         available = engine.resolve(callback, base_url)
     return ConferenceRecording(recording, available)
-
-
-def _part(segment: Segment, lo: float, hi: float) -> Segment:
-    """The part of a sound inside [lo, hi); speech keeps the words whose middle is inside."""
-    text = segment.text
-    if segment.sound is Sound.SPEECH and text.split():
-        words = text.split()
-        share = (segment.end - segment.start) / len(words)
-        text = " ".join(
-            word for i, word in enumerate(words) if lo <= segment.start + (i + 0.5) * share < hi
-        )
-    return Segment(max(segment.start, lo), min(segment.end, hi), segment.side, segment.sound, text)

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ringback import bxml
-from ringback.engine import conferencing, lifecycle
+from ringback.engine import conferencing, lifecycle, sockets
 from ringback.engine import facts as f
 from ringback.engine.actions import (
     Action,
@@ -38,13 +38,14 @@ from ringback.engine.actions import (
 )
 from ringback.engine.call import Call, CallStatus, Direction, Program
 from ringback.engine.conference import Conference
-from ringback.engine.farend import FarEnd
+from ringback.engine.farend import DTMF_TONE_S, FarEnd
 from ringback.engine.ids import IdSource
 from ringback.engine.media import Side, Sound
 from ringback.engine.pacing import CallLimits, CallQueue, start_due
 from ringback.engine.payloads import call_event, timestamp
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Callback
+from ringback.engine.sockets import SocketOwner
 from ringback.engine.v1 import dispatch as v1_dispatch
 from ringback.engine.verbs import handler_for
 from ringback.engine.verbs.base import VerbRun
@@ -52,6 +53,7 @@ from ringback.engine.verbs.recording import set_recording_state
 from ringback.errors import CallStateError, EngineError, UnknownCallError
 from ringback.events import DisconnectEvent, Event, RedirectEvent
 from ringback.events_v1 import V1Event
+from ringback.masking import mask_text
 from ringback.phones.script import SILENT_PHONE, Condition, PhoneScript, Step
 
 DEFAULT_ACCOUNT_ID = "9900000"
@@ -102,6 +104,7 @@ class Engine:
         self.recordings: dict[str, Recording] = {}  # every recording, from its start, by id
         self.v1_conferences: dict[str, Any] = {}  # v1 conferences and bridges, by id
         self.v1_bridges: dict[str, Any] = {}  # (`ringback.engine.v1`)
+        self.sockets: dict[str, SocketOwner] = {}  # open or opening WebSockets, by socket id
         self.outbound = CallQueue(self.config.call_limits)
         self.now = 0.0
         self._out: list[Action] = []
@@ -194,6 +197,14 @@ class Engine:
                 set_recording_state(self, self._live_call(call_id), state)
             case f.V1CommandRequested(command=command):
                 v1_dispatch.perform(self, command)
+            case (
+                f.SocketOpened()
+                | f.SocketFailed()
+                | f.SocketClosed()
+                | f.StreamAudioReceived()
+                | f.StreamAudioCleared()
+            ):
+                sockets.handle(self, fact)
             case _:  # pragma: no cover - the Fact union is closed
                 raise EngineError(f"unknown fact {fact!r}")
 
@@ -506,12 +517,11 @@ class Engine:
         """The script registered for a number, or the silent phone."""
         return self.phones.get(number, SILENT_PHONE)
 
-    def far_end_pressed(self, call: Call, digit: str, tone_s: float) -> None:
-        """The far end pressed a digit (heard at the end of its tone)."""
-        call.media.add(self.now - tone_s, self.now, Side.FAR, Sound.DTMF, digit)
+    def far_end_pressed(self, call: Call, digit: str) -> None:
+        """The far end pressed a digit (heard at the end of its tone, already on the media log)."""
         self.note(call, "far-end", f"pressed {digit}", digit=digit)
         if call.observer is not None:
-            call.observer.digit_pressed(self, call, digit, tone_s)
+            call.observer.digit_pressed(self, call, digit, DTMF_TONE_S)
         # Background features hear the digit first, as things stood when it was pressed: the verb
         # may end on this digit and start others (a `<StartGather>` started next must not get it,
         # and one paused by the `<Gather>` that takes it must still see that Gather running).
@@ -561,6 +571,8 @@ class Engine:
         """End the call: stop everything on it, send `disconnect`, tell the runtime."""
         if call.ended:
             return
+        if message is not None:  # it may quote a URL with credentials (a PlayAudio, a Redirect)
+            message = mask_text(message)
         after = self._after_disconnect.setdefault(call.call_id, [])
         call.cause = cause  # known while what runs on the call is stopped (a v1 gather: hung-up)
         self.interrupt(call)

@@ -164,6 +164,50 @@ class MediaFailed:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class SocketOpened:
+    """A WebSocket the engine asked for is open and its `start` message sent."""
+
+    at: float
+    socket_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SocketFailed:
+    """A WebSocket could not be opened (refused, timed out, not a 101); `message` says why."""
+
+    at: float
+    socket_id: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SocketClosed:
+    """The far side closed a WebSocket or it dropped: cause closed, connection-error or error."""
+
+    at: float
+    socket_id: str
+    cause: str
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamAudioReceived:
+    """A bidirectional stream's app sent audio to play (`playAudio`), as 8 kHz 16-bit samples."""
+
+    at: float
+    socket_id: str
+    audio: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StreamAudioCleared:
+    """A bidirectional stream's app sent `clear`: drop the audio it queued."""
+
+    at: float
+    socket_id: str
+
+
 Fact = (
     OutboundCallPlaced
     | InboundCallArrived
@@ -181,4 +225,9 @@ Fact = (
     | WebhookFailed
     | MediaMeasured
     | MediaFailed
+    | SocketOpened
+    | SocketFailed
+    | SocketClosed
+    | StreamAudioReceived
+    | StreamAudioCleared
 )

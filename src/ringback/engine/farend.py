@@ -7,7 +7,10 @@ sequence of their own, alongside whatever the script is waiting for.
 `waitFor` is met by something the platform is doing at that moment or starts later: the call is
 answered, a `<Gather>`/`<StartGather>` is collecting, a `<Record>` is recording, a prompt is
 playing (`speak`). `{"heard": text}` is met when a prompt whose words contain the text has been
-played to its end (or cut), so the next step happens after the caller heard it.
+played to its end (or cut), so the next step happens after the caller heard it. `played` is met
+once a bidirectional media stream's app has played audio since the step began and has nothing
+more playing; `{"played": seconds}` once that much of its audio has played since then (checked
+at the end of each chunk the app sent).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from collections import deque
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ringback.phones.script import HangUp, PhoneScript, Press, Say, Step, Wait, WaitFor
+from ringback.engine.media import Side, Sound
+from ringback.phones.script import Condition, HangUp, PhoneScript, Press, Say, Step, Wait, WaitFor
 
 if TYPE_CHECKING:
     from ringback.engine.call import Call
@@ -33,6 +37,13 @@ _NOT_WORD = re.compile(r"[^\w']+")
 def normalize_words(text: str) -> str:
     """Lower-case words separated by single spaces, punctuation dropped (for `heard` matching)."""
     return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+
+
+def played_since(call: Call, since: float, now: float) -> float:
+    """Seconds of audio a media stream's app played into the call between `since` and `now`."""
+    return sum(
+        max(0.0, min(segment.end, now) - max(segment.start, since)) for segment in call.played
+    )
 
 
 class _Sequence:
@@ -88,7 +99,11 @@ class _Sequence:
         engine.note(call, "far-end", f"presses {digits}", digits=digits)
         step_s = DTMF_TONE_S + DTMF_GAP_S
         for i, digit in enumerate(digits):
-            press = partial(engine.far_end_pressed, call, digit, DTMF_TONE_S)
+            # The tones go on the line now, each at its own time, so audio sent out as it
+            # happens (a media stream) carries every tone from its start.
+            tone_start = engine.now + i * step_s
+            call.media.add(tone_start, tone_start + DTMF_TONE_S, Side.FAR, Sound.DTMF, digit)
+            press = partial(engine.far_end_pressed, call, digit)
             engine.set_timer(call, i * step_s + DTMF_TONE_S, press)
         self._resume_after(len(digits) * step_s)
 
@@ -126,9 +141,15 @@ class FarEnd:
             return any(
                 at >= since and wanted in normalize_words(words) for at, words in self.call.heard
             )
+        if wait.played_s is not None:
+            return played_since(self.call, since, self.engine.now) >= wait.played_s - 1e-9
         assert wait.condition is not None
-        if wait.condition.value == "answer":
+        if wait.condition is Condition.ANSWER:
             return self.call.answer_time is not None
+        if wait.condition is Condition.PLAYED:
+            now = self.engine.now
+            playing = any(s.start <= now < s.end for s in self.call.played)
+            return not playing and played_since(self.call, since, now) > 0
         return wait.condition.value in self.call.activities
 
     def _run(self, steps: tuple[Step, ...]) -> None:

@@ -24,17 +24,47 @@ class Sound(StrEnum):
     DTMF = "dtmf"
     PROMPT = "prompt"
     AUDIO = "audio"
+    STREAM = "stream"  # audio an app played into the call over a bidirectional media stream
 
 
 @dataclass(slots=True)
 class Segment:
-    """One sound on the line from `start` to `end` (seconds); `text` is words, digits or a URL."""
+    """One sound on the line from `start` to `end` (seconds); `text` is words, digits or a URL.
+
+    `audio` is the sound's own samples when it has them (8 kHz signed 16-bit, native order: a
+    `<PlayAudio>` file decoded, audio an app streamed); without them the sound is synthesised from
+    `text`. `length` is how long the sound was meant to last when it began (a cut shortens `end`,
+    not the sound), and `offset` how far into the sound this segment starts (a window that
+    begins in the middle of it).
+    """
 
     start: float
     end: float
     side: Side
     sound: Sound
     text: str
+    audio: bytes | None = None
+    length: float | None = None
+    offset: float = 0.0
+
+    @property
+    def full_length(self) -> float:
+        """The sound's whole planned length (its span, when none was given)."""
+        return self.length if self.length is not None else self.end - self.start
+
+    def clipped(self, start: float, end: float) -> Segment:
+        """The part of this sound inside [start, end) (same sound, offset into it)."""
+        lo = max(self.start, start)
+        return Segment(
+            lo,
+            min(self.end, end),
+            self.side,
+            self.sound,
+            self.text,
+            self.audio,
+            self.full_length,
+            self.offset + lo - self.start,
+        )
 
 
 @dataclass(slots=True)
@@ -43,9 +73,17 @@ class MediaLog:
 
     segments: list[Segment] = field(default_factory=list)
 
-    def add(self, start: float, end: float, side: Side, sound: Sound, text: str) -> Segment:
+    def add(
+        self,
+        start: float,
+        end: float,
+        side: Side,
+        sound: Sound,
+        text: str,
+        audio: bytes | None = None,
+    ) -> Segment:
         """Append a sound and return it (so that it can be cut short)."""
-        segment = Segment(start, end, side, sound, text)
+        segment = Segment(start, end, side, sound, text, audio, end - start)
         self.segments.append(segment)
         return segment
 
@@ -56,11 +94,7 @@ class MediaLog:
 
     def window(self, start: float, end: float) -> list[Segment]:
         """The segments overlapping [start, end), clipped to it."""
-        return [
-            Segment(max(s.start, start), min(s.end, end), s.side, s.sound, s.text)
-            for s in self.segments
-            if s.start < end and s.end > start
-        ]
+        return [s.clipped(start, end) for s in self.segments if s.start < end and s.end > start]
 
     def far_words(self, start: float, end: float) -> list[str]:
         """The words the far end said in [start, end): what a transcription of it contains."""

@@ -298,13 +298,26 @@ class Recording:
         for lo, hi in self.recorded_spans():
             for s in media.segments:
                 if s.start < hi and s.end > lo:
-                    start, end = max(s.start, lo), min(s.end, hi)
-                    text = _words_between(s, lo, hi) if s.sound is Sound.SPEECH else s.text
-                    file_start = round(offset + start - lo, MS_DIGITS)
-                    file_end = round(offset + end - lo, MS_DIGITS)
-                    clipped.append(Segment(file_start, file_end, s.side, s.sound, text))
+                    part = spoken_part(s, lo, hi)
+                    part.start = round(offset + part.start - lo, MS_DIGITS)
+                    part.end = round(offset + part.end - lo, MS_DIGITS)
+                    clipped.append(part)
             offset += hi - lo
         return clipped
+
+
+def spoken_part(segment: Segment, lo: float, hi: float) -> Segment:
+    """The part of a sound inside [lo, hi); speech keeps only the words whose middle is inside.
+
+    Speech cut to fewer words is a sound of its own (those words, over the part's span), so
+    what a recording plays back is what its transcription says.
+    """
+    part = segment.clipped(lo, hi)
+    if segment.sound is Sound.SPEECH:
+        text = _words_between(segment, lo, hi)
+        if text != segment.text:
+            part.text, part.length, part.offset = text, None, 0.0
+    return part
 
 
 def _words_between(segment: Segment, lo: float, hi: float) -> str:

@@ -20,9 +20,12 @@ from ringback.engine.actions import (
     Action,
     AppendTimeline,
     CancelTimer,
+    CloseSocket,
     EndCall,
     FetchMedia,
+    OpenSocket,
     SaveRecording,
+    SendSocketMessage,
     SendWebhook,
     StartTimer,
 )
@@ -116,6 +119,8 @@ class Simulation:
         self.timeline: list[AppendTimeline] = []
         self.ended: dict[str, EndCall] = {}
         self.saved: list[Recording] = []  # recordings the runtime was asked to write, in order
+        # WebSockets open at once, unless their URL is here (with the failure's message).
+        self.socket_failures: dict[str, str] = {}
         self.actions: list[Action] = []
         self._facts: deque[f.Fact] = deque()
 
@@ -254,3 +259,11 @@ class Simulation:
                 self.timeline.append(action)
             case EndCall(call_id=call_id):
                 self.ended[call_id] = action
+            case OpenSocket(socket_id=socket_id, url=url):
+                failure = self.socket_failures.get(url)
+                if failure is None:
+                    self._facts.append(f.SocketOpened(self.now, socket_id))
+                else:
+                    self._facts.append(f.SocketFailed(self.now, socket_id, failure))
+            case SendSocketMessage() | CloseSocket():
+                pass  # in `actions`, for tests to read

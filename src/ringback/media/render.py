@@ -13,44 +13,67 @@ Info frame with the encoder's delay and padding so that their length comes out e
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from operator import add
 
 from ringback.engine.media import Segment, Sound
 from ringback.engine.recordings import Recording
 from ringback.media.mp3 import encode_mp3
-from ringback.media.synth import SAMPLE_RATE_HZ, dtmf, far_voice, melody, prompt_voice
+from ringback.media.synth import SAMPLE_RATE_HZ, dtmf, far_voice, melody, prompt_voice, silence
 from ringback.media.wav import pcm16_wav
 
 WAV_MEDIA_TYPE = "audio/vnd.wave"
 MP3_MEDIA_TYPE = "audio/mpeg"
 INT16_MAX = 32767
 INT16_MIN = -32768
-SOUNDS: dict[Sound, Callable[[str, int], array[int]]] = {
+# How each kind of sound is made from its text, over a number of samples. The runtime passes its
+# own table where a speech synthesiser makes real words (runtime/speech.py); this one is pure.
+Voices = Mapping[Sound, Callable[[str, int], "array[int]"]]
+SOUNDS: Voices = {
     Sound.DTMF: dtmf,
     Sound.SPEECH: far_voice,
     Sound.PROMPT: prompt_voice,
     Sound.AUDIO: melody,
+    Sound.STREAM: lambda _text, samples: silence(samples),  # always has its own audio
 }
 
 
-def render_recording(recording: Recording) -> tuple[bytes, str]:
+def sound_samples(segment: Segment, voices: Voices = SOUNDS) -> array[int]:
+    """The whole sound a segment is part of, at 8 kHz: its own audio, else made from its text."""
+    if segment.audio is not None:
+        samples = array("h")
+        samples.frombytes(segment.audio[: len(segment.audio) // 2 * 2])
+        return samples
+    return voices[segment.sound](segment.text, round(segment.full_length * SAMPLE_RATE_HZ))
+
+
+def segment_samples(segment: Segment, count: int, voices: Voices = SOUNDS) -> array[int]:
+    """`count` samples of a segment's sound from where the segment starts in it (padded)."""
+    whole = sound_samples(segment, voices)
+    start = round(segment.offset * SAMPLE_RATE_HZ)
+    part = whole[start : start + count]
+    if len(part) < count:
+        part += silence(count - len(part))
+    return part
+
+
+def render_recording(recording: Recording, voices: Voices = SOUNDS) -> tuple[bytes, str]:
     """The recording's audio file and its media type (`audio/vnd.wave` or `audio/mpeg`)."""
     channel_count = max(1, recording.channels)
-    samples = render_samples(recording)
+    samples = render_samples(recording, voices)
     if recording.file_format == "mp3":
         return encode_mp3(samples, channel_count, SAMPLE_RATE_HZ), MP3_MEDIA_TYPE
     return pcm16_wav(samples, channel_count, SAMPLE_RATE_HZ), WAV_MEDIA_TYPE
 
 
-def render_samples(recording: Recording) -> array[int]:
+def render_samples(recording: Recording, voices: Voices = SOUNDS) -> array[int]:
     """The recording as interleaved signed 16-bit samples at 8 kHz, channel 0 first."""
     total = round(recording.duration_s * SAMPLE_RATE_HZ)
     channels = [_Channel(total) for _ in range(max(1, recording.channels))]
     for segment in recording.segments:
         start, end = _sample_span(segment, total)
         if end > start:
-            sound = SOUNDS[segment.sound](segment.text, end - start)
+            sound = segment_samples(segment, end - start, voices)
             channels[recording.channel_of(segment)].add(start, sound)
     if len(channels) == 1:
         return channels[0].pcm16()

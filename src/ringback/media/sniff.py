@@ -42,7 +42,7 @@ def describe(data: bytes) -> str:
     if len(data) > 1 and data[0] == 0xFF and data[1] & 0xF6 == 0xF0:
         return "AAC in ADTS frames"
     for magic, name in MAGIC:
-        if data.startswith(magic):
+        if data[: len(magic)] == magic:  # not startswith: `data` may be a memory map
             return name
     text = _as_text(data)
     if text is None:

@@ -21,6 +21,10 @@ DEFAULT_ANSWER_AFTER_S = 1.0
 DTMF_CHARACTERS = frozenset("0123456789*#ABCDabcd")
 # A person says about 150 words a minute; `say` without a duration lasts this long per word.
 SPEECH_SECONDS_PER_WORD = 0.4
+# Every duration a script gives (answerAfter, wait, say) is at most a day, as `<Pause>` is:
+# far longer than any test needs, and short enough that the virtual clock, which jumps to the
+# next timer, never leaves the years a timestamp can show (1e12 s once took it past 9999).
+MAX_STEP_SECONDS = 86_400.0
 
 
 class AnswerMode(StrEnum):
@@ -40,22 +44,25 @@ class Condition(StrEnum):
     GATHER = "gather"
     RECORD = "record"
     SPEAK = "speak"
+    PLAYED = "played"  # a bidirectional media stream's app played audio, and has finished
 
 
 @dataclass(frozen=True, slots=True)
 class WaitFor:
-    """Block until the platform answers, gathers, records, speaks, or has said `heard`."""
+    """Block until the platform answers, gathers, records, speaks, has said `heard`, or a
+    media stream's app has played audio (`played`), or `played_s` seconds of it."""
 
     condition: Condition | None = None
     heard: str | None = None
+    played_s: float | None = None
 
     def describe(self) -> str:
         """A short human form for the timeline."""
-        return (
-            f"waitFor heard {self.heard!r}"
-            if self.heard is not None
-            else f"waitFor {self.condition}"
-        )
+        if self.heard is not None:
+            return f"waitFor heard {self.heard!r}"
+        if self.played_s is not None:
+            return f"waitFor {self.played_s:g} s played"
+        return f"waitFor {self.condition}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +128,10 @@ def parse_script(data: Mapping[str, Any] | None) -> PhoneScript:
         mode = AnswerMode(answer)
     except ValueError:
         choices = ", ".join(m.value for m in AnswerMode)
-        raise PhoneScriptError(f"must be one of {choices}, got {answer!r}", "answer") from None
-    after = _seconds(data.get("answerAfter", DEFAULT_ANSWER_AFTER_S), "answerAfter")
+        raise PhoneScriptError(
+            f"must be one of {choices}, got {_shown(answer)}", "answer"
+        ) from None
+    after = seconds_value(data.get("answerAfter", DEFAULT_ANSWER_AFTER_S), "answerAfter")
     steps = parse_steps(data.get("steps", []), prefix="steps")
     return PhoneScript(answer=mode, answer_after_s=after, steps=steps)
 
@@ -159,20 +168,27 @@ def parse_step(data: Any, where: str) -> Step:
         if not isinstance(value, str) or not value.strip():
             raise PhoneScriptError("must be a non-empty string of words", here)
         default = len(value.split()) * SPEECH_SECONDS_PER_WORD
-        duration = _seconds(data.get("duration", default), f"{where}.duration")
+        duration = seconds_value(data.get("duration", default), f"{where}.duration")
         if duration <= 0:
             raise PhoneScriptError("must be greater than 0", f"{where}.duration")
         return Say(value.strip(), duration)
     if key == "wait":
-        return Wait(_seconds(value, here))
+        return Wait(seconds_value(value, here))
     if value is not True:
-        raise PhoneScriptError(f"must be true, got {value!r}", here)
+        raise PhoneScriptError(f"must be true, got {_shown(value)}", here)
     return HangUp()
 
 
 def _wait_for(value: Any, where: str) -> WaitFor:
     if isinstance(value, Mapping):
-        _reject_unknown_keys(value, ("heard",), where)
+        _reject_unknown_keys(value, ("heard", "played"), where)
+        if len(value) != 1:
+            raise PhoneScriptError('needs exactly one of "heard", "played"', where)
+        if "played" in value:
+            played = seconds_value(value["played"], f"{where}.played")
+            if played <= 0:
+                raise PhoneScriptError("must be greater than 0", f"{where}.played")
+            return WaitFor(played_s=played)
         heard = value.get("heard")
         if not isinstance(heard, str) or not heard.strip():
             raise PhoneScriptError("`heard` must be a non-empty string", where)
@@ -182,7 +198,9 @@ def _wait_for(value: Any, where: str) -> WaitFor:
     except ValueError:
         choices = ", ".join(c.value for c in Condition)
         raise PhoneScriptError(
-            f'must be one of {choices} or {{"heard": text}}, got {value!r}', where
+            f'must be one of {choices}, {{"heard": text}} or {{"played": seconds}},'
+            f" got {_shown(value)}",
+            where,
         ) from None
 
 
@@ -195,12 +213,24 @@ def _digits(value: Any, where: str) -> str:
     return value.upper()
 
 
-def _seconds(value: Any, where: str) -> float:
+def seconds_value(value: Any, where: str) -> float:
+    """A duration a client gave, in [0, MAX_STEP_SECONDS]; PhoneScriptError names `where`."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PhoneScriptError(f"must be a number of seconds, got {value!r}", where)
-    if value < 0:
-        raise PhoneScriptError(f"must be 0 or more, got {value!r}", where)
+        raise PhoneScriptError(f"must be a number of seconds, got {_shown(value)}", where)
+    # Compared before float(): a huge JSON integer does not fit a float, NaN compares false.
+    if not 0 <= value <= MAX_STEP_SECONDS:
+        raise PhoneScriptError(
+            f"must be from 0 to {MAX_STEP_SECONDS:g} seconds (a day), got {_shown(value)}", where
+        )
     return float(value)
+
+
+def _shown(value: Any) -> str:
+    """A client's value for a message, short whatever it is (repr of a huge int even raises)."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"an integer of {value.bit_length()} bits"
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:40]}... ({len(text)} characters)"
 
 
 def _reject_unknown_keys(
@@ -209,7 +239,7 @@ def _reject_unknown_keys(
     unknown = [key for key in data if key not in allowed]
     if unknown:
         raise PhoneScriptError(
-            f"unknown key {unknown[0]!r}; expected one of {', '.join(allowed)}", where
+            f"unknown key {_shown(unknown[0])}; expected one of {', '.join(allowed)}", where
         )
 
 
@@ -231,6 +261,8 @@ def step_to_wire(step: Step) -> dict[str, Any]:
     match step:
         case WaitFor(heard=heard) if heard is not None:
             return {"waitFor": {"heard": heard}}
+        case WaitFor(played_s=played) if played is not None:
+            return {"waitFor": {"played": played}}
         case WaitFor(condition=condition):
             assert condition is not None
             return {"waitFor": condition.value}

@@ -30,6 +30,7 @@ from ringback.phones.script import (
     Wait,
     WaitFor,
     parse_step,
+    seconds_value,
 )
 
 
@@ -73,7 +74,7 @@ def apply_shortcuts(script: PhoneScript | None, shortcuts: PhoneShortcuts) -> Ph
             ) from None
     if shortcuts.answer_after_s is not None:
         result = replace(
-            result, answer_after_s=_seconds(shortcuts.answer_after_s, "--answer-after")
+            result, answer_after_s=seconds_value(shortcuts.answer_after_s, "--answer-after")
         )
     steps: list[Step] = list(result.steps)
     for digits in shortcuts.press:
@@ -81,7 +82,7 @@ def apply_shortcuts(script: PhoneScript | None, shortcuts: PhoneShortcuts) -> Ph
     for text in shortcuts.say:
         steps += [WaitFor(condition=Condition.RECORD), _say(text)]
     if shortcuts.hangup_after_s is not None:
-        steps += [Wait(_seconds(shortcuts.hangup_after_s, "--hangup-after")), HangUp()]
+        steps += [Wait(seconds_value(shortcuts.hangup_after_s, "--hangup-after")), HangUp()]
     return replace(result, steps=tuple(steps))
 
 
@@ -99,9 +100,3 @@ def _say(text: str) -> Say:
     if not words:
         raise PhoneScriptError("must be a non-empty string of words", "--say")
     return Say(" ".join(words), len(words) * SPEECH_SECONDS_PER_WORD)
-
-
-def _seconds(value: float, flag: str) -> float:
-    if value < 0:
-        raise PhoneScriptError(f"must be 0 or more, got {value:g}", flag)
-    return float(value)

@@ -29,9 +29,12 @@ from ringback.engine.actions import (
     Action,
     AppendTimeline,
     CancelTimer,
+    CloseSocket,
     EndCall,
     FetchMedia,
+    OpenSocket,
     SaveRecording,
+    SendSocketMessage,
     SendWebhook,
     StartTimer,
 )
@@ -43,7 +46,6 @@ from ringback.engine.pacing import (
     DEFAULT_MAX_CONCURRENT_CALLS,
     CallLimits,
 )
-from ringback.engine.recordings import Recording
 from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
 from ringback.engine.v1 import requests as v1r
 from ringback.errors import UnknownApplicationError
@@ -53,6 +55,8 @@ from ringback.media.cache import AudioCache
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media, v1_calls
 from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
+from ringback.runtime.recording_audio import RecordingAudio
+from ringback.runtime.streams import StreamHub
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
@@ -104,9 +108,10 @@ class Platform:
         self.in_flight = 0
         self.last_activity = 0.0
         self.changed = asyncio.Event()
+        self.commit_waiters: list[asyncio.Future[None]] = []  # see committed()
+        self.audio = RecordingAudio(store, written=self.changed.set)
         self.quiet = asyncio.Event()  # set while nothing is in flight
         self.quiet.set()
-        self._unrendered: dict[str, Recording] = {}
         self.audio_cache = AudioCache()
         self._ended: dict[str, asyncio.Event] = {}  # set once a call ended and went quiet
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
@@ -115,28 +120,31 @@ class Platform:
         self._v1_chains: dict[str, asyncio.Future[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
+        self.streams = StreamHub(self)
         self.faults = FaultPlan()  # faults on purpose, set by ringback.testing; none by default
         self._held = HeldWebhooks()
         # Told of every finished webhook delivery (`ringback load` times the app with it).
         self.on_delivered: Callable[[DeliveryResult], None] | None = None
 
-    def _new_engine(self) -> Engine:
+    def _new_engine(self, start: int = 1) -> Engine:
         config = EngineConfig(
             account_id=self.config.account_id,
             base_url=self.config.base_url,
             call_limits=self.config.call_limits,
         )
-        # Ids are deterministic, so a run into a store that already holds calls needs a seed of
-        # its own: derived from how many there are, its ids are new yet repeatable.
-        stored = self.store.call_count()
-        seed = self.config.seed if stored == 0 else f"{self.config.seed}-{stored}"
+        # Ids are deterministic, so every start of a store file but the first of an empty one
+        # gets a seed of its own: its ordinal, counted in the file and committed before any id
+        # is handed out. Its ids are new yet repeatable, and never reused, not even those of
+        # calls a crash lost before they were committed (the call count cannot tell those).
+        fresh = start == 1 and self.store.call_count() == 0
+        seed = self.config.seed if fresh else f"{self.config.seed}-run{start}"
         return Engine(config, IdSource(seed))
 
     # ---- starting and stopping -------------------------------------------------------------
 
     async def start(self) -> None:
         """Load the stored settings, close calls a previous run left open, start the clock."""
-        self.engine = self._new_engine()  # the store may have been filled since __init__
+        self.engine = self._new_engine(self.store.count_start())
         for key, data in self.store.settings("application"):
             self.applications[key] = application_from_wire(data)
         for key, data in self.store.settings("number"):
@@ -163,8 +171,8 @@ class Platform:
             await asyncio.gather(self._driver, return_exceptions=True)
             self._driver = None
         await self._cancel_tasks()
-        for recording_id in list(self._unrendered):
-            self._render(recording_id)
+        await self.streams.close_all()
+        await self.audio.finish()
         self.store.flush()
         await self.sender.close()
 
@@ -183,6 +191,17 @@ class Platform:
         if self.config.clock is ClockMode.REAL:
             return max(time.time(), self.engine.now)
         return max(self.virtual_now, self.engine.now)
+
+    async def committed(self) -> None:
+        """Return once everything written so far is committed: what a 201 acknowledges is on
+        disk, so a `kill -9` right after it loses nothing. One commit serves every waiter."""
+        if self._driver is None or self._driver.done():
+            self.store.flush()
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self.commit_waiters.append(waiter)
+        self.changed.set()
+        await waiter
 
     def touch(self) -> None:
         """An API request arrived: the virtual clock waits `idle_s` more before jumping."""
@@ -219,7 +238,12 @@ class Platform:
                 else:
                     self._spawn(self._deliver(action))
             case StartTimer(timer_id=timer_id, at=at):
-                self.timers.start(timer_id, at)
+                if at > clockwork.MAX_CLOCK_EPOCH_S:  # only a clock pushed for centuries gets here
+                    clockwork.logger.error(
+                        "timer %s at %r is past the year 9000; dropped", timer_id, at
+                    )
+                else:
+                    self.timers.start(timer_id, at)
             case CancelTimer(timer_id=timer_id):
                 self.timers.cancel(timer_id)
             case FetchMedia():
@@ -229,10 +253,29 @@ class Platform:
                 if kind == "state" and call_id in self.engine.calls:
                     self.store.save_call(call_id, call_state(self.engine.calls[call_id]))
             case SaveRecording(recording=recording):
-                self._save_recording(recording)
+                self.audio.saved(recording)
             case EndCall(call_id=call_id):
                 self.store.save_call(call_id, call_state(self.engine.call(call_id)), ended=True)
                 self._settle_call(call_id)
+            case OpenSocket():
+                self.streams.open(action)
+            case SendSocketMessage():
+                self.streams.send(action)
+            case CloseSocket():
+                self.streams.close(action)
+
+    def spawn(self, work: Awaitable[None]) -> None:
+        """Run `work` as a task the virtual clock waits for (it is in flight until it ends)."""
+        self._spawn(work)
+
+    def hold_call(self, call_id: str) -> None:
+        """Something of the call's is still under way (a socket closing): `wait()` waits for it."""
+        self._call_flight[call_id] += 1
+
+    def release_call(self, call_id: str) -> None:
+        """What `hold_call` announced is done."""
+        self._call_flight[call_id] -= 1
+        self._settle_call(call_id)
 
     def _spawn(self, work: Awaitable[None]) -> None:
         self.in_flight += 1
@@ -329,24 +372,6 @@ class Platform:
         fact = await media.measure(self.sender.session, action, self.audio_cache, self.now)
         self.feed(fact)
 
-    def _save_recording(self, recording: Recording) -> None:
-        # Audio is rendered when first downloaded (or at shutdown), not on the call's hot path.
-        self.store.save_recording(
-            recording.recording_id,
-            recording.metadata(),
-            call_id=recording.call_id,
-            conference_id=recording.conference_id,
-        )
-        self._unrendered[recording.recording_id] = recording
-
-    def _render(self, recording_id: str) -> tuple[bytes, str] | None:
-        recording = self._unrendered.pop(recording_id, None)
-        if recording is None:
-            return None
-        audio, media_type = media.render(recording)
-        self.store.set_recording_media(recording_id, audio, media_type)
-        return audio, media_type
-
     # ---- calls -----------------------------------------------------------------------------
 
     def place_call(self, request: OutboundCallRequest) -> str:
@@ -442,19 +467,19 @@ class Platform:
         """One recording's metadata."""
         return self.store.recording(recording_id)
 
-    def recording_media(self, recording_id: str) -> tuple[bytes, str] | None:
-        """A recording's audio (rendered on first download) and its media type."""
-        return self.store.recording_media(recording_id) or self._render(recording_id)
+    async def recording_media(self, recording_id: str) -> tuple[bytes, str] | None:
+        """A recording's audio and its media type (None once deleted)."""
+        return await self.audio.media(recording_id)
 
     def delete_recording(self, recording_id: str) -> None:
         """Forget a recording, its audio and its transcription."""
         self.store.delete_recording(recording_id)
         self.engine.recordings.pop(recording_id, None)
-        self._unrendered.pop(recording_id, None)
+        self.audio.forget(recording_id)
 
     def delete_recording_media(self, recording_id: str) -> None:
         """Forget a recording's audio (its metadata stays)."""
-        self._unrendered.pop(recording_id, None)
+        self.audio.forget(recording_id)
         self.store.set_recording_media(recording_id, None, None)
 
     def send_event(self, event: Event, callback: Callback, timeout_s: float) -> None:
@@ -483,6 +508,10 @@ class Platform:
     async def reset(self) -> None:
         """POST /_ringback/reset: forget every call, setting and timer; the clock restarts now."""
         await self._cancel_tasks()
+        if self._driver is not None and self._driver.done():  # it never should; it may have
+            clockwork.logger.error("the clock's driver had ended; reset starts a new one")
+            self._driver = asyncio.create_task(clockwork.drive(self))
+        await self.streams.close_all()
         self.store.reset()
         self.engine = self._new_engine()
         self.timers = TimerQueue()
@@ -492,7 +521,7 @@ class Platform:
         self._ended.clear()
         self._call_flight.clear()
         self._v1_chains.clear()
-        self._unrendered.clear()
+        self.audio.clear()
         self.faults.clear()
         self._held.clear()
         self.audio_cache.clear()

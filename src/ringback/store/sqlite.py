@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS recordings (
     media BLOB,
     media_type TEXT
 );
+CREATE TABLE IF NOT EXISTS starts (
+    start INTEGER PRIMARY KEY AUTOINCREMENT
+);
 CREATE TABLE IF NOT EXISTS settings (
     kind TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -189,6 +192,13 @@ class Store:
         sql = f"SELECT seq, data FROM calls WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?"
         rows = self._db.execute(sql, (*params, limit)).fetchall()
         return [(seq, _load(data)) for seq, data in rows]
+
+    def count_start(self) -> int:
+        """Count one more start of this file and commit it at once: 1 the first time. A reset
+        keeps the count, so a start number is never given twice."""
+        self.flush()
+        cursor = self._db.execute("INSERT INTO starts DEFAULT VALUES")
+        return int(cursor.lastrowid or 0)
 
     def call_count(self) -> int:
         """How many calls the store holds."""

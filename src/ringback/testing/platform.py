@@ -284,7 +284,7 @@ class Ringback:
         async def finished(platform: Platform) -> CallResult:
             wait_s = self.call_wait if wait is None else wait
             report = await follow(platform, call_id, wait_s)
-            return _result_of(platform, report, _cut_short_reasons(wait_s))
+            return await _result_of(platform, report, _cut_short_reasons(wait_s))
 
         result = self.run(finished, timeout=LOOP_CALL_TIMEOUT_S + (wait or self.call_wait))
         self.calls.append(result)
@@ -372,12 +372,12 @@ def _cut_short_reasons(wait_s: float) -> dict[str, str]:
     }
 
 
-def _result_of(platform: Platform, report: CallReport, reasons: dict[str, str]) -> CallResult:
+async def _result_of(platform: Platform, report: CallReport, reasons: dict[str, str]) -> CallResult:
     """A CallResult from a finished call's report, with its recordings read."""
     recordings = []
     for metadata in platform.recordings(call_id=report.call_id):
         recording_id = str(metadata["recordingId"])
-        audio, media_type = platform.recording_media(recording_id) or (b"", "")
+        audio, media_type = await platform.recording_media(recording_id) or (b"", "")
         live = platform.engine.recordings.get(recording_id)
         transcription = live.transcription if live is not None else None
         recordings.append(
@@ -395,6 +395,6 @@ def _result_of(platform: Platform, report: CallReport, reasons: dict[str, str]) 
         state=report.state,
         timeline=report.timeline,
         recordings=recordings,
-        legs=[_result_of(platform, leg, reasons) for leg in report.legs],
+        legs=[await _result_of(platform, leg, reasons) for leg in report.legs],
         cut_short=reasons.get(cut_short, cut_short) if cut_short is not None else None,
     )

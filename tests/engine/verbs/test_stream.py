@@ -179,8 +179,8 @@ def test_stream_without_event_url_sends_no_webhooks() -> None:
     )
     assert sim.event_types(call_id) == ["answer", "disconnect"]
     summaries = [e.summary for e in sim.timeline]
-    assert "media stream 'quiet' started (no WebSocket is opened)" in summaries
-    assert "media stream 'quiet' stopped" in summaries
+    assert "media stream 'quiet' started" in summaries
+    assert "media stream 'quiet' stopped: closed" in summaries
 
 
 def test_stream_events_carry_tag_and_method_and_credentials() -> None:

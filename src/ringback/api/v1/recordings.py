@@ -129,7 +129,7 @@ class Recordings:
             if transcript is not None and transcript.transcription_id == name:
                 return Response(transcript.text, media_type="text/plain; charset=utf-8")
             if recording.finished and media_name(engine, recording) == name:
-                found = self.platform.recording_media(recording.recording_id)
+                found = await self.platform.recording_media(recording.recording_id)
                 if found is not None:
                     audio, media_type = found
                     return Response(audio, media_type=media_type)

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ringback.errors import V1ApiError
+from ringback.api.json_input import parse_json
+from ringback.errors import RequestValidationError, V1ApiError
 
 MAX_BODY_BYTES = 1024 * 1024
 E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
@@ -35,9 +36,9 @@ def parse_body(raw: bytes, resource: str) -> Body:
     if not raw.strip():
         return Body({}, resource)
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise bad_request("invalid-json", f"The request body is not valid JSON: {exc}") from None
+        data = parse_json(raw)
+    except RequestValidationError as exc:  # the one JSON reader's refusals, in v1's shape
+        raise bad_request("invalid-json", exc.description) from None
     if not isinstance(data, dict):
         raise bad_request("invalid-json", f"The '{resource}' request body must be a JSON object")
     return Body(data, resource)

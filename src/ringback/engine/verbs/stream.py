@@ -1,24 +1,36 @@
 """`<StartStream>` / `<StopStream>`: fork the call's audio to a WebSocket (spec §4.6, §2.3).
 
-How this works. `<StartStream>` puts a `MediaStreamFork` on the call (`call.features`, under
-`stream:<name>`) and goes straight on: it is non-blocking. The fork sends `mediaStreamStarted` to
-`streamEventUrl`, if set. A name already in use on the call is refused with `mediaStreamRejected`
-cause `duplicate` (carrying the stream that has the name as `originalMediaStream`); so is a stream
-that would take the call past four concurrent tracks (cause `track-limit`). `<StopStream name>`
-stops the named stream with `mediaStreamStopped` (cause `closed`, with `mediaStream.duration`);
-streams still open when the call ends stop the same way, just before its `disconnect`.
+How this works. `<StartStream>` refuses at once a name already used on the call (cause
+`duplicate`, with the stream that has it as `originalMediaStream`) or a stream that would take the
+call past four concurrent tracks (cause `track-limit`): no connection is attempted. Otherwise it
+puts a `MediaStreamFork` on the call (`call.features`, under `stream:<name>`), asks the runtime to
+open the socket (`OpenSocket`, with the `start` message) and waits: BXML goes on once the stream
+is established (streams spec §1). Opened: `mediaStreamStarted`; failed: `mediaStreamRejected`
+cause `connection-error`; either way the call goes on.
+
+The runtime then sends the call's audio as `media` messages on its own (it reads the call's media
+log, runtime/streams.py). The stream ends in one of two ways. Ringback stops it (`<StopStream>`,
+the end of the call): `CloseSocket` with the `stop` message and `mediaStreamStopped` cause `closed`,
+just before the call's `disconnect`. Or the app closes it, or it drops (`SocketClosed`):
+`mediaStreamStopped` with the runtime's cause (`closed` for a clean close, else
+`connection-error` or `error`, with an `errorMessage`). A `<StopStream wait="true">` parked on the
+stream goes on then. Audio a bidirectional app sends is played by `AppAudio` (stream_audio.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ringback.bxml import StartStream, StopStream
+from ringback.engine.actions import CloseSocket, OpenSocket
 from ringback.engine.payloads import duration, timestamp
 from ringback.engine.requests import Callback
+from ringback.engine.sockets import SocketOwner
 from ringback.engine.verbs import handles
 from ringback.engine.verbs.base import Feature, VerbRun
+from ringback.engine.verbs.stream_audio import AppAudio
 from ringback.engine.verbs.tracks import (
     MAX_CONCURRENT_TRACKS,
     Track,
@@ -33,17 +45,22 @@ from ringback.events import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ringback.engine.call import Call
     from ringback.engine.core import Engine
     from ringback.events import Event
 
 STREAM_FEATURE_PREFIX = "stream:"
 STREAM_TRANSPORT = "WebSocket"
+# `metadata.tracks[].mediaFormat` of every track (streams spec §3.1: the example's spelling).
+MEDIA_FORMAT = {"encoding": "PCMU", "sampleRate": 8000}
+WEBSOCKET_SCHEMES = ("ws", "wss")
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False)
 class MediaStreamFork(Feature):
-    """One open media stream of a call; it stops itself when the call ends."""
+    """One media stream of a call, from its connection to its end."""
 
     engine: Engine
     call: Call
@@ -51,8 +68,19 @@ class MediaStreamFork(Feature):
     name: str
     destination: str
     tracks: list[Track]
-    started_at: float
     events: Callback | None  # streamEventUrl, resolved; None: no webhooks
+    bidirectional: bool = False
+    params: dict[str, str] = field(default_factory=dict)
+    started_at: float = 0.0
+    state: str = "connecting"  # then "open", then "closed"
+    on_established: Callable[[], None] | None = None  # the <StartStream> waiting to go on
+    waiters: list[Callable[[], None]] = field(default_factory=list)  # <StopStream wait="true">
+    audio: AppAudio | None = None
+
+    @property
+    def key(self) -> str:
+        """Where the stream is kept in `call.features`."""
+        return STREAM_FEATURE_PREFIX + self.name
 
     def model(self, *, stopped_at: float | None = None) -> MediaStream:
         """The `mediaStream` object of this stream's events (with `duration` once stopped)."""
@@ -66,23 +94,97 @@ class MediaStreamFork(Feature):
             duration=None if stopped_at is None else duration(stopped_at - self.started_at),
         )
 
-    def start(self) -> None:
-        """Open the stream: keep it on the call and say so."""
-        self.call.features[STREAM_FEATURE_PREFIX + self.name] = self
+    def metadata(self) -> dict[str, Any]:
+        """The `metadata` of the `start` and `stop` messages (streams spec §3.1)."""
+        return {
+            "accountId": self.call.account_id,
+            "callId": self.call.call_id,
+            "streamId": self.stream_id,
+            "streamName": self.name,
+            "tracks": [{"name": track, "mediaFormat": dict(MEDIA_FORMAT)} for track in self.tracks],
+        }
+
+    def connect(self, verb: StartStream) -> None:
+        """Keep the stream on the call and ask the runtime to open its socket."""
+        self.call.features[self.key] = self
+        self.engine.sockets[self.stream_id] = SocketOwner(
+            self.socket_opened,
+            self.socket_failed,
+            self.socket_closed,
+            self.audio_received,
+            self.audio_cleared,
+        )
+        start: dict[str, Any] = {"eventType": "start", "metadata": self.metadata()}
+        if self.params:
+            start["streamParams"] = dict(self.params)
+        self.engine.emit(
+            OpenSocket(
+                socket_id=self.stream_id,
+                call_id=self.call.call_id,
+                url=self.destination,
+                start=start,
+                username=verb.destination_username,
+                password=verb.destination_password,
+                tracks=tuple(self.tracks),
+                bidirectional=self.bidirectional,
+            )
+        )
+
+    # ---- what the runtime reports ------------------------------------------------------------
+
+    def socket_opened(self) -> None:
+        """Established: `mediaStreamStarted`, and BXML goes on."""
+        if self.state != "connecting":
+            return
+        self.state = "open"
+        self.started_at = self.engine.now
+        if self.bidirectional:
+            self.audio = AppAudio(self.engine, self.call, self.name)
         self.engine.note(
             self.call,
             "stream",
-            f"media stream {self.name!r} started (no WebSocket is opened)",
+            f"media stream {self.name!r} started",
             streamId=self.stream_id,
             name=self.name,
             tracks=self.tracks,
+            mode="bidirectional" if self.bidirectional else "unidirectional",
         )
         self._send(self.engine.event(MediaStreamStartedEvent, self.call, media_stream=self.model()))
+        self._established()
+
+    def socket_failed(self, message: str) -> None:
+        """Never established: `mediaStreamRejected` cause `connection-error`; BXML goes on."""
+        self._forget()
+        self.started_at = self.engine.now
+        self.reject("connection-error", message)
+        self._established()
+
+    def socket_closed(self, cause: str, message: str | None) -> None:
+        """The app closed the socket or it dropped: `mediaStreamStopped` with that cause."""
+        if self.state != "open":
+            return
+        self._end(cause, message)
+
+    def audio_received(self, audio: bytes) -> None:
+        """A bidirectional app's `playAudio`: queue it to play to the far end."""
+        if self.audio is not None:
+            self.audio.enqueue(audio)
+
+    def audio_cleared(self) -> None:
+        """A bidirectional app's `clear`: stop playing what it queued."""
+        if self.audio is not None:
+            self.audio.clear()
+
+    # ---- what the call does ------------------------------------------------------------------
 
     def reject(self, cause: str, message: str, original: MediaStream | None = None) -> None:
         """Refuse to start this stream."""
         self.engine.note(
-            self.call, "stream", f"media stream {self.name!r} rejected: {cause}", cause=cause
+            self.call,
+            "stream",
+            f"media stream {self.name!r} rejected: {cause}",
+            cause=cause,
+            errorMessage=message,
         )
         event = self.engine.event(
             MediaStreamRejectedEvent,
@@ -95,20 +197,59 @@ class MediaStreamFork(Feature):
         self._send(event)
 
     def stop(self) -> None:
-        """Close the stream (`<StopStream>` or the end of the call): cause `closed`."""
-        if self.call.features.get(STREAM_FEATURE_PREFIX + self.name) is not self:
+        """Ringback stops the stream (`<StopStream>`, the end of the call): cause `closed`."""
+        if self.state == "connecting":  # the call ended while connecting: close it unseen
+            self._forget()
+            self.engine.emit(CloseSocket(self.stream_id, self.engine.now))
             return
-        del self.call.features[STREAM_FEATURE_PREFIX + self.name]
-        self.engine.note(self.call, "stream", f"media stream {self.name!r} stopped", cause="closed")
-        stream = self.model(stopped_at=self.engine.now)
-        event = self.engine.event(
-            MediaStreamStoppedEvent, self.call, media_stream=stream, cause="closed"
-        )
-        self._send(event)
+        if self.state != "open":
+            return
+        stop = {"eventType": "stop", "metadata": self.metadata()}
+        self.engine.emit(CloseSocket(self.stream_id, self.engine.now, stop))
+        self._end("closed", None)
 
     def on_call_end(self) -> None:
         """The call ended: the stream closes with it."""
         self.stop()
+
+    def wait_for_close(self, resume: Callable[[], None]) -> None:
+        """Call `resume` once the stream has ended (`<StopStream wait="true">`)."""
+        self.waiters.append(resume)
+
+    def _end(self, cause: str, message: str | None) -> None:
+        self._forget()
+        if self.audio is not None:
+            self.audio.clear()
+        now = self.engine.now
+        self.engine.note(
+            self.call,
+            "stream",
+            f"media stream {self.name!r} stopped: {cause}",
+            cause=cause,
+            errorMessage=message,
+        )
+        event = self.engine.event(
+            MediaStreamStoppedEvent,
+            self.call,
+            media_stream=self.model(stopped_at=now),
+            cause=cause,
+            error_message=message,
+        )
+        self._send(event)
+        waiters, self.waiters = self.waiters, []
+        for resume in waiters:
+            resume()
+
+    def _forget(self) -> None:
+        self.state = "closed"
+        if self.call.features.get(self.key) is self:
+            del self.call.features[self.key]
+        self.engine.sockets.pop(self.stream_id, None)
+
+    def _established(self) -> None:
+        resume, self.on_established = self.on_established, None
+        if resume is not None:
+            resume()
 
     def _send(self, event: Event) -> None:
         if self.events is not None:
@@ -116,24 +257,21 @@ class MediaStreamFork(Feature):
 
 
 def open_streams(call: Call) -> list[MediaStreamFork]:
-    """The call's media streams that are running now, oldest first."""
+    """The call's media streams that are running or connecting now, oldest first."""
     return [f for f in call.features.values() if isinstance(f, MediaStreamFork)]
 
 
 @handles(StartStream)
 class StartStreamRun(VerbRun):
-    """Start a media stream and go on at once (non-blocking); answers an inbound call.
+    """Start a media stream; BXML goes on once it is established (or refused). Answers a call.
 
-    Simplifications: no WebSocket is opened yet (a later issue), so no `start`/`media`/`stop`
-    messages are sent; `destination` is reported in the events but never dialled, and
-    `destinationUsername`/`destinationPassword`, `mode="bidirectional"` and `<StreamParam>`s are
-    accepted and unused. A stream therefore never fails with `connection-error` or `error`. The
-    four-track limit counts media streams only (real-time transcriptions keep their own count).
-    The `track-limit` errorMessage is ours: Bandwidth documents none.
+    Simplifications: the four-track limit counts media streams only (real-time transcriptions
+    keep their own count); the `track-limit` errorMessage is ours (Bandwidth documents none); a
+    `destination` that is not a ws:// or wss:// URL is rejected with cause `error` without dialling.
     """
 
     def start(self) -> None:
-        """Open the stream, or reject it, then go on with the next verb."""
+        """Open the stream, or reject it."""
         verb: StartStream = self.verb
         stream_id = self.engine.ids.stream()
         stream = MediaStreamFork(
@@ -143,8 +281,10 @@ class StartStreamRun(VerbRun):
             name=verb.name or stream_id,
             destination=verb.destination,
             tracks=track_list(verb.tracks),
-            started_at=self.engine.now,
             events=self.callback("stream_event", fallback=False),
+            bidirectional=verb.mode == "bidirectional",
+            params={param.name: param.value for param in verb.params},
+            started_at=self.engine.now,
         )
         running = open_streams(self.call)
         clash = next((s for s in running if s.name == stream.name), None)
@@ -155,8 +295,13 @@ class StartStreamRun(VerbRun):
         elif in_use + len(stream.tracks) > MAX_CONCURRENT_TRACKS:
             message = track_limit_message("a media stream", in_use, len(stream.tracks))
             stream.reject("track-limit", message)
+        elif urlsplit(stream.destination).scheme.lower() not in WEBSOCKET_SCHEMES:
+            message = f"destination {stream.destination!r} is not a ws:// or wss:// URL"
+            stream.reject("error", message)
         else:
-            stream.start()
+            stream.on_established = self.done
+            stream.connect(verb)
+            return
         self.done()
 
 
@@ -164,17 +309,24 @@ class StartStreamRun(VerbRun):
 class StopStreamRun(VerbRun):
     """Stop the stream called `name` (`mediaStreamStopped`, cause `closed`); no-op if none.
 
-    Simplification: stopping is instantaneous (there is no WebSocket to close), so
-    `wait="true"` and `wait="false"` behave the same. Does not answer an inbound call.
+    `wait="true"` does not stop the stream: BXML waits here until the socket is closed, by the
+    app or by the call's end (streams spec §1). Interrupting the wait (a redirect, new BXML)
+    leaves the stream running. Does not answer an inbound call.
     """
 
     ANSWERS_CALL = False
 
     def start(self) -> None:
-        """Stop the stream if there is one, then go on."""
+        """Stop the stream (or wait for it to close), then go on."""
         stream = self.call.features.get(STREAM_FEATURE_PREFIX + self.verb.name)
-        if isinstance(stream, MediaStreamFork):
-            stream.stop()
-        else:
+        if not isinstance(stream, MediaStreamFork) or stream.state != "open":
             self.engine.note(self.call, "stream", f"no media stream {self.verb.name!r} to stop")
+        elif self.verb.wait:
+            self.engine.note(
+                self.call, "stream", f"waiting for media stream {self.verb.name!r} to close"
+            )
+            stream.wait_for_close(self.done)
+            return
+        else:
+            stream.stop()
         self.done()

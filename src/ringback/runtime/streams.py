@@ -1,0 +1,439 @@
+"""The WebSockets of media streams and live transcriptions; Ringback is the client (spec §2).
+
+How this works. The engine asks for a socket (`OpenSocket`); `StreamHub.open` connects to the
+URL as given, with `Authorization: Basic` when the verb gave credentials, within
+`HANDSHAKE_TIMEOUT_S`, sends the `start` message and tells the engine (`SocketOpened`, or
+`SocketFailed` with the reason). Every message then goes out through the connection's outbox, in
+order, written by one task per connection: the `media` frames, what the engine sends
+(`SendSocketMessage`), and at the end `stop` and a close with 1000 (`CloseSocket`).
+
+Frames follow the call's clock. Frame n of each track covers `origin + n × 20 ms` and is sent
+once the clock has passed its end: on the real clock a ticker wakes every 20 ms for all sockets
+at once; on the virtual and manual clocks the clockwork calls `pump_until(t)` before time moves
+to `t`, so a stream of L seconds carries exactly ⌊L / 20 ms⌋ frames per track however fast
+time goes. The audio is the call's (`ringback.media.frames`).
+
+A reader task per connection takes what the app sends: `playAudio`/`clear` on a bidirectional
+stream become facts; anything else is ignored and noted on the timeline (the first few of each
+connection). When the app closes the socket, or it drops, the engine hears `SocketClosed` with
+the cause: `closed` for a close frame with 1000 or 1001, `connection-error` for any other code
+or a connection lost without one, `error` when the app broke the protocol (a message over
+`MAX_MESSAGE_BYTES`, a bad frame) and Ringback had to close it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from ringback.delivery.sender import USER_AGENT, describe_network_error
+from ringback.delivery.target import basic_authorization, mask_url
+from ringback.engine import facts as f
+from ringback.engine.actions import CloseSocket, OpenSocket, SendSocketMessage
+from ringback.engine.clock import ClockMode
+from ringback.engine.media import Side
+from ringback.media.app_messages import Clear, Ignored, PlayAudio, read_app_message
+from ringback.media.frames import TrackFrames
+from ringback.media.pcmu import FRAME_S
+
+if TYPE_CHECKING:
+    from ringback.runtime.platform import Platform
+
+HANDSHAKE_TIMEOUT_S = 5.0
+CLOSE_TIMEOUT_S = 2.0
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024  # the spec asks for ≥ 1 MiB; larger app messages end it
+MAX_NOTED_IGNORED = 10  # ignored app messages noted on the timeline per connection
+PUMP_CHUNK_FRAMES = 50  # frames queued per socket before waiting for them to be written
+CLEAN_CLOSE_CODES = (1000, 1001)
+TRACK_SIDES = {"inbound": Side.FAR, "outbound": Side.PLATFORM}
+
+
+@dataclass(eq=False)
+class Connection:
+    """One socket: where it goes, what it carries, and what went over it."""
+
+    action: OpenSocket
+    ws: aiohttp.ClientWebSocketResponse | None = None
+    origin: float = 0.0  # the call-clock time it opened; frame 0 starts here
+    tracks: list[tuple[str, TrackFrames]] = field(default_factory=list)
+    frames: int = 0  # frames sent (queued) per track
+    outbox: deque[str] = field(default_factory=deque)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    written: asyncio.Event = field(default_factory=asyncio.Event)
+    closing: CloseSocket | None = None
+    broken: bool = False  # a write failed: nothing more is sent
+    finished: bool = False  # reported as over (to the engine, or to whoever closed it)
+    sent: Counter[str] = field(default_factory=Counter)  # messages by eventType
+    sent_bytes: int = 0
+    received: int = 0
+    received_bytes: int = 0
+    ignored: int = 0
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def call_id(self) -> str:
+        """The call the socket belongs to."""
+        return self.action.call_id
+
+    def counts(self) -> dict[str, Any]:
+        """What went over the socket, for the timeline."""
+        return {
+            "messagesSent": dict(self.sent),
+            "bytesSent": self.sent_bytes,
+            "messagesReceived": self.received,
+            "bytesReceived": self.received_bytes,
+            "ignoredReceived": self.ignored,
+        }
+
+
+class StreamHub:
+    """Every WebSocket the platform has open, and the clock that paces their frames."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.connections: dict[str, Connection] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._ticker: asyncio.Task[None] | None = None
+
+    @property
+    def streaming(self) -> bool:
+        """Whether any open socket carries audio (the virtual clock then moves in steps)."""
+        return any(c.tracks and c.ws is not None for c in self.connections.values())
+
+    def session(self) -> aiohttp.ClientSession:
+        """Our own session: a socket holds its connection for its life, outside webhook limits."""
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=0)
+            self._session = aiohttp.ClientSession(
+                connector=connector, headers={"User-Agent": USER_AGENT}
+            )
+        return self._session
+
+    # ---- what the engine asks ----------------------------------------------------------------
+
+    def open(self, action: OpenSocket) -> None:
+        """Connect (the engine hears SocketOpened or SocketFailed)."""
+        connection = Connection(action)
+        self.connections[action.socket_id] = connection
+        self.platform.spawn(self._connect(connection))
+
+    def send(self, action: SendSocketMessage) -> None:
+        """Queue a message after the frames sent so far."""
+        connection = self.connections.get(action.socket_id)
+        if connection is not None and connection.closing is None:
+            self._queue(connection, action.message)
+
+    def close(self, action: CloseSocket) -> None:
+        """Send the frames up to `at`, then `stop`, then close (1000)."""
+        connection = self.connections.get(action.socket_id)
+        if connection is None or connection.closing is not None:
+            return
+        connection.closing = action
+        self.platform.hold_call(connection.call_id)  # its wait() returns once this is done
+        if connection.broken:
+            self._finish(connection, "closed", None)
+        elif connection.ws is not None:
+            self._pump(connection, action.at)
+            if action.stop is not None:
+                self._queue(connection, action.stop)
+            connection.wake.set()
+        # else: still connecting; _connect closes it as soon as it is open
+
+    async def pump_until(self, at: float) -> None:
+        """Send every frame that ends by `at`, and wait until they are written (virtual clock)."""
+        for connection in list(self.connections.values()):
+            while (
+                connection.ws is not None and connection.closing is None and not connection.broken
+            ):
+                before = connection.frames
+                self._pump(connection, at, limit=PUMP_CHUNK_FRAMES)
+                if connection.frames == before:
+                    break
+                await self._written(connection)
+
+    async def close_all(self) -> None:
+        """Close every socket at once (the platform stops or resets)."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            await asyncio.gather(self._ticker, return_exceptions=True)
+            self._ticker = None
+        connections, self.connections = list(self.connections.values()), {}
+        for connection in connections:
+            for task in connection.tasks:
+                task.cancel()
+            await asyncio.gather(*connection.tasks, return_exceptions=True)
+            if connection.ws is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(connection.ws.close(), CLOSE_TIMEOUT_S)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # ---- connecting --------------------------------------------------------------------------
+
+    async def _connect(self, connection: Connection) -> None:
+        action = connection.action
+        headers = {}
+        if action.username is not None or action.password is not None:
+            auth = basic_authorization(action.username or "", action.password or "")
+            headers["Authorization"] = auth
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(HANDSHAKE_TIMEOUT_S):
+                ws = await self.session().ws_connect(
+                    action.url,
+                    headers=headers,
+                    max_msg_size=MAX_MESSAGE_BYTES,
+                    autoclose=True,
+                    autoping=True,
+                )
+                await ws.send_str(_json(action.start))
+        except Exception as error:
+            self._failed(connection, _connect_failure(action.url, error))
+            return
+        connection.ws = ws
+        connection.origin = self.platform.now()
+        self._count_sent(connection, action.start)
+        connection.tracks = [
+            (name, TrackFrames(self._media_log(connection), TRACK_SIDES[name], connection.origin))
+            for name in action.tracks
+        ]
+        self._note(
+            connection,
+            f"WebSocket connected to {mask_url(action.url)}",
+            handshakeMs=round((time.perf_counter() - started) * 1000, 1),
+            authorization="Basic ***" if headers else None,
+            tracks=list(action.tracks),
+            bidirectional=action.bidirectional,
+        )
+        connection.tasks = [
+            asyncio.create_task(self._write(connection)),
+            asyncio.create_task(self._read(connection)),
+        ]
+        if connection.closing is not None:  # the call ended while we connected
+            connection.wake.set()
+            return
+        self.platform.feed(f.SocketOpened(self.platform.now(), action.socket_id))
+        self._start_ticker()
+
+    def _failed(self, connection: Connection, message: str) -> None:
+        self.connections.pop(connection.action.socket_id, None)
+        self._note(
+            connection,
+            f"WebSocket connection failed: {message}",
+            url=mask_url(connection.action.url),
+        )
+        if connection.closing is not None:
+            self.platform.release_call(connection.call_id)
+            return
+        self.platform.feed(
+            f.SocketFailed(self.platform.now(), connection.action.socket_id, message)
+        )
+
+    def _media_log(self, connection: Connection) -> Any:
+        return self.platform.engine.call(connection.call_id).media
+
+    # ---- sending -----------------------------------------------------------------------------
+
+    def _pump(self, connection: Connection, at: float, limit: int | None = None) -> None:
+        """Queue the frames of every track that end by `at` (at most `limit` per track)."""
+        if not connection.tracks or connection.broken:
+            return
+        # Epoch-sized floats carry ~1e-5 frames of error: a frame ending at `at` counts as ended.
+        due = int((at - connection.origin) / FRAME_S + 1e-3)
+        if limit is not None:
+            due = min(due, connection.frames + limit)
+        while connection.frames < due:
+            index = connection.frames
+            connection.frames += 1
+            for name, track in connection.tracks:
+                payload = base64.b64encode(track.frame(index)).decode("ascii")
+                connection.outbox.append(
+                    f'{{"eventType":"media","track":"{name}",'
+                    f'"sequenceNumber":"{connection.sent["media"] + 1}","payload":"{payload}"}}'
+                )
+                connection.sent["media"] += 1
+        connection.written.clear()
+        connection.wake.set()
+
+    def _queue(self, connection: Connection, message: Any) -> None:
+        self._count_sent(connection, message)
+        connection.outbox.append(_json(message))
+        connection.written.clear()
+        connection.wake.set()
+
+    def _count_sent(self, connection: Connection, message: Any) -> None:
+        connection.sent[str(message.get("eventType"))] += 1
+
+    async def _written(self, connection: Connection) -> None:
+        while connection.outbox and not connection.broken:
+            await connection.written.wait()
+
+    async def _write(self, connection: Connection) -> None:
+        ws = connection.ws
+        assert ws is not None
+        try:
+            while True:
+                while connection.outbox:
+                    text = connection.outbox.popleft()
+                    connection.sent_bytes += len(text)
+                    await ws.send_str(text)
+                connection.written.set()
+                if connection.closing is not None:
+                    break
+                connection.wake.clear()
+                await connection.wake.wait()
+            await asyncio.wait_for(ws.close(code=1000), CLOSE_TIMEOUT_S)
+        except (ConnectionError, aiohttp.ClientError, TimeoutError):
+            connection.broken = True
+            connection.outbox.clear()
+            connection.written.set()
+            # The reader may know better (a protocol error it closed on): let it speak first.
+            await asyncio.sleep(0)
+            lost = "the websocket connection was lost without a close frame (1006)"
+            self._finish(connection, "connection-error", lost)
+            return
+        self._finish(connection, "closed", None)
+
+    def _start_ticker(self) -> None:
+        if self.platform.config.clock is ClockMode.REAL and self._ticker is None:
+            self._ticker = asyncio.create_task(self._tick())
+
+    async def _tick(self) -> None:
+        """Real clock: every 20 ms, the frames that came due on every socket."""
+        tick = time.time()
+        while self.connections:
+            tick += FRAME_S
+            delay = tick - time.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            for connection in list(self.connections.values()):
+                if (
+                    connection.ws is not None
+                    and connection.closing is None
+                    and not connection.broken
+                ):
+                    self._pump(connection, tick)
+        self._ticker = None
+
+    # ---- receiving ---------------------------------------------------------------------------
+
+    async def _read(self, connection: Connection) -> None:
+        ws = connection.ws
+        assert ws is not None
+        cause, message = "closed", None
+        while True:
+            msg = await ws.receive()
+            if msg.type is aiohttp.WSMsgType.TEXT:
+                connection.received += 1
+                connection.received_bytes += len(msg.data)
+                self._take(connection, msg.data)
+                continue
+            if msg.type is aiohttp.WSMsgType.BINARY:
+                connection.received += 1
+                connection.received_bytes += len(msg.data)
+                self._ignore(connection, Ignored("a binary frame (the protocol is JSON text)"))
+                continue
+            if connection.closing is not None:
+                return  # we are closing it: _write reports how that went
+            if msg.type is aiohttp.WSMsgType.ERROR:  # aiohttp has closed it (1009, 1002, ...)
+                cause, message = "error", f"the app broke the WebSocket protocol: {msg.data}"
+            elif msg.type is aiohttp.WSMsgType.CLOSE or ws.close_code not in (None, 1006):
+                code = ws.close_code
+                if code not in CLEAN_CLOSE_CODES:
+                    cause = "connection-error"
+                    reason = f": {msg.extra}" if msg.extra else ""
+                    message = f"the websocket closed abnormally (code {code}{reason})"
+            else:
+                cause = "connection-error"
+                message = "the websocket connection was lost without a close frame (1006)"
+            break
+        self._finish(connection, cause, message)
+
+    def _take(self, connection: Connection, text: str) -> None:
+        """Act on one text frame from the app."""
+        message = read_app_message(text)
+        if not connection.action.bidirectional and not isinstance(message, Ignored):
+            message = Ignored("the stream is unidirectional", "playAudio")
+        socket_id = connection.action.socket_id
+        match message:
+            case PlayAudio(audio=audio):
+                self.platform.feed(f.StreamAudioReceived(self.platform.now(), socket_id, audio))
+            case Clear():
+                self.platform.feed(f.StreamAudioCleared(self.platform.now(), socket_id))
+            case Ignored():
+                self._ignore(connection, message)
+
+    def _ignore(self, connection: Connection, ignored: Ignored) -> None:
+        connection.ignored += 1
+        if connection.ignored <= MAX_NOTED_IGNORED:
+            more = (
+                " (later ones are only counted)" if connection.ignored == MAX_NOTED_IGNORED else ""
+            )
+            self._note(connection, f"ignored a message from the app: {ignored.reason}{more}")
+
+    # ---- the end -----------------------------------------------------------------------------
+
+    def _finish(self, connection: Connection, cause: str, message: str | None) -> None:
+        """The socket is over, however it ended: note it, and tell whoever waits (once)."""
+        if connection.finished:
+            return
+        connection.finished = True
+        self.connections.pop(connection.action.socket_id, None)
+        for task in connection.tasks:
+            if task is not asyncio.current_task():
+                task.cancel()
+        ws = connection.ws
+        code = ws.close_code if ws is not None and ws.close_code is not None else 1006
+        by = "Ringback" if connection.closing is not None else "the app"
+        summary = f"WebSocket closed by {by} ({code})"
+        if connection.closing is None or cause != "closed":
+            summary += f": {cause}"
+        self._note(
+            connection,
+            summary,
+            closeCode=code,
+            cause=cause,
+            errorMessage=message,
+            frames=connection.frames,
+            **connection.counts(),
+        )
+        if connection.closing is not None:
+            self.platform.release_call(connection.call_id)
+        else:
+            socket_id = connection.action.socket_id
+            self.platform.feed(f.SocketClosed(self.platform.now(), socket_id, cause, message))
+
+    def _note(self, connection: Connection, summary: str, **detail: Any) -> None:
+        detail = {k: v for k, v in detail.items() if v is not None}
+        detail["socketId"] = connection.action.socket_id
+        detail["purpose"] = connection.action.purpose
+        self.platform.store.add_timeline(
+            connection.call_id, self.platform.now(), "websocket", summary, detail
+        )
+
+
+def _json(message: Any) -> str:
+    return json.dumps(message, separators=(",", ":"))
+
+
+def _connect_failure(url: str, error: BaseException) -> str:
+    """Why a socket could not be opened, in words (the `errorMessage` of connection-error)."""
+    where = mask_url(url)
+    if isinstance(error, TimeoutError):
+        return f"connecting to the websocket {where} timed out after {HANDSHAKE_TIMEOUT_S:g} s"
+    if isinstance(error, aiohttp.WSServerHandshakeError):
+        return (
+            f"the websocket handshake with {where} was refused: HTTP {error.status} {error.message}"
+        )
+    if isinstance(error, aiohttp.ClientError | OSError):
+        return f"could not connect to the websocket {where}: {describe_network_error(error)}"
+    return f"could not connect to the websocket {where}: {error}"
