@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringback.api.acknowledged import CommitBeforeAcknowledging
 from ringback.api.control import control_routes
+from ringback.api.control_messages import MessagesControl
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.request_body import BodyLimitMiddleware
 from ringback.api.rest import create_rest_routes
@@ -57,6 +58,7 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
 
     routes = [
         *control_routes(platform, after_reset=apply_defaults),
+        *MessagesControl(platform).routes(),
         *create_rest_routes(platform),
         *create_v1_routes(platform),
     ]

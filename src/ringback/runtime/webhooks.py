@@ -39,15 +39,7 @@ def webhook_request(
     """The delivery request for an event sent to a callback (v1 events by v1's rules)."""
     rules = V1_RULES if isinstance(event, events_v1.V1Event) else V2_RULES
     get = callback.method.upper() == "GET"
-    primary = Target(callback.url, _method(callback.method), callback.username, callback.password)
-    fallback = None
-    if callback.fallback_url:
-        fallback = Target(
-            callback.fallback_url,
-            _method(callback.fallback_method),
-            callback.fallback_username,
-            callback.fallback_password,
-        )
+    primary, fallback = callback_targets(callback)
     fallback_get = fallback is not None and fallback.method == "GET"
     return WebhookRequest(
         event_type=event.event_type,
@@ -73,6 +65,20 @@ def _query(event: Event | events_v1.V1Event) -> list[tuple[str, str]]:
     if isinstance(event, events_v1.V1Event):
         return events_v1.to_query(event)
     return to_query(event)
+
+
+def callback_targets(callback: Callback) -> tuple[Target, Target | None]:
+    """A callback's primary target and its fallback, if any."""
+    primary = Target(callback.url, _method(callback.method), callback.username, callback.password)
+    fallback = None
+    if callback.fallback_url:
+        fallback = Target(
+            callback.fallback_url,
+            _method(callback.fallback_method),
+            callback.fallback_username,
+            callback.fallback_password,
+        )
+    return primary, fallback
 
 
 def _method(method: str) -> Method:
