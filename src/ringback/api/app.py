@@ -22,6 +22,7 @@ from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.request_body import BodyLimitMiddleware
 from ringback.api.rest import create_rest_routes
 from ringback.api.v1 import create_v1_routes
+from ringback.console.site import console_routes
 from ringback.runtime import Platform
 
 Setup = Callable[[Platform], None]
@@ -40,8 +41,14 @@ class TouchMiddleware:
         await self.app(scope, receive, send)
 
 
-def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
-    """The Starlette app; `setup` applies default settings at start and after each reset."""
+def create_app(
+    platform: Platform, setup: Setup | None = None, *, require_credentials: bool = False
+) -> Starlette:
+    """The Starlette app; `setup` applies default settings at start and after each reset.
+
+    `require_credentials`: the server listens beyond loopback, so the console asks for the REST
+    credentials too. The console's routes come last: no API path is ever shadowed by a page.
+    """
 
     def apply_defaults() -> None:
         if setup is not None:
@@ -61,6 +68,9 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
         *MessagesControl(platform).routes(),
         *create_rest_routes(platform),
         *create_v1_routes(platform),
+        *console_routes(
+            platform, after_reset=apply_defaults, require_credentials=require_credentials
+        ),
     ]
     return Starlette(
         routes=routes,

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ringback import hosting
+from ringback.cli.log import log_options, print_log
 from ringback.engine.clock import ClockMode
 from ringback.engine.pacing import DEFAULT_CALLS_PER_SECOND, DEFAULT_MAX_CONCURRENT_CALLS
 from ringback.hosting.server import Prepared
@@ -61,6 +62,7 @@ from ringback.runtime import PlatformConfig
     show_default=True,
     help="Default application's id (with --initiate-url it receives every unrouted number).",
 )
+@log_options("webhooks")
 @click.option(
     "--calls-per-second",
     type=click.FloatRange(0, 100_000),
@@ -93,11 +95,14 @@ def serve(
     initiate_url: str | None,
     status_url: str | None,
     application_id: str,
+    log_level: str,
+    log_format: str,
     calls_per_second: float,
     max_concurrent_calls: int,
     max_call_queue_size: int | None,
 ) -> None:
-    """Serve the Bandwidth REST API (/api/v2) and the control API (/_ringback) until Ctrl-C."""
+    """Serve the Bandwidth REST API (/api/v2), the control API (/_ringback) and the web console
+    (/) until Ctrl-C, printing each webhook and each call's end as it happens (--log)."""
     config = PlatformConfig(
         account_id=account_id,
         username=username,
@@ -121,7 +126,11 @@ def serve(
         prepared = hosting.prepare(config, db, host=host, port=port, setup=setup)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    click.echo(banner(prepared, db, default_application=setup is not None))
+    # With JSON lines on stdout, the banner goes to stderr so stdout stays machine-readable.
+    click.echo(
+        banner(prepared, db, default_application=setup is not None), err=log_format == "json"
+    )
+    print_log(prepared.platform, log_level, log_format)
     hosting.run_until_stopped(prepared)
 
 
@@ -145,6 +154,7 @@ def banner(prepared: Prepared, db: str | Path, *, default_application: bool = Fa
         f'    account_id = "{config.account_id}"',
         "",
         f"Control API: {url}/_ringback  (docs/control-api.md)",
+        f"Console:     {url}/  (docs/console.md)",
     ]
     if default_application:
         lines.append("Inbound calls to any unrouted number go to the default application.")

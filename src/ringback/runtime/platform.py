@@ -60,6 +60,7 @@ from ringback.runtime.streams import StreamHub
 from ringback.runtime.texting import Texting
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
+from ringback.runtime.watchers import Entry, Watchers
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
 from ringback.store import Store
 
@@ -121,6 +122,7 @@ class Platform:
         self._v1_chains: dict[str, asyncio.Future[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
+        self.watchers = Watchers()  # the terminal log and the console's live pages
         self.streams = StreamHub(self)
         self.faults = FaultPlan()  # faults on purpose, set by ringback.testing; none by default
         self._held = HeldWebhooks()
@@ -253,8 +255,12 @@ class Platform:
                 self.spawn(self._fetch_media(action))
             case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
                 self.store.add_timeline(call_id, at, kind, summary, action.detail)
+                state = None
                 if kind == "state" and call_id in self.engine.calls:
-                    self.store.save_call(call_id, call_state(self.engine.calls[call_id]))
+                    state = call_state(self.engine.calls[call_id])
+                    self.store.save_call(call_id, state)
+                if self.watchers:
+                    self.watchers.publish(Entry(call_id, at, kind, summary, action.detail, state))
             case SaveRecording(recording=recording):
                 self.audio.saved(recording)
             case EndCall(call_id=call_id):
@@ -368,6 +374,8 @@ class Platform:
             if fault:  # faults on purpose (ringback.testing) are marked where they happened
                 detail["fault"] = fault
             self.store.add_timeline(owner, at, "webhook", summary, detail)
+            if self.watchers:
+                self.watchers.publish(Entry(owner, at, "webhook", summary, detail))
         if action.sync:
             self.feed(outcome_fact(action, result, self.now()))
         elif not result.ok and isinstance(action.event, V1Event):
@@ -533,3 +541,5 @@ class Platform:
         self.texting.reset()
         self.virtual_now = time.time()
         self.changed.set()
+        if self.watchers:  # live views forget what they showed
+            self.watchers.publish(Entry("account", self.virtual_now, "reset", "reset", {}))
