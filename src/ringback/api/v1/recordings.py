@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from ringback.api.v1.calls import Calls
 from ringback.api.v1.context import V1Context, created, page
+from ringback.api.v1.messages import Messages
 from ringback.api.v1.views import (
     media_name,
     recording_view,
@@ -41,6 +42,7 @@ class Recordings:
         self.context = context
         self.platform = context.platform
         self.calls = Calls(context)
+        self.uploads = Messages(context)
 
     def routes(self) -> list[Route]:
         """The routes of this group."""
@@ -57,7 +59,7 @@ class Recordings:
             ),
             route("/calls/{callId}/recordings", self.call_recordings, "GET"),
             route("/calls/{callId}/transcriptions", self.call_transcriptions, "GET"),
-            route("/media/{mediaName}", self.media, "GET"),
+            route("/media/{mediaName:path}", self.media, "GET"),
         ]
 
     def recording(self, request: Request) -> Recording:
@@ -121,7 +123,7 @@ class Recordings:
         return JSONResponse(view)
 
     async def media(self, request: Request) -> Response:
-        """GET /media/{name}: a recording's audio or a transcription's full text."""
+        """GET /media/{name}: a recording's audio, a transcription's text, or an upload."""
         name = request.path_params["mediaName"]
         engine = self.platform.engine
         for recording in v1_recordings(engine):
@@ -133,4 +135,4 @@ class Recordings:
                 if found is not None:
                     audio, media_type = found
                     return Response(audio, media_type=media_type)
-        raise not_found("media", "media-not-found", "mediaName", name)
+        return await self.uploads.get_media(request)  # a file put with PUT /media
