@@ -519,7 +519,8 @@ class Platform:
         self.store.put_setting("phone", number, script_to_wire(script))
 
     async def reset(self) -> None:
-        """POST /_ringback/reset: forget every call, setting and timer; the clock restarts now."""
+        """POST /_ringback/reset: forget every call, setting and timer; the clock restarts (now,
+        or at the configured start time)."""
         await self._cancel_tasks()
         if self._driver is not None and self._driver.done():  # it never should; it may have
             clockwork.logger.error("the clock's driver had ended; reset starts a new one")
@@ -539,7 +540,8 @@ class Platform:
         self._held.clear()
         self.audio_cache.clear()
         self.texting.reset()
-        self.virtual_now = time.time()
+        start = self.config.start_time
+        self.virtual_now = start if start is not None else time.time()
         self.changed.set()
         if self.watchers:  # live views forget what they showed
             self.watchers.publish(Entry("account", self.virtual_now, "reset", "reset", {}))
