@@ -94,9 +94,7 @@ def callback_failed(platform: Platform, action: SendWebhook, message: str) -> No
         now_v1(platform), "unavailable", "callback-failed", dropped, details
     )
     owner = action.call_id or action.conference_id or "account"
-    platform.store.add_timeline(
-        owner, platform.now(), "webhook", dropped, {"userErrorId": error["id"]}
-    )
+    platform.note(owner, platform.now(), "webhook", dropped, {"userErrorId": error["id"]})
     if isinstance(event, IncomingCall) and action.call_id is not None:
         call = platform.engine.calls.get(action.call_id)
         if call is not None and not call.ended:
