@@ -11,6 +11,7 @@ from typing import Literal
 
 from ringback.engine.pacing import CallLimits
 from ringback.engine.requests import Callback, InboundCallRequest, OutboundCallRequest
+from ringback.engine.v1.requests import Command as V1Command
 from ringback.phones.script import Step
 
 
@@ -50,6 +51,8 @@ class CallUpdateRequested:
     redirect: Callback | None = None
     tag: str | None = None
     set_tag: bool = False
+    # Who ended it, for the timeline: Ringback itself hangs up calls a command gave up on.
+    by: str = "through the API"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,14 @@ class RecordingStateRequested:
     at: float
     call_id: str
     state: Literal["paused", "recording"]
+
+
+@dataclass(frozen=True, slots=True)
+class V1CommandRequested:
+    """A v1 REST request (place, update, audio, gather, ...): `ringback.engine.v1.commands`."""
+
+    at: float
+    command: V1Command
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +221,7 @@ Fact = (
     | ConferenceMemberUpdateRequested
     | PhoneStepsAdded
     | RecordingStateRequested
+    | V1CommandRequested
     | TimerFired
     | WebhookAnswered
     | WebhookFailed
