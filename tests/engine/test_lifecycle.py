@@ -7,6 +7,7 @@ from bandwidth import AnswerCallback, DisconnectCallback, InitiateCallback
 from bandwidth.models.bxml import Hangup, Pause, Ring, SpeakSentence
 
 from ringback.engine import facts as f
+from ringback.engine.actions import EndCall
 from ringback.engine.call import CallStatus
 from ringback.engine.requests import Callback, MachineDetection, MachineDetectionMode
 from ringback.engine.sim import Routes, Simulation
@@ -227,3 +228,21 @@ def test_lifecycle_sdk15_none_attributes_run_with_a_note() -> None:
         'line 1, col 11: <Ring> answerCall="None" read as absent'
         " (SDKs before 17 write an unset attribute as None)"
     ]
+
+
+@pytest.mark.parametrize("wait_for", ["answer", "speak"])
+def test_lifecycle_caller_hanging_up_as_a_verb_starts_ends_it_for_good(wait_for: str) -> None:
+    """A caller hanging up as the call is answered (or as the prompt begins) stops the verb.
+
+    Nothing about the call comes after its end: no `<SpeakSentence> ended`, no timer left
+    behind by a verb whose start ended the call (found by test_invariants with a random seed).
+    """
+    caller = parse_script({"steps": [{"waitFor": wait_for}, {"hangup": True}]})
+    sim = Simulation(Routes({"/initiate": response(SpeakSentence("press one for sales"))}))
+    call_id = sim.receive_call("http://app.test/initiate", caller=caller, status_url=DISCONNECT)
+    sim.run()
+    assert sim.call(call_id).cause == "hangup"
+    assert isinstance(sim.actions[-1], EndCall), sim.actions[
+        sim.actions.index(sim.ended[call_id]) :
+    ]
+    assert not [e.summary for e in sim.timeline if e.summary == "<SpeakSentence> ended"]

@@ -415,6 +415,10 @@ class Engine:
         handler = handler_for(verb)
         if handler.answers_call(verb) and not call.answered:
             lifecycle.answer_inbound(self, call)
+            if call.ended:
+                # The caller hung up as the call was answered: `end_call` dropped the program,
+                # but this verb had already been taken from it, so it must not start either.
+                return
         run = handler(self, call, verb)
         call.run = run
         self.note(call, "verb", f"<{type(verb).__name__}> started", verb=type(verb).__name__)

@@ -57,7 +57,14 @@ class VerbRun:
     # ---- for subclasses --------------------------------------------------------------------
 
     def after(self, delay_s: float, fire: Callable[[], None]) -> int:
-        """Start a timer owned by this run (cancelled when it ends or is stopped)."""
+        """Start a timer owned by this run (cancelled when it ends or is stopped).
+
+        A run already over starts none (the id returned names no timer): `start()` can be
+        stopped half-way, when what it does ends the call (a caller hanging up as a prompt
+        begins), and must not leave a timer behind on the ended call.
+        """
+        if self.finished:
+            return self.engine.number()
 
         def guarded() -> None:
             self.timers.discard(timer_id)
