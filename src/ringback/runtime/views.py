@@ -16,8 +16,10 @@ def call_state(call: Call) -> dict[str, Any]:
         "accountId": call.account_id,
         "callId": call.call_id,
         "parentCallId": call.parent_call_id,
-        "to": call.to,
-        "from": call.from_,
+        # A Transfer B-leg keeps the A-leg's from/to for its webhooks (spec §4.6), but the call
+        # placed is from its transferCallerId to its transfer target: that is its own state.
+        "to": call.transfer_to or call.to,
+        "from": call.transfer_caller_id or call.from_,
         "direction": call.direction.value,
         "state": call.state.value,
         "enqueuedTime": _time(call.enqueued_time),
