@@ -32,7 +32,7 @@ def test_readme_quickstart_runs_as_written(
     lines = quickstart_lines()
     assert lines[0] == "make install"
     assert lines[1] == ". .venv/bin/activate"
-    assert lines[2].startswith("python examples/ivr_app.py --port 5000 &")
+    assert lines[2].startswith("python examples/ivr_app.py --port 5000 & sleep 2")
     assert lines[-1] == "kill %1"
     commands = [line for line in lines if line.startswith("ringback ")]
     assert len(commands) == len(lines) - 4
