@@ -31,6 +31,7 @@ PURE_MODULES += [
         "pcmu",
         "render",
         "sniff",
+        "sources",
         "synth",
         "wav",
     )

@@ -18,7 +18,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ringback.delivery.faults import Fault, FaultKind, FaultPlan
@@ -50,6 +50,7 @@ from ringback.engine.requests import Application, Callback, InboundCallRequest, 
 from ringback.errors import UnknownApplicationError
 from ringback.events import Event
 from ringback.media.cache import AudioCache
+from ringback.media.sources import AudioSources
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
 from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
@@ -82,6 +83,8 @@ class PlatformConfig:
     calls_per_second: float = DEFAULT_CALLS_PER_SECOND
     max_concurrent_calls: int = DEFAULT_MAX_CONCURRENT_CALLS
     max_call_queue_size: int | None = None  # None: calls_per_second × 300
+    # <PlayAudio> URLs served from local files, and what unreachable audio becomes.
+    audio_sources: AudioSources = field(default_factory=AudioSources)
 
     @property
     def call_limits(self) -> CallLimits:
@@ -110,6 +113,7 @@ class Platform:
         self.changed = asyncio.Event()
         self.commit_waiters: list[asyncio.Future[None]] = []  # see committed()
         self.audio = RecordingAudio(store, written=self.changed.set)
+        self.audio_sources = config.audio_sources  # PUT /_ringback/audio replaces it
         self.quiet = asyncio.Event()  # set while nothing is in flight
         self.quiet.set()
         self.audio_cache = AudioCache()
@@ -369,7 +373,12 @@ class Platform:
             self.feed(outcome_fact(action, result, self.now()))
 
     async def _fetch_media(self, action: FetchMedia) -> None:
-        fact = await media.measure(self.sender.session, action, self.audio_cache, self.now)
+        fact, note = await media.measure(
+            self.sender.session, action, self.audio_cache, self.now, self.audio_sources
+        )
+        if note is not None:
+            owner = action.call_id or action.conference_id or "account"
+            self.note(owner, self.now(), "media", note, {"url": action.url})
         self.feed(fact)
 
     # ---- calls -----------------------------------------------------------------------------
@@ -511,6 +520,7 @@ class Platform:
         self.faults.clear()
         self._held.clear()
         self.audio_cache.clear()
+        self.audio_sources = self.config.audio_sources
         self.texting.reset()
         start = self.config.start_time
         self.virtual_now = start if start is not None else time.time()
