@@ -148,6 +148,8 @@ def mark_answered(engine: Engine, call: Call) -> None:
     call.state = CallStatus.ANSWERED
     call.answer_time = call.last_update = engine.now
     engine.note(call, "state", "answered")
+    if call.observer is not None:
+        call.observer.call_answered(engine, call)
     engine.begin_activity(call, Condition.ANSWER)
 
 

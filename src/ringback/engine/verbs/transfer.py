@@ -114,7 +114,9 @@ class TransferRun(VerbRun):
     def _dial(self, destination: Destination, base_url: str) -> _Leg:
         engine, parent = self.engine, self.call
         address = destination_address(destination)
-        leg_id = engine.ids.call()
+        observer = parent.observer
+        chosen = observer.transfer_leg_id(engine, parent, self.verb) if observer else None
+        leg_id = chosen or engine.ids.call()
         b_leg = lifecycle.new_call(
             engine,
             leg_id,
@@ -129,6 +131,8 @@ class TransferRun(VerbRun):
             transfer_caller_id=self.caller_id,
             transfer_to=address,
         )
+        if observer is not None:
+            observer.transfer_leg_created(engine, parent, b_leg)
         answer, disconnect = destination_callbacks(engine, destination, base_url)
         leg = _Leg(b_leg, answer, disconnect)
         b_leg.end_hooks.append(lambda _call: self._leg_ended(leg))
