@@ -1,4 +1,4 @@
-"""`ringback call | inbound --api v1` driving an app written the v1 way (callbacks in, REST back)."""
+"""`ringback call | inbound --api v1` driving a v1 app (callbacks in, REST calls back)."""
 
 from __future__ import annotations
 

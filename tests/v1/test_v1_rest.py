@@ -123,7 +123,7 @@ def test_gather_stop_duplicate_and_audio_errors(v1server: V1Server, app: Recorde
     gather = v1server.v1("GET", f"/calls/{call_id}/gather/{gather_id}").body
     assert gather["state"] == "completed"
     assert "reason" not in gather
-    event = [e for e in app.events if e.get("gatherId") == gather_id][0]
+    event = next(e for e in app.events if e.get("gatherId") == gather_id)
     assert "reason" not in event
     assert event["digits"] == ""
     silence = v1server.v1("POST", f"/calls/{call_id}/audio", {"sentence": ""})
@@ -190,3 +190,30 @@ def test_bad_input_is_a_v1_error_never_a_500(v1server: V1Server) -> None:
         assert reply.body["code"].endswith("-not-found")
     listing = v1server.v1("GET", "/calls?size=0")
     assert (listing.status, listing.body["code"]) == (400, "validation-error")
+
+
+def test_undeliverable_incoming_call_is_hung_up_and_logged(v1server: V1Server) -> None:
+    """`incomingcall` fails at the URL and the fallback: the call ends, /errors says why."""
+    closed = "http://127.0.0.1:9/nobody"
+    body = {"name": "down", "incomingCallUrl": closed, "incomingCallFallbackUrl": closed + "2"}
+    app_id = new_id(v1server.v1("POST", "/applications", body))
+    new_id(
+        v1server.v1("POST", "/phoneNumbers", {"number": "+19195550209", "applicationId": app_id})
+    )
+    inbound = {"from": "+15551230209", "to": "+19195550209"}
+    call_id = v1server.request("POST", "/_ringback/calls", inbound).body["callId"]
+    settle(v1server)
+    assert v1server.v1("GET", f"/calls/{call_id}").body["state"] == "completed"
+    errors = [
+        error
+        for error in v1server.v1("GET", "/errors").body
+        if {"name": "callId", "value": call_id} in error["details"]
+    ]
+    assert {error["code"] for error in errors} == {"callback-failed"}
+    dropped = [
+        next(d["value"] for d in error["details"] if d["name"] == "eventType")
+        for error in reversed(errors)  # the log is newest first
+    ]
+    assert dropped == ["incomingcall", "answer", "hangup"]
+    unrouted = {"from": inbound["from"], "to": "+19195550299"}
+    assert v1server.request("POST", "/_ringback/calls", unrouted).status == 404
