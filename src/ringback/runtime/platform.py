@@ -52,11 +52,13 @@ from ringback.errors import UnknownApplicationError
 from ringback.events import Event
 from ringback.events_v1 import V1Event
 from ringback.media.cache import AudioCache
+from ringback.media.decode import DecodedAudio
 from ringback.media.sources import AudioSources
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media, v1_calls
 from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
 from ringback.runtime.recording_audio import RecordingAudio
+from ringback.runtime.speech import Speech, voices
 from ringback.runtime.streams import StreamHub
 from ringback.runtime.texting import Texting
 from ringback.runtime.v1_account import V1Account
@@ -114,7 +116,10 @@ class Platform:
         self.last_activity = 0.0
         self.changed = asyncio.Event()
         self.commit_waiters: list[asyncio.Future[None]] = []  # see committed()
-        self.audio = RecordingAudio(store, written=self.changed.set)
+        self.speech = Speech()
+        self.decoded_audio = DecodedAudio()  # <PlayAudio> files as the call hears them
+        self.voices = voices(self.speech, self.decoded_audio)
+        self.audio = RecordingAudio(store, written=self.changed.set, voices=self.voices)
         self.audio_sources = config.audio_sources  # PUT /_ringback/audio replaces it
         self.quiet = asyncio.Event()  # set while nothing is in flight
         self.quiet.set()
@@ -398,7 +403,12 @@ class Platform:
 
     async def _fetch_media(self, action: FetchMedia) -> None:
         fact, note = await media.measure(
-            self.sender.session, action, self.audio_cache, self.now, self.audio_sources
+            self.sender.session,
+            action,
+            self.audio_cache,
+            self.now,
+            self.audio_sources,
+            self.decoded_audio,
         )
         if note is not None:
             owner = action.call_id or action.conference_id or "account"
@@ -480,7 +490,8 @@ class Platform:
                 self.engine.call(call_id)  # raises UnknownCallError
             return True
         try:
-            await asyncio.wait_for(self._ended_event(call_id).wait(), timeout_s)
+            async with asyncio.timeout(timeout_s):  # not wait_for: on 3.11 it makes a task
+                await self._ended_event(call_id).wait()
         except TimeoutError:
             return False
         return True
@@ -565,6 +576,7 @@ class Platform:
         self.faults.clear()
         self._held.clear()
         self.audio_cache.clear()
+        self.decoded_audio.clear()
         self.audio_sources = self.config.audio_sources
         self.texting.reset()
         start = self.config.start_time
