@@ -56,7 +56,7 @@ async def test_clock_driver_goes_on_after_a_timer_fails(
         survivor = platform.place_call(outbound(app))  # placed once a timer has failed
         assert await platform.wait(survivor, timeout_s=5)
     assert failed
-    assert "failed; its call may be stuck" in caplog.text
+    assert "failed; the call ends with cause error" in caplog.text
 
 
 async def test_clock_driver_goes_on_after_a_failed_turn(

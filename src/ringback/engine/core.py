@@ -137,6 +137,11 @@ class Engine:
         except KeyError:
             raise UnknownCallError(call_id) from None
 
+    def timer_call(self, timer_id: int) -> str | None:
+        """The call a pending timer belongs to (None: no call's, or not pending)."""
+        timer = self._timers.get(timer_id)
+        return timer.call_id if timer is not None else None
+
     @property
     def pending_timers(self) -> int:
         """How many timers are started and neither fired nor cancelled."""
@@ -152,6 +157,11 @@ class Engine:
                     if timer.call_id is not None and timer.call_id in self.calls:
                         self.calls[timer.call_id].timers.discard(timer_id)
                     timer.fire()
+            case f.CallFailed(call_id=call_id, message=message):
+                # As Bandwidth ends a call its platform failed on: cause `error`, with a message.
+                failed = self.calls.get(call_id)
+                if failed is not None and not failed.ended:
+                    self.end_call(failed, "error", message)
             case f.WebhookAnswered(request_id=rid, body=body, url=url):
                 pending = self._pending.pop(rid, None)
                 if pending is not None and self._still_wanted(pending, rid):

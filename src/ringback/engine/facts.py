@@ -130,6 +130,15 @@ class TimerFired:
 
 
 @dataclass(frozen=True, slots=True)
+class CallFailed:
+    """Ringback itself failed while running the call (a handler raised): it ends with `error`."""
+
+    at: float
+    call_id: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookAnswered:
     """A sync webhook got a usable answer; `url` is the URL that gave it (primary or fallback)."""
 
@@ -223,6 +232,7 @@ Fact = (
     | RecordingStateRequested
     | V1CommandRequested
     | TimerFired
+    | CallFailed
     | WebhookAnswered
     | WebhookFailed
     | MediaMeasured

@@ -16,7 +16,8 @@ request waits for runs at once, on the loop. Reads through the platform see ever
 either way (one connection, which waits for a background commit before any other use).
 
 The driver must never die silently: a dead driver means no timer fires again, and every call
-waits for ever. A timer whose fact raises is logged and skipped (the other timers still fire);
+waits for ever. A timer whose fact raises is logged with its call's id, and that call ends with
+cause `error` as Bandwidth ends a call its platform failed on (the other timers still fire);
 anything else that goes wrong in a turn is logged and the loop goes on after a short pause.
 `Platform.reset` starts a new driver if this one ended anyway. Every duration a client gives is
 bounded where it is read, and no timer is set past `MAX_CLOCK_EPOCH_S`, so the virtual clock
@@ -32,12 +33,14 @@ import time
 from typing import TYPE_CHECKING
 
 from ringback.engine.clock import ClockMode
-from ringback.engine.facts import TimerFired
+from ringback.engine.facts import CallFailed, TimerFired
 
 BUSY_FLUSH_INTERVAL_S = 0.05  # real seconds; other processes see a busy server's rows this late
 MAX_CLOCK_EPOCH_S = 221_845_392_000.0  # 9000-01-01T00:00:00Z: far from 9999, where dates end
 DRIVER_RETRY_S = 0.1  # real seconds between a failed turn and the next one
 STREAM_STEP_S = 0.1  # call seconds the virtual clock moves at a time while media streams are open
+# The `errorMessage` of a call Ringback itself failed on (the server log has the traceback).
+PLATFORM_ERROR = "Ringback failed while running this call (an internal error: see the server log)"
 
 logger = logging.getLogger("ringback.clock")
 
@@ -48,13 +51,34 @@ if TYPE_CHECKING:
 def fire_due(platform: Platform) -> None:
     """Fire every timer due at the platform's current time, in order."""
     for timer_id in platform.timers.pop_due(platform.now()):
+        call_id = platform.engine.timer_call(timer_id)  # None for a message's timer
         try:
             if platform.texting.core.owns_timer(timer_id):
                 platform.texting.fire(timer_id)
             else:
                 platform.feed(TimerFired(platform.now(), timer_id))
         except Exception:
-            logger.exception("timer %s failed; its call may be stuck, the clock goes on", timer_id)
+            if call_id is None:
+                logger.exception("timer %s failed; the clock goes on", timer_id)
+                continue
+            logger.exception(
+                "timer %s of call %s failed; the call ends with cause error, the clock goes on",
+                timer_id,
+                call_id,
+            )
+            fail_call(platform, call_id)
+
+
+def fail_call(platform: Platform, call_id: str) -> None:
+    """End a call Ringback failed on, as Bandwidth would: cause `error`, the app told.
+
+    What the failed handler had begun is lost with its actions; left running, the call would
+    wait for ever (its timer is gone), with nothing for its application to see.
+    """
+    try:
+        platform.feed(CallFailed(platform.now(), call_id, PLATFORM_ERROR))
+    except Exception:
+        logger.exception("call %s could not be ended after that failure", call_id)
 
 
 def commit(platform: Platform) -> None:
