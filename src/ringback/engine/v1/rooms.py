@@ -39,8 +39,6 @@ from ringback.events_v1 import (
     ConferenceMember,
     ConferencePlayback,
     ConferenceSpeak,
-    Playback,
-    Speak,
     V1Event,
 )
 
@@ -377,28 +375,8 @@ def call_audio_in_place(engine: Engine, call: Call, audio: r.Audio) -> None:
         return
 
     def report(status: str) -> None:
-        event: V1Event
-        if audio.sentence is not None:
-            state = "PLAYBACK_START" if status == "started" else "PLAYBACK_STOP"
-            event = Speak(
-                call_id=call.call_id,
-                call_uri=call.call_url,
-                status=status,
-                state=state,
-                type="speak",
-                time=v1_now(engine),
-                tag=audio.tag,
-            )
-        else:
-            event = Playback(
-                call_id=call.call_id,
-                call_uri=call.call_url,
-                status=status,
-                time=v1_now(engine),
-                tag=audio.tag,
-            )
         if not call.ended:
-            v1.send(engine, call, event)
+            v1.audio_event(engine, call, audio.sentence is not None, status, audio.tag)
 
     play_timed(engine, call, audio, report)
 
