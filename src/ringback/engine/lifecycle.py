@@ -1,4 +1,4 @@
-"""Call lifecycles (spec §6): dialing and ringing, answering, machine detection, API hang-ups.
+"""Call lifecycles: dialing and ringing, answering, machine detection, API hang-ups.
 
 Outbound: queued → initiated (ringing) → answered, or ended with `timeout`, `busy`, `rejected` or
 `cancel`. The far end's script decides how the phone answers and after how long. Inbound: the

@@ -490,7 +490,8 @@ class Platform:
                 self.engine.call(call_id)  # raises UnknownCallError
             return True
         try:
-            await asyncio.wait_for(self._ended_event(call_id).wait(), timeout_s)
+            async with asyncio.timeout(timeout_s):  # not wait_for: on 3.11 it makes a task
+                await self._ended_event(call_id).wait()
         except TimeoutError:
             return False
         return True

@@ -1,4 +1,4 @@
-"""`<Gather>`: play nested prompts and collect DTMF digits; blocking (spec §4.6, `gather` §2.3).
+"""`<Gather>`: play nested prompts and collect DTMF digits; blocking.
 
 How this works. Collecting starts with the verb, before the first prompt, so the far end can
 barge in: `begin_activity(GATHER)` wakes a phone waiting `{"waitFor": "gather"}` at once. The
@@ -30,13 +30,13 @@ START_GATHER_FEATURE = "StartGather"
 
 @handles(Gather)
 class GatherRun(VerbRun):
-    """Collect digits as Bandwidth does; every termination rule of spec §4.6 (above).
+    """Collect digits as Bandwidth does; every termination rule Bandwidth documents (above).
 
     Simplifications, stated:
     - DTMF only. The speech attributes (`input`, `hints`, `language`, `partialResultCallback`,
       `partialResultCallbackMethod`, `profanityFilter`, `speechModel`, `speechTimeout`) are
       accepted and ignored: whatever `input` says, digits are collected and speech is not
-      recognised, so `gather` carries `digits` and `terminatingDigit` only (spec §9). A
+      recognised, so `gather` carries `digits` and `terminatingDigit` only. A
       non-`dtmf` input is noted on the timeline.
     - A digit counts when its tone ends (when it is detected): digits that ended before the
       Gather started are not collected, and the far end hears the rest of a cut prompt as

@@ -1,5 +1,5 @@
 """Background recording of a call: `<StartRecording>`, `<PauseRecording>`, `<ResumeRecording>`,
-`<StopRecording>` (spec §4.6), PUT /calls/{id}/recording (spec §5.8), and announcing a finished
+`<StopRecording>`, PUT /calls/{id}/recording, and announcing a finished
 call recording, which `<Record>` shares.
 
 How this works. `<StartRecording>` opens a `Recording` and keeps a `BackgroundRecording` feature
