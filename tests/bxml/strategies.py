@@ -87,7 +87,8 @@ def element(cls: type, extra: dict[str, st.SearchStrategy[Any]] | None = None) -
     tag = cls.__name__
     fields: dict[str, st.SearchStrategy[Any]] = {}
     for attr in ATTRIBUTES[tag]:
-        value = value_of(attr.kind, attr)
+        # An attribute written as the literal `None` reads as absent (SDKs before 17 write so).
+        value = value_of(attr.kind, attr).filter(lambda v: v != "None")
         if DEFAULTS[tag].get(attr.field, ...) is None:
             value = st.one_of(st.none(), value)
         fields[attr.field] = value

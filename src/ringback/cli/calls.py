@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Coroutine
-from pathlib import Path
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import click
@@ -28,6 +28,7 @@ from ringback.cli.options import (
     shortcuts_of,
     show,
 )
+from ringback.cli.timeline_view import webhook_warnings
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import (
     DEFAULT_CALL_TIMEOUT_S,
@@ -39,6 +40,7 @@ from ringback.engine.requests import (
 )
 from ringback.errors import UnknownApplicationError
 from ringback.hosting.local_call import CallReport, follow, local_platform
+from ringback.runtime import Platform
 
 DEFAULT_APP_NUMBER = "+15551112222"  # the app's number: caller id of `call`, callee of `inbound`
 DEFAULT_PERSON_NUMBER = "+15553334444"  # the person at the far end
@@ -127,10 +129,10 @@ def call_command(**options: Any) -> None:
     )
 
     async def run() -> CallReport:
-        async with local_platform(options["db"], ClockMode(options["clock"])) as platform:
+        async with _platform(options) as platform:
             return await follow(platform, platform.place_call(request), options["timeout_s"])
 
-    _finish(_run_with_db(run(), options["db"]), options)
+    _finish(_run_with_db(run(), options), options)
 
 
 # ---- ringback inbound ------------------------------------------------------------------------
@@ -190,7 +192,7 @@ def inbound_command(**options: Any) -> None:
         raise click.UsageError("give --initiate-url, or --db with an application stored in it")
 
     async def run() -> CallReport:
-        async with local_platform(options["db"], ClockMode(options["clock"])) as platform:
+        async with _platform(options) as platform:
             if application is not None:
                 platform.put_application(application)
             try:
@@ -199,17 +201,26 @@ def inbound_command(**options: Any) -> None:
                 raise click.UsageError(f"{error} (in {options['db']})") from None
             return await follow(platform, call_id, options["timeout_s"])
 
-    _finish(_run_with_db(run(), options["db"]), options)
+    _finish(_run_with_db(run(), options), options)
 
 
 def _callback(url: str | None, method: str) -> Callback | None:
     return None if url is None else Callback(url, method.upper())
 
 
-def _run_with_db(work: Coroutine[Any, Any, CallReport], db: Path | None) -> CallReport:
-    """Run a call; a database that cannot be opened or written is the user's to fix."""
+def _platform(options: dict[str, Any]) -> AbstractAsyncContextManager[Platform]:
+    return local_platform(options["db"], ClockMode(options["clock"]), options["api_port"])
+
+
+def _run_with_db(work: Coroutine[Any, Any, CallReport], options: dict[str, Any]) -> CallReport:
+    """Run a call; a database or port that cannot be used is the user's to fix."""
+    db = options["db"]
     try:
         return asyncio.run(work)
+    except OSError as error:  # binding the API's port: the only socket opened before the call
+        port = options["api_port"]
+        message = f"cannot listen on 127.0.0.1:{port}: {error.strerror or error}"
+        raise click.BadParameter(message, None, None, "--api-port") from None
     except sqlite3.Error as error:
         if db is None:
             raise click.ClickException(f"the temporary database failed: {error}") from None
@@ -220,4 +231,5 @@ def _finish(report: CallReport, options: dict[str, Any]) -> None:
     show(report, as_json=options["as_json"], bodies=options["bodies"])
     if options["db"] is not None and not options["as_json"]:
         click.echo(f"stored: ringback timeline {report.call_id} --db {options['db']}")
-    raise SystemExit(0 if report.ended_normally else 1)
+    warned = options["strict"] and webhook_warnings(report)
+    raise SystemExit(0 if report.ended_normally and not warned else 1)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import click
 from rich.console import Console
 
-from ringback.cli.timeline_view import render_report, report_json
+from ringback.cli.timeline_view import render_report, report_json, webhook_warnings
 from ringback.delivery.policy import (
     DEFAULT_CALLBACK_TIMEOUT_S,
     MAX_CALLBACK_TIMEOUT_S,
@@ -31,7 +31,8 @@ METHODS = click.Choice(["POST", "GET"], case_sensitive=False)
 EXIT_STATUS_HELP = (
     "Exit status: 0 when the call ended with cause hangup (either side hung up); 1 for any "
     "other ending (busy, timeout, rejected, callback-error, invalid-bxml, ...) or a call "
-    "Ringback had to hang up; 2 for a usage error (a bad flag or phone file)."
+    "Ringback had to hang up (with --strict, also when an async webhook was not answered 2xx); "
+    "2 for a usage error (a bad flag or phone file)."
 )
 
 C = TypeVar("C", bound=Callable[..., Any])
@@ -63,7 +64,7 @@ def phone_options(command: C) -> C:
             "--phone",
             "phone_file",
             type=click.Path(dir_okay=False, path_type=Path),
-            help="The far end's phone script (JSON, DESIGN.md format).",
+            help="The far end's phone script (JSON; docs/phones.md).",
         ),
         click.option(
             "--answer",
@@ -129,6 +130,19 @@ def run_options(command: C) -> C:
             type=click.Path(dir_okay=False, path_type=Path),
             help="Keep calls and timelines in this SQLite file (default: a temporary one).",
         ),
+        click.option(
+            "--api-port",
+            type=click.IntRange(0, 65535),
+            default=0,
+            show_default=True,
+            help="Port on 127.0.0.1 of the REST API the call's callUrl and mediaUrl point at, "
+            "served while the command runs (0: any free port).",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Exit 1 as well when an async webhook (disconnect, ...) was not answered 2xx.",
+        ),
         click.option("--bodies", is_flag=True, help="Show webhook request and response bodies."),
         click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON."),
     ]
@@ -163,11 +177,17 @@ def load_phone(path: Path | None, shortcuts: PhoneShortcuts) -> PhoneScript | No
 
 
 def show(report: CallReport, *, as_json: bool, bodies: bool) -> None:
-    """Print a call's timeline: Rich on a terminal, plain text otherwise, or JSON."""
+    """Print a call's timeline: Rich on a terminal, plain text otherwise, or JSON.
+
+    Async webhooks the app did not answer with a 2xx are warned about (after the timeline, or
+    as `warnings` in JSON): Bandwidth ignores such an answer, but it usually means a bug.
+    """
     if as_json:
         click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
-    else:
-        render_report(Console(highlight=False, soft_wrap=True), report, bodies=bodies)
+        return
+    render_report(Console(highlight=False, soft_wrap=True), report, bodies=bodies)
+    for warning in webhook_warnings(report):
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
 
 
 def shortcuts_of(options: dict[str, Any]) -> PhoneShortcuts:

@@ -249,12 +249,48 @@ def duration_s(report: CallReport) -> float:
     return (states[-1] - call_start(report)) if states else 0.0
 
 
+# ---- warnings --------------------------------------------------------------------------------
+
+
+def webhook_warnings(report: CallReport) -> list[str]:
+    """One line per async webhook (of the call or its legs) no attempt of which got a 2xx."""
+    warnings = []
+    for call in (report, *report.legs):
+        failed: dict[str, Any] | None = None
+        for entry in call.timeline:
+            detail = entry["detail"]
+            if entry["kind"] != "webhook" or detail.get("sync") is not False:
+                continue
+            if detail.get("attempt") == 1 and detail.get("target") == "primary":
+                if failed is not None:  # a new delivery: the previous one never succeeded
+                    warnings.append(_unanswered(call, failed))
+                failed = detail
+            status = detail.get("status")
+            if isinstance(status, int) and 200 <= status < 300:
+                failed = None
+            elif failed is not None:
+                failed = detail  # the last attempt says most
+        if failed is not None:
+            warnings.append(_unanswered(call, failed))
+    return warnings
+
+
+def _unanswered(call: CallReport, detail: dict[str, Any]) -> str:
+    status = detail.get("status")
+    outcome = f"HTTP {status}" if status is not None else str(detail.get("error") or "no answer")
+    url = mask_url(str(detail.get("url", "")))
+    return (
+        f"{call.call_id}: async webhook {detail.get('event_type')} to {detail.get('method')} {url}"
+        f" was answered {outcome}, not 2xx (Bandwidth ignores it; your app likely failed)"
+    )
+
+
 # ---- JSON ------------------------------------------------------------------------------------
 
 
 def report_json(report: CallReport) -> dict[str, Any]:
     """The machine-readable form: the call's state, every entry with its offset, its legs."""
-    return _report_json(report, call_start(report))
+    return {**_report_json(report, call_start(report)), "warnings": webhook_warnings(report)}
 
 
 def _report_json(report: CallReport, zero: float) -> dict[str, Any]:

@@ -1,12 +1,14 @@
 """Calls run to their end on an in-process platform: what `ringback call`, `inbound` and `demo`
 do, and what a test suite can do without a server.
 
-The platform runs on this process's event loop, on the virtual clock with `idle_s` 0 (the app
-only answers webhooks, so time may jump as soon as nothing is in flight), and on a temporary
-SQLite file unless a database is named. `follow` waits, in real seconds, for a call and the legs
-it started (transfers) to end and collects what the store kept of them.
+The platform runs on this process's event loop, on the virtual clock with `idle_s` 0 (time may
+jump as soon as nothing is in flight), and on a temporary SQLite file unless a database is
+named. Its REST API (and the control API) are served on a loopback port for as long as the
+platform runs, so the `callUrl` and `mediaUrl` an app receives work: it can update the call or
+download a recording while it handles a webhook. `follow` waits, in real seconds, for a call and
+the legs it started (transfers) to end and collects what the store kept of them.
 
-Ids are deterministic (DESIGN.md): the same calls get the same ids every run; the Platform gives
+Ids are deterministic: the same calls get the same ids every run; the Platform gives
 a run into a database that already holds calls a seed of its own, so ids never collide.
 """
 
@@ -20,13 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ringback.api.app import create_app
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
 from ringback.errors import EngineError
+from ringback.hosting.server import bind, serving, url_of
 from ringback.runtime import Platform, PlatformConfig
 from ringback.store import Store
 
 NORMAL_CAUSE = "hangup"
+API_HOST = "127.0.0.1"
 DEFAULT_WAIT_S = 60.0  # real seconds `ringback call` waits for a call to end
 _COUNT_ALL_CALLS = 1 << 62  # a LIMIT larger than any store
 HANGUP_GRACE_S = 5.0  # real seconds for a call Ringback hangs up to finish its webhooks
@@ -62,16 +67,25 @@ class CallReport:
 
 @contextlib.asynccontextmanager
 async def local_platform(
-    db_path: Path | None = None, clock: ClockMode = ClockMode.VIRTUAL
+    db_path: Path | None = None, clock: ClockMode = ClockMode.VIRTUAL, api_port: int = 0
 ) -> AsyncIterator[Platform]:
-    """A started platform on `db_path` (or a temporary file); closed and committed on exit."""
+    """A started platform on `db_path` (or a temporary file), its API on 127.0.0.1:`api_port`
+    (0: a free port; OSError when it cannot listen there); closed and committed on exit."""
+    sock = bind(API_HOST, api_port)
     with tempfile.TemporaryDirectory(prefix="ringback-") as scratch:
-        store = Store(db_path or Path(scratch) / "ringback.sqlite3")
-        platform = Platform(PlatformConfig(clock=clock, idle_s=0.0), store)
+        try:
+            store = Store(db_path or Path(scratch) / "ringback.sqlite3")
+        except BaseException:
+            sock.close()
+            raise
+        config = PlatformConfig(clock=clock, idle_s=0.0, base_url=url_of(sock))
+        platform = Platform(config, store)
         try:
             await platform.start()
-            yield platform
+            async with serving(create_app(platform), sock):
+                yield platform
         finally:
+            sock.close()
             await platform.close()
             store.close()
 
@@ -95,15 +109,18 @@ async def follow(platform: Platform, call_id: str, timeout_s: float = DEFAULT_WA
 async def wait_or_stall(platform: Platform, call_id: str, timeout_s: float) -> str | None:
     """None once the call has ended; else why it was given up on (time limit, or a stall).
 
-    With no timer set and no webhook in flight, nothing can ever happen again on an in-process
-    platform (no REST API runs beside it): both sides would stay on the line for ever. Waiting
-    out the whole time limit would only make the user wait, so the stall ends the wait.
+    With no timer set, no webhook in flight and no API request for a moment, nothing is left to
+    happen but an API request that may never come: both sides would stay on the line for ever.
+    Waiting out the whole time limit would only make the user wait, so the stall ends the wait.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     quiet_checks = 0
     while not await platform.wait(call_id, min(STALL_CHECK_S, timeout_s)):
-        stalled = platform.in_flight == 0 and platform.timers.next_due() is None
+        requested_lately = loop.time() - platform.last_activity < STALL_CHECK_S
+        stalled = (
+            platform.in_flight == 0 and platform.timers.next_due() is None and not requested_lately
+        )
         quiet_checks = quiet_checks + 1 if stalled else 0
         if quiet_checks >= STALL_CHECKS:
             return STALLED

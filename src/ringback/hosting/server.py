@@ -11,6 +11,7 @@ the platform; the store is closed here, after the server has stopped.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import importlib.util
@@ -18,10 +19,12 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from ringback.api.app import Setup, create_app
 from ringback.api.control_bodies import ANY_NUMBER, read_application
@@ -113,6 +116,44 @@ def run_until_stopped(prepared: Prepared) -> None:
             run(prepared)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn inside a command's own event loop: Ctrl-C and SIGTERM stay the command's."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@contextlib.asynccontextmanager
+async def serving(app: ASGIApp, sock: socket.socket) -> AsyncIterator[None]:
+    """Serve `app` on `sock` from the running event loop while the block runs, then stop.
+
+    No lifespan: whoever made the app starts and closes what it serves (`local_platform`).
+    """
+    server = _EmbeddedServer(
+        uvicorn.Config(
+            app,
+            http="httptools" if importlib.util.find_spec("httptools") else "h11",
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        )
+    )
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            if task.done():
+                await task  # raises what stopped it
+                raise RuntimeError(f"the API did not start on {url_of(sock)}")
+            await asyncio.sleep(0.005)
+        yield
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
 
 
 def default_application(
