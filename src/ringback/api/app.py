@@ -16,6 +16,8 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringback.api.acknowledged import CommitBeforeAcknowledging
+from ringback.api.auth import ControlApiAuth
+from ringback.api.context import RestContext
 from ringback.api.control import control_routes
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.request_body import BodyLimitMiddleware
@@ -55,15 +57,20 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
         finally:
             await platform.close()
 
+    rest = RestContext.for_platform(platform)  # one authenticator: its tokens work everywhere
     routes = [
         *control_routes(platform, after_reset=apply_defaults),
-        *create_rest_routes(platform),
+        *create_rest_routes(platform, rest),
         *create_v1_routes(platform),
     ]
+    guard = []
+    if platform.config.control_auth:  # listening beyond loopback (`serve --host`)
+        guard = [Middleware(ControlApiAuth, authenticator=rest.auth)]
     return Starlette(
         routes=routes,
         middleware=[
             Middleware(CatchAllMiddleware),
+            *guard,
             Middleware(BodyLimitMiddleware),
             Middleware(CommitBeforeAcknowledging, platform=platform),
             Middleware(TouchMiddleware, platform=platform),

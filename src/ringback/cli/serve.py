@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import click
@@ -10,11 +11,24 @@ from ringback import hosting
 from ringback.engine.clock import ClockMode
 from ringback.engine.pacing import DEFAULT_CALLS_PER_SECOND, DEFAULT_MAX_CONCURRENT_CALLS
 from ringback.hosting.server import Prepared
+from ringback.masking import MASKED_SECRET
 from ringback.runtime import PlatformConfig
+
+DEFAULT_PASSWORD = "ringback"
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on. Beyond loopback the control API asks for the REST credentials.",
+)
+@click.option(
+    "--open-control-api",
+    is_flag=True,
+    help="With --host beyond loopback: leave the control API (/_ringback) without credentials.",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -45,7 +59,7 @@ from ringback.runtime import PlatformConfig
 )
 @click.option("--account-id", default="9900000", show_default=True, help="The one account.")
 @click.option("--username", default="ringback", show_default=True, help="REST API user.")
-@click.option("--password", default="ringback", show_default=True, help="REST API password.")
+@click.option("--password", default=DEFAULT_PASSWORD, show_default=True, help="REST API password.")
 @click.option(
     "--webhook-auth",
     type=click.Choice(["challenge", "preemptive"]),
@@ -82,6 +96,7 @@ from ringback.runtime import PlatformConfig
 )
 def serve(
     host: str,
+    open_control_api: bool,
     port: int,
     db: Path,
     clock: str,
@@ -108,6 +123,7 @@ def serve(
         calls_per_second=calls_per_second,
         max_concurrent_calls=max_concurrent_calls,
         max_call_queue_size=max_call_queue_size,
+        control_auth=not is_loopback(host) and not open_control_api,
     )
     if status_url is not None and initiate_url is None:
         raise click.BadParameter("needs --initiate-url as well", param_hint="--status-url")
@@ -121,17 +137,52 @@ def serve(
         prepared = hosting.prepare(config, db, host=host, port=port, setup=setup)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    click.echo(banner(prepared, db, default_application=setup is not None))
+    click.echo(banner(prepared, db, default_application=setup is not None, host=host))
+    if open_control_api and not is_loopback(host):
+        click.secho(
+            f"WARNING: --open-control-api: anyone who can reach {host} port"
+            f" {prepared.sock.getsockname()[1]} may reset Ringback, script its phones and move"
+            " its clock (the control API asks for no credentials)",
+            fg="red",
+            bold=True,
+            err=True,
+        )
     hosting.run_until_stopped(prepared)
 
 
-def banner(prepared: Prepared, db: str | Path, *, default_application: bool = False) -> str:
-    """What `ringback serve` prints on start: where it listens and how to point the SDK at it."""
+def is_loopback(host: str) -> bool:
+    """Whether `host` is a loopback address or name (only this machine can reach it)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+def banner(
+    prepared: Prepared,
+    db: str | Path,
+    *,
+    default_application: bool = False,
+    host: str = "127.0.0.1",
+) -> str:
+    """What `ringback serve` prints on start: where it listens and how to point the SDK at it.
+
+    The password is shown only while it is the documented default; a chosen one is masked.
+    """
     config = prepared.platform.config
     url = prepared.url
+    password = config.password if config.password == DEFAULT_PASSWORD else MASKED_SECRET
     lines = [
         f"Ringback serving on {url} (clock {config.clock.value}, idle {config.idle_s:g} s,"
         f" store {db})",
+    ]
+    listening = f"{host}:{prepared.sock.getsockname()[1]}"
+    if not is_loopback(host):
+        guard = "no credentials" if not config.control_auth else "the REST credentials"
+        lines.append(f"Listening on {listening}: the control API asks for {guard}.")
+    lines += [
         "",
         "Bandwidth SDK configuration:",
         "",
@@ -139,7 +190,7 @@ def banner(prepared: Prepared, db: str | Path, *, default_application: bool = Fa
         "    configuration = Configuration(",
         f'        host="{url}/api/v2",',
         f'        username="{config.username}",',
-        f'        password="{config.password}",',
+        f'        password="{password}",',
         "        ignore_operation_servers=True,",
         "    )",
         f'    account_id = "{config.account_id}"',

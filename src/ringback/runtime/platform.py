@@ -82,6 +82,7 @@ class PlatformConfig:
     max_concurrent_calls: int = DEFAULT_MAX_CONCURRENT_CALLS
     max_call_queue_size: int | None = None  # None: calls_per_second × 300
     ended_calls_kept: int = DEFAULT_ENDED_CALLS_KEPT  # in memory; older ones only in the store
+    control_auth: bool = False  # the control API asks for the REST credentials (serve --host)
 
     @property
     def call_limits(self) -> CallLimits:
