@@ -18,7 +18,7 @@ from .conftest import App, make_platform
 
 HANGUP = "<Response><Hangup/></Response>"
 KEPT = 20
-SOAK_CALLS = int(os.environ.get("RINGBACK_SOAK_CALLS", "400"))
+SOAK_CALLS = int(os.environ.get("RINGBACK_SOAK_CALLS", "300"))
 BATCH = 100
 
 
