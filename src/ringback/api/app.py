@@ -8,11 +8,15 @@ webhook lands before the next timer fires (DESIGN.md, "Clocks").
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringback.api.acknowledged import CommitBeforeAcknowledging
@@ -20,6 +24,7 @@ from ringback.api.auth import ControlApiAuth
 from ringback.api.context import RestContext
 from ringback.api.control import control_routes
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
+from ringback.api.openapi import OPENAPI_PATH, openapi_document
 from ringback.api.request_body import BodyLimitMiddleware
 from ringback.api.rest import create_rest_routes
 from ringback.api.v1 import create_v1_routes
@@ -41,6 +46,19 @@ class TouchMiddleware:
         await self.app(scope, receive, send)
 
 
+def openapi_endpoint(routes: list[BaseRoute]) -> Callable[[Request], Awaitable[Response]]:
+    """GET /_ringback/openapi.json: the document of these routes, built once."""
+    document: dict[str, Any] = {}
+
+    async def openapi(_request: Request) -> Response:
+        """The OpenAPI document of the REST and control APIs."""
+        if not document:
+            document.update(openapi_document(routes))
+        return JSONResponse(document)
+
+    return openapi
+
+
 def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
     """The Starlette app; `setup` applies default settings at start and after each reset."""
 
@@ -58,11 +76,12 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
             await platform.close()
 
     rest = RestContext.for_platform(platform)  # one authenticator: its tokens work everywhere
-    routes = [
+    routes: list[BaseRoute] = [
         *control_routes(platform, after_reset=apply_defaults),
         *create_rest_routes(platform, rest),
         *create_v1_routes(platform),
     ]
+    routes.append(Route(OPENAPI_PATH, openapi_endpoint(routes), methods=["GET"]))
     guard = []
     if platform.config.control_auth:  # listening beyond loopback (`serve --host`)
         guard = [Middleware(ControlApiAuth, authenticator=rest.auth)]
