@@ -24,8 +24,8 @@ from ringback import bxml
 from ringback.events import from_wire, to_json
 from ringback.events.examples import SPEC_EXAMPLES
 
-TARGET_DOCUMENTS_PER_S = 20_000
-TARGET_EVENTS_PER_S = 40_000
+TARGET_PARSE_RATIO = 0.35  # of ElementTree.fromstring's documents/s (which does no validation)
+TARGET_SERIALIZE_RATIO = 1.0  # of json.dumps of the event's dict
 DOCUMENT = IVR_ROUTES["/answer"].encode()
 EVENT_DICT = SPEC_EXAMPLES["answer"]
 
@@ -48,7 +48,8 @@ def measure_parse(number: int = 5_000) -> Figure:
         unit="docs/s",
         baseline=plain,
         baseline_label="ElementTree.fromstring",
-        target=TARGET_DOCUMENTS_PER_S,
+        target=TARGET_PARSE_RATIO,
+        target_on="ratio",
         detail=f"{len(DOCUMENT)}-byte IVR document, 4 verbs",
     )
 
@@ -66,7 +67,8 @@ def measure_serialize(number: int = 50_000) -> Figure:
         unit="events/s",
         baseline=plain,
         baseline_label="json.dumps of the dict",
-        target=TARGET_EVENTS_PER_S,
+        target=TARGET_SERIALIZE_RATIO,
+        target_on="ratio",
         detail="the spec's `answer` example event",
     )
 

@@ -99,10 +99,14 @@ def responder(routes: dict[str, str], timed: Collection[str] = ()) -> Iterator[s
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine on uvloop (what `ringback serve` runs on, through uvicorn)."""
+    """Run a coroutine on uvloop (what `ringback serve` runs on, through uvicorn), the
+    collector settled as `ringback serve` settles it (ringback.runtime.collector)."""
     import uvloop
 
-    return uvloop.run(main)
+    from ringback.runtime import collector
+
+    with collector.settled():
+        return uvloop.run(main)
 
 
 def percentile(values: list[float], fraction: float) -> float:

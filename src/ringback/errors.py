@@ -29,6 +29,8 @@
     │   ├── ClockModeError          the clock cannot do that in its mode (409)
     │   ├── PayloadTooLargeError    the request body is larger than the endpoint takes (413)
     │   ├── UnsupportedMediaTypeError  the body's Content-Type is not the endpoint's (415)
+    │   ├── MessagingRequestError   a Messaging API v2 request is refused ({type, description})
+    │   ├── MessageStillPendingError  GET /_ringback/messages/{id}/wait timed out (408)
     │   └── V1ApiError              a v1 REST request is refused: status, category and code
     └── TestingError           `ringback.testing` was used wrongly (the test author's mistake)
         ├── AppServingError    the app under test cannot be served: not an app, or it did not start
@@ -228,6 +230,30 @@ class UnsupportedMediaTypeError(ApiError):
     """Raised when a request body's Content-Type is not the one the endpoint takes (415)."""
 
     status = 415
+
+
+class MessagingRequestError(ApiError):
+    """Raised to refuse a Messaging API v2 request: its own `{type, description, fieldErrors}`
+    bodies (messaging spec §2.4), with the status and type given."""
+
+    def __init__(
+        self,
+        status: int,
+        error_type: str,
+        description: str,
+        field_errors: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.status = status
+        self.error_type = error_type
+        self.field_errors = field_errors
+        super().__init__(description)
+
+
+class MessageStillPendingError(ApiError):
+    """Raised when GET /_ringback/messages/{id}/wait times out before the message settled."""
+
+    status = 408
+    error_type = "timeout"
 
 
 class V1ApiError(ApiError):

@@ -12,7 +12,13 @@ from click.testing import CliRunner
 from starlette.applications import Starlette
 
 from ringback.api.app import create_app
-from ringback.api.openapi import documented, openapi_document, routes_of, table_keys
+from ringback.api.openapi import (
+    documented,
+    openapi_document,
+    openapi_path,
+    routes_of,
+    table_keys,
+)
 from ringback.cli import main
 from ringback.runtime import Platform, PlatformConfig
 from ringback.store import Store
@@ -30,7 +36,11 @@ def app(tmp_path: Path) -> Iterator[Starlette]:
 
 def test_openapi_documents_every_route(app: Starlette) -> None:
     """Each method of each route under /api and /_ringback is an operation, and no more."""
-    routes = {(method, path) for method, path, _ in routes_of(app.routes) if documented(path)}
+    routes = {
+        (method, openapi_path(path))
+        for method, path, _ in routes_of(app.routes)
+        if documented(path)
+    }
     document = openapi_document(app.routes)
     operations = {
         (method.upper(), path) for path, item in document["paths"].items() for method in item

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp import web
 
 from ringback import __version__
@@ -38,7 +40,22 @@ def webhook(primary: Target, fallback: Target | None = None, **options: Any) -> 
     return WebhookRequest("answer", BODY, options.pop("query", ()), primary, fallback, **options)
 
 
+# Every test runs on both transports: aiohttp (https, and any URL the lean client does not
+# take) and the lean HTTP/1.1 client `Sender` uses for plain-http URLs.
+TRANSPORT = {"name": "aiohttp"}
+
+
+@pytest.fixture(autouse=True, params=["aiohttp", "http1"])
+def transport(request: pytest.FixtureRequest) -> Iterator[str]:
+    TRANSPORT["name"] = request.param
+    yield request.param
+    TRANSPORT["name"] = "aiohttp"
+
+
 async def send(request: WebhookRequest) -> DeliveryResult:
+    if TRANSPORT["name"] == "http1":
+        async with Sender() as sender:
+            return await sender.deliver(request)
     async with aiohttp.ClientSession() as session:
         return await deliver(request, session)
 

@@ -11,13 +11,14 @@ from aiohttp import web
 
 from ringback.bxml import BxmlSyntaxError, parse
 from ringback.delivery.policy import Target, WebhookRequest
-from ringback.delivery.sender import MAX_REPLY_BYTES, deliver
+from ringback.delivery.sender import MAX_REPLY_BYTES, Sender, deliver
 
 CHUNK = b" " * (64 * 1024)
 ENDLESS_BYTES = 256 * 1024 * 1024  # what the app would send if it were read to its end
 
 
-def test_sender_stops_reading_a_reply_past_64_kb(loopback: Any) -> None:
+@pytest.mark.parametrize("transport", ["aiohttp", "http1"])
+def test_sender_stops_reading_a_reply_past_64_kb(loopback: Any, transport: str) -> None:
     """A 256 MB reply: 64 KB + 1 byte is read, the connection dropped, the parser refuses it."""
     written = 0
 
@@ -39,8 +40,12 @@ def test_sender_stops_reading_a_reply_past_64_kb(loopback: Any) -> None:
             request = WebhookRequest(
                 "answer", b"{}", (), Target(server.url + "/answer"), None, sync=True
             )
-            async with aiohttp.ClientSession() as session:
-                result = await deliver(request, session)
+            if transport == "http1":  # Sender's lean client, for plain-http URLs
+                async with Sender() as sender:
+                    result = await sender.deliver(request)
+            else:
+                async with aiohttp.ClientSession() as session:
+                    result = await deliver(request, session)
             await asyncio.sleep(0.05)  # let the app's handler see the closed connection
         assert result.ok
         assert len(result.body) == MAX_REPLY_BYTES + 1

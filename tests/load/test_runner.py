@@ -160,3 +160,17 @@ async def test_workers_merge_their_tallies(slow_app: SlowApp) -> None:
     assert tally.response["answer"].total == 20
     assert_near(tally.response["answer"].percentile_ms(50), 0.03)
     assert seen[-1].done == 20
+
+
+async def test_account_limits_apply(slow_app: SlowApp) -> None:
+    """With one line and a queue of one, the calls beyond are not placed (429), and counted."""
+    slow_app.replies["/answer"] = lambda n: web.Response(
+        text='<Response><Pause duration="0.3"/><Hangup/></Response>', content_type="text/xml"
+    )
+    tally = await LoadRunner(
+        plan(slow_app.url, 5, rate_per_s=1000.0, max_concurrent_calls=1, max_call_queue_size=1)
+    ).run()
+    assert tally.outcomes["not-placed"] == 3
+    assert tally.causes["call-queue-full"] == 3
+    assert tally.outcomes["ok"] == 2
+    assert tally.placed == 2

@@ -23,6 +23,7 @@ from ringback.api.acknowledged import CommitBeforeAcknowledging
 from ringback.api.auth import ControlApiAuth
 from ringback.api.context import RestContext
 from ringback.api.control import control_routes
+from ringback.api.control_messages import MessagesControl
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
 from ringback.api.openapi import OPENAPI_PATH, openapi_document
 from ringback.api.request_body import BodyLimitMiddleware
@@ -78,6 +79,7 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
     rest = RestContext.for_platform(platform)  # one authenticator: its tokens work everywhere
     routes: list[BaseRoute] = [
         *control_routes(platform, after_reset=apply_defaults),
+        *MessagesControl(platform).routes(),
         *create_rest_routes(platform, rest),
         *create_v1_routes(platform),
     ]

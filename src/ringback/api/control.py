@@ -16,7 +16,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ringback.api import control_bodies as bodies
+from ringback.api.control_messages import (
+    MESSAGING_KEYS,
+    messaging_settings,
+    read_messaging_application,
+)
 from ringback.api.request_body import read_json
+from ringback.api.timeline_entries import timeline_entry
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
 from ringback.errors import (
@@ -77,21 +83,38 @@ class ControlApi:
     # ---- settings --------------------------------------------------------------------------
 
     async def put_application(self, request: Request) -> Response:
-        """PUT /applications/{applicationId}: an application for inbound calls."""
+        """PUT /applications/{applicationId}: an application for inbound calls, messages or
+        both (voice settings when the body has any, or no messaging settings)."""
         app_id = request.path_params["applicationId"]
-        app = bodies.read_application(app_id, await _json(request))
-        self.platform.put_application(app)
-        return JSONResponse(bodies.application_settings(app))
+        data = bodies.as_object(await _json(request))
+        messaging = read_messaging_application(app_id, data)
+        voice_keys = [key for key in data if key not in (*MESSAGING_KEYS, "applicationId")]
+        app = None
+        if voice_keys or messaging is None:
+            app = bodies.read_application(
+                app_id, {k: v for k, v in data.items() if k not in MESSAGING_KEYS}
+            )
+        elif data.get("applicationId") not in (None, app_id):
+            bodies.read_application(app_id, data)  # refuses the mismatched applicationId
+        if app is not None:
+            self.platform.put_application(app)
+        if messaging is not None:
+            self.platform.texting.put_application(messaging)
+        return JSONResponse(self._settings(app_id))
 
     async def get_application(self, request: Request) -> Response:
         """GET /applications/{applicationId}: the settings as PUT took them."""
-        app_id = request.path_params["applicationId"]
+        return JSONResponse(self._settings(request.path_params["applicationId"]))
+
+    def _settings(self, app_id: str) -> dict[str, Any]:
         app = self.platform.applications.get(app_id)
-        if app is None:
+        messaging = self.platform.texting.core.applications.get(app_id)
+        if app is None and messaging is None:
             raise ResourceNotFoundError(
                 f"Application {app_id} not found: PUT {PREFIX}/applications/{app_id} first"
             )
-        return JSONResponse(bodies.application_settings(app))
+        voice = bodies.application_settings(app) if app else {"applicationId": app_id}
+        return {**voice, **messaging_settings(messaging)}
 
     async def put_number(self, request: Request) -> Response:
         """PUT /numbers/{number}: route inbound calls to an application (`*`: any number)."""
@@ -185,7 +208,7 @@ class ControlApi:
         state = self.platform.call_state(call_id)
         if state is None:
             raise UnknownCallError(call_id)
-        entries = [_entry(entry) for entry in self.platform.timeline(call_id)]
+        entries = [timeline_entry(entry) for entry in self.platform.timeline(call_id)]
         return JSONResponse({"callId": call_id, "call": state, "entries": entries})
 
     async def wait(self, request: Request) -> Response:
@@ -248,23 +271,3 @@ class ControlApi:
 
 async def _json(request: Request, empty: Any = None) -> Any:
     return await read_json(request, empty=empty)
-
-
-def _entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """A timeline entry for the wire: camelCase keys, the time also as an ISO string."""
-    detail = entry.get("detail")
-    if isinstance(detail, dict):
-        detail = {_camel(key): value for key, value in detail.items()}
-    return {
-        "seq": entry["seq"],
-        "at": entry["at"],
-        "time": timestamp_from_epoch(entry["at"]),
-        "kind": entry["kind"],
-        "summary": entry["summary"],
-        "detail": detail,
-    }
-
-
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)

@@ -42,6 +42,12 @@ APPLICATION_KEYS = (
     "callbackCreds",
     "callInitiatedFallbackCreds",
     "callbackTimeout",
+    # Messaging settings (read by ringback.api.control_messages).
+    "inboundCallbackUrl",
+    "outboundCallbackUrl",
+    "inboundCallbackCreds",
+    "outboundCallbackCreds",
+    "requestedCallbackTypes",
 )
 
 

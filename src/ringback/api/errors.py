@@ -31,6 +31,7 @@ from ringback.errors import (
     BxmlError,
     CallQueueFullError,
     CallStateError,
+    MessagingRequestError,
     PlatformError,
     RingbackError,
     UnknownCallError,
@@ -111,10 +112,24 @@ def _unknown_call_description(exc: UnknownCallError) -> str:
     return what or "Call not found"
 
 
+def messaging_error_body(exc: MessagingRequestError) -> dict[str, Any]:
+    """The Messaging API's error body: `MessagingRequestError`, or `CreateMessageRequestError`
+    with `fieldErrors` when fields were wrong (messaging spec §2.4)."""
+    body: dict[str, Any] = {"type": exc.error_type, "description": exc.description}
+    if exc.field_errors:
+        body["fieldErrors"] = [
+            {"fieldName": name, "description": description}
+            for name, description in exc.field_errors
+        ]
+    return body
+
+
 def response_for(exc: Exception, path: str = "", method: str = "", client: str = "") -> Response:
     """The response for any exception; unexpected ones are logged with their traceback."""
     if path.startswith(V1_PATH_PREFIX):
         return v1_response(exc, path, method, client)
+    if isinstance(exc, MessagingRequestError):
+        return JSONResponse(messaging_error_body(exc), status_code=exc.status)
     known = error_for(exc)
     if known is None:
         return internal_error(exc)

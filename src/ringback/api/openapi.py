@@ -236,6 +236,11 @@ def routes_of(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[s
                 yield method, prefix + route.path, route
 
 
+def openapi_path(path: str) -> str:
+    """A route's path as OpenAPI writes it: `{mediaId:path}` → `{mediaId}`."""
+    return _PATH_PARAMETER.sub(r"{\1}", path)
+
+
 def documented(path: str) -> bool:
     """Whether a path is Ringback's own API (the REST API or the control API)."""
     return path.startswith(DOCUMENTED_PREFIXES)

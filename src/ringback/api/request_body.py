@@ -19,8 +19,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ringback.api.errors import response_for
 from ringback.api.json_input import parse_json
 from ringback.errors import PayloadTooLargeError
+from ringback.messaging.limits import MAX_UPLOAD_BYTES
 
 MAX_REQUEST_BODY_BYTES = 1024 * 1024  # any body; a BXML document is at most 64 KB
+# The one larger body: a file for the messaging media store (PUT .../media/{mediaId}).
+MAX_MEDIA_UPLOAD_BYTES = MAX_UPLOAD_BYTES
+
+
+def body_cap(scope: Scope, default: int) -> int:
+    """The most a request may send: `default`, or a media file's cap for a media upload."""
+    if scope.get("method") in ("PUT", "POST") and "/media/" in str(scope.get("path", "")):
+        return max(default, MAX_MEDIA_UPLOAD_BYTES)
+    return default
+
+
 MAX_JSON_BODY_BYTES = 256 * 1024
 
 
@@ -42,12 +54,13 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cap = body_cap(scope, self.max_bytes)
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+            if name == b"content-length" and value.isdigit() and int(value) > cap:
                 # Outside the app's exception handlers: answer here, the body never read.
                 client = scope.get("client") or ("", 0)
                 path, method = str(scope.get("path", "")), str(scope.get("method", ""))
-                response = response_for(too_large(self.max_bytes), path, method, str(client[0]))
+                response = response_for(too_large(cap), path, method, str(client[0]))
                 await response(scope, receive, send)
                 return
         seen = 0
@@ -57,8 +70,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise too_large(self.max_bytes)
+                if seen > cap:
+                    raise too_large(cap)
             return message
 
         await self.app(scope, counted, send)

@@ -23,6 +23,7 @@ from ringback.api.calls import Calls
 from ringback.api.conferences import Conferences
 from ringback.api.context import RestContext
 from ringback.api.errors import CatchAllMiddleware, exception_handlers
+from ringback.api.messaging import Messaging
 from ringback.api.recordings import Recordings
 from ringback.api.request_body import BodyLimitMiddleware
 from ringback.runtime import Platform
@@ -37,6 +38,7 @@ def create_rest_routes(platform: Platform, context: RestContext | None = None) -
         *Calls(context).routes(),
         *Recordings(context).routes(),
         *Conferences(context).routes(),
+        *Messaging(context).routes(),
     ]
     return [
         Mount(API_PREFIX, routes=v2),

@@ -97,6 +97,25 @@ def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     metavar="W",
     help="Worker processes sharing the calls (default: one per core).",
 )
+@click.option(
+    "--calls-per-second",
+    type=click.FloatRange(0, 100_000),
+    default=0.0,
+    show_default=True,
+    help="The account's outbound pacing, as `serve` has it (0: no limit; split over workers).",
+)
+@click.option(
+    "--max-concurrent-calls",
+    type=click.IntRange(0, 10_000_000),
+    default=0,
+    show_default=True,
+    help="The account's outbound lines, as `serve` has it (0: no limit; split over workers).",
+)
+@click.option(
+    "--max-call-queue-size",
+    type=click.IntRange(1, 10_000_000),
+    help="Outbound calls that may wait; beyond, a call is not placed (default: CPS x 300).",
+)
 @callback_timeout_option
 @phone_options
 @click.option("--max-p99-ms", type=click.FloatRange(min=0), metavar="MS", help="Threshold.")
@@ -132,6 +151,9 @@ def load_command(**options: Any) -> None:
         duration_s=options["duration"],
         call_limit_s=options["call_limit"],
         workers=options["workers"] or default_workers(),
+        calls_per_second=options["calls_per_second"],
+        max_concurrent_calls=options["max_concurrent_calls"],
+        max_call_queue_size=options["max_call_queue_size"],
     )
     thresholds = Thresholds(options["max_p99_ms"], options["max_failed"])
     tally = run_loop(run_load(plan, ProgressLine(plan)))

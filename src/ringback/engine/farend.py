@@ -21,7 +21,17 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ringback.engine.media import Side, Sound
-from ringback.phones.script import Condition, HangUp, PhoneScript, Press, Say, Step, Wait, WaitFor
+from ringback.phones.script import (
+    Condition,
+    HangUp,
+    PhoneScript,
+    Press,
+    Say,
+    Step,
+    Wait,
+    WaitFor,
+    step_to_wire,
+)
 
 if TYPE_CHECKING:
     from ringback.engine.call import Call
@@ -79,6 +89,8 @@ class _Sequence:
                 case HangUp():
                     engine.far_end_hung_up(call)
                     return
+                case _:  # a texting step: the messaging core runs those, a call skips them
+                    engine.note(call, "far-end", f"skips {step_to_wire(step)} (a texting step)")
 
     def wake(self) -> None:
         """Re-check the blocking `waitFor` after the platform did something."""

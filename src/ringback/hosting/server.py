@@ -28,7 +28,7 @@ from starlette.types import ASGIApp
 
 from ringback.api.app import Setup, create_app
 from ringback.api.control_bodies import ANY_NUMBER, read_application
-from ringback.runtime import Platform, PlatformConfig
+from ringback.runtime import Platform, PlatformConfig, collector
 from ringback.store import Store
 
 STARTUP_TIMEOUT_S = 10.0
@@ -112,7 +112,7 @@ def run_until_stopped(prepared: Prepared) -> None:
     # closed and the store flushed, so the re-raised signal only has to end `serve` quietly.
     previous = signal.signal(signal.SIGTERM, lambda _sig, _frame: None)
     try:
-        with contextlib.suppress(KeyboardInterrupt):
+        with contextlib.suppress(KeyboardInterrupt), collector.settled():
             run(prepared)
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -40,6 +40,11 @@ class LoadPlan:
     call_limit_s: float = DEFAULT_CALL_LIMIT_S
     workers: int = 1
     worker_index: int = 0
+    # The account's outbound limits in the platform (PlatformConfig's, as `serve` takes them);
+    # 0 lifts a limit: the load generator paces calls itself by default.
+    calls_per_second: float = 0.0
+    max_concurrent_calls: int = 0
+    max_call_queue_size: int | None = None
 
     def __post_init__(self) -> None:
         if self.calls < 1 or self.concurrency < 1 or self.workers < 1:
@@ -65,6 +70,13 @@ class LoadPlan:
                 calls=base + (1 if index < extra else 0),
                 rate_per_s=self.rate_per_s * (base + (1 if index < extra else 0)) / self.calls,
                 concurrency=max(1, math.ceil(self.concurrency / count)),
+                calls_per_second=self.calls_per_second / count,
+                max_concurrent_calls=math.ceil(self.max_concurrent_calls / count),
+                max_call_queue_size=(
+                    None
+                    if self.max_call_queue_size is None
+                    else max(1, math.ceil(self.max_call_queue_size / count))
+                ),
                 workers=count,
                 worker_index=index,
             )

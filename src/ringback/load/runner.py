@@ -23,7 +23,7 @@ from ringback.delivery.policy import DeliveryResult
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import Application, Callback, OutboundCallRequest
-from ringback.errors import RingbackError
+from ringback.errors import CallQueueFullError, RingbackError
 from ringback.load.histogram import Histogram
 from ringback.load.plan import LoadPlan
 from ringback.load.tally import CUT_SHORT, FAILED, NOT_PLACED, OK, Tally
@@ -74,12 +74,13 @@ class LoadRunner:
         with tempfile.TemporaryDirectory(prefix="ringback-load-") as scratch:
             store = Store(db_path or Path(scratch) / "load.sqlite3")
             # The load generator paces calls itself (--rate, --concurrency); the account's own
-            # limits (5 calls/s, 100 lines by default) are lifted so they do not cap it.
+            # limits (5 calls/s, 100 lines by default under `serve`) are lifted unless asked for.
             config = PlatformConfig(
                 clock=ClockMode.REAL,
                 seed=f"load-{self.plan.worker_index}",
-                calls_per_second=0,
-                max_concurrent_calls=0,
+                calls_per_second=self.plan.calls_per_second,
+                max_concurrent_calls=self.plan.max_concurrent_calls,
+                max_call_queue_size=self.plan.max_call_queue_size,
             )
             platform = Platform(config, store)
             platform.on_delivered = self._delivered
@@ -158,8 +159,8 @@ class LoadRunner:
         try:
             try:
                 call_id = self._place(platform)
-            except RingbackError as error:  # refused by the platform (e.g. its pacing limits)
-                self.tally.add_call(NOT_PLACED, type(error).__name__, str(error))
+            except CallQueueFullError:  # the account's queue (--max-call-queue-size) is full
+                self.tally.add_call(NOT_PLACED, "call-queue-full")
                 return
             self.tally.placed += 1
             outcome = OK

@@ -22,6 +22,7 @@ from ringback.load.histogram import Histogram
 from ringback.load.plan import LoadPlan
 from ringback.load.runner import PROGRESS_INTERVAL_S, LoadRunner, Progress
 from ringback.load.tally import Tally
+from ringback.runtime import collector
 
 _LINE_LIMIT_BYTES = 16 * 1024 * 1024  # a tally line: histograms of a few hundred buckets
 
@@ -165,7 +166,16 @@ def _worker_main() -> None:
 
 
 def run_loop(main: Any) -> Any:
-    """Run a coroutine on uvloop when it is installed (as `ringback serve` does), else asyncio."""
+    """Run a coroutine on uvloop when it is installed (as `ringback serve` does), else asyncio.
+
+    For entry points (the `load` command, a worker process): the collector is settled while it
+    runs (ringback.runtime.collector).
+    """
+    with collector.settled():
+        return _run_on_a_loop(main)
+
+
+def _run_on_a_loop(main: Any) -> Any:
     try:
         import uvloop
     except ImportError:  # pragma: no cover - uvicorn[standard] brings it

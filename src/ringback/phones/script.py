@@ -4,6 +4,12 @@ A script says how the phone answers (`answer`, `answerAfter`) and then lists ste
 order once the call is up: wait for something the platform does (`waitFor`), press digits, say
 words, wait, hang up. When the steps run out the phone stays on the line, silent.
 
+The same phone texts (DESIGN.md, "Where the second wave fits"): its texting steps run when the
+first message reaches it — wait for a text (`{"waitFor": "text"}`, or `{"waitFor": {"text":
+words}}`), reply (`{"text": ..., "media": [...]}`), stop answering (`{"unreachable": true}`: later
+messages fail). `"unreachable": true` beside `answer` makes every message to it fail. A call skips
+the texting steps and the messaging core skips the call's (`wait` counts for both).
+
 `parse_script` and `parse_steps` turn the JSON form into frozen dataclasses and reject anything
 malformed with a `PhoneScriptError` that says which key of which step is wrong.
 """
@@ -97,7 +103,32 @@ class HangUp:
     """Hang up the call."""
 
 
-Step = WaitFor | Press | Say | Wait | HangUp
+@dataclass(frozen=True, slots=True)
+class WaitForText:
+    """Block until a message reaches the phone (one whose text contains `contains`, if given)."""
+
+    contains: str | None = None
+
+    def describe(self) -> str:
+        """A short human form for the timeline."""
+        return "waitFor text" if self.contains is None else f"waitFor text {self.contains!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class SendText:
+    """Text back to whoever texted the phone last: words and/or media (URLs or file names)."""
+
+    text: str
+    media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GoUnreachable:
+    """From now on the phone is off: messages sent to it fail."""
+
+
+Step = WaitFor | Press | Say | Wait | HangUp | WaitForText | SendText | GoUnreachable
+TEXTING_STEPS = (WaitForText, SendText, GoUnreachable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +138,15 @@ class PhoneScript:
     answer: AnswerMode = AnswerMode.HUMAN
     answer_after_s: float = DEFAULT_ANSWER_AFTER_S
     steps: tuple[Step, ...] = ()
+    unreachable: bool = False  # messages to this phone fail (it is off, or out of coverage)
 
 
 SILENT_PHONE = PhoneScript()
 """A number with no script answers after 1 s and stays on the line in silence."""
 
-_SCRIPT_KEYS = ("answer", "answerAfter", "steps")
-_STEP_KEYS = ("waitFor", "press", "say", "wait", "hangup")
+_SCRIPT_KEYS = ("answer", "answerAfter", "steps", "unreachable")
+_STEP_KEYS = ("waitFor", "press", "say", "wait", "hangup", "text", "unreachable")
+MAX_TEXT_MEDIA = 10
 
 
 def parse_script(data: Mapping[str, Any] | None) -> PhoneScript:
@@ -133,7 +166,10 @@ def parse_script(data: Mapping[str, Any] | None) -> PhoneScript:
         ) from None
     after = seconds_value(data.get("answerAfter", DEFAULT_ANSWER_AFTER_S), "answerAfter")
     steps = parse_steps(data.get("steps", []), prefix="steps")
-    return PhoneScript(answer=mode, answer_after_s=after, steps=steps)
+    unreachable = data.get("unreachable", False)
+    if not isinstance(unreachable, bool):
+        raise PhoneScriptError(f"must be true or false, got {_shown(unreachable)}", "unreachable")
+    return PhoneScript(answer=mode, answer_after_s=after, steps=steps, unreachable=unreachable)
 
 
 def parse_steps(data: Any, prefix: str = "steps") -> tuple[Step, ...]:
@@ -156,7 +192,7 @@ def parse_step(data: Any, where: str) -> Step:
             f"a step needs exactly one of {', '.join(_STEP_KEYS)}; found {found}", where
         )
     key = action_keys[0]
-    allowed = ("say", "duration") if key == "say" else (key,)
+    allowed = {"say": ("say", "duration"), "text": ("text", "media")}.get(key, (key,))
     _reject_unknown_keys(data, allowed, where)
     value = data[key]
     here = f"{where}.{key}"
@@ -174,12 +210,43 @@ def parse_step(data: Any, where: str) -> Step:
         return Say(value.strip(), duration)
     if key == "wait":
         return Wait(seconds_value(value, here))
+    if key == "text":
+        return _send_text(value, data.get("media", []), where)
     if value is not True:
         raise PhoneScriptError(f"must be true, got {_shown(value)}", here)
-    return HangUp()
+    return GoUnreachable() if key == "unreachable" else HangUp()
 
 
-def _wait_for(value: Any, where: str) -> WaitFor:
+def _send_text(text: Any, media: Any, where: str) -> SendText:
+    if not isinstance(text, str):
+        raise PhoneScriptError(f"must be a string, got {_kind(text)}", f"{where}.text")
+    if not isinstance(media, Sequence) or isinstance(media, str):
+        raise PhoneScriptError(
+            f"must be a list of URLs or file names, got {_kind(media)}", f"{where}.media"
+        )
+    if len(media) > MAX_TEXT_MEDIA:
+        raise PhoneScriptError(
+            f"at most {MAX_TEXT_MEDIA} items, got {len(media)}", f"{where}.media"
+        )
+    for i, item in enumerate(media):
+        if not isinstance(item, str) or not item.strip() or len(item) > 4096:
+            raise PhoneScriptError(
+                "must be a URL or a file name (1 to 4096 characters)", f"{where}.media[{i}]"
+            )
+    if not text and not media:
+        raise PhoneScriptError("a text needs words or media", f"{where}.text")
+    return SendText(text, tuple(item.strip() for item in media))
+
+
+def _wait_for(value: Any, where: str) -> WaitFor | WaitForText:
+    if value == "text":
+        return WaitForText()
+    if isinstance(value, Mapping) and "text" in value:
+        _reject_unknown_keys(value, ("text",), where)
+        words = value.get("text")
+        if not isinstance(words, str) or not words.strip():
+            raise PhoneScriptError("`text` must be a non-empty string", where)
+        return WaitForText(words.strip())
     if isinstance(value, Mapping):
         _reject_unknown_keys(value, ("heard", "played"), where)
         if len(value) != 1:
@@ -198,8 +265,8 @@ def _wait_for(value: Any, where: str) -> WaitFor:
     except ValueError:
         choices = ", ".join(c.value for c in Condition)
         raise PhoneScriptError(
-            f'must be one of {choices}, {{"heard": text}} or {{"played": seconds}},'
-            f" got {_shown(value)}",
+            f'must be one of {choices}, text, {{"heard": words}}, {{"played": seconds}}'
+            f' or {{"text": words}}, got {_shown(value)}',
             where,
         ) from None
 
@@ -249,11 +316,14 @@ def _kind(value: Any) -> str:
 
 def script_to_wire(script: PhoneScript) -> dict[str, Any]:
     """The JSON form of a script (the inverse of `parse_script`), for storing and showing it."""
-    return {
+    wire: dict[str, Any] = {
         "answer": script.answer.value,
         "answerAfter": script.answer_after_s,
         "steps": [step_to_wire(step) for step in script.steps],
     }
+    if script.unreachable:
+        wire["unreachable"] = True
+    return wire
 
 
 def step_to_wire(step: Step) -> dict[str, Any]:
@@ -274,4 +344,12 @@ def step_to_wire(step: Step) -> dict[str, Any]:
             return {"wait": seconds}
         case HangUp():
             return {"hangup": True}
+        case WaitForText(contains=None):
+            return {"waitFor": "text"}
+        case WaitForText(contains=contains):
+            return {"waitFor": {"text": contains}}
+        case SendText(text=text, media=media):
+            return {"text": text, "media": list(media)} if media else {"text": text}
+        case GoUnreachable():
+            return {"unreachable": True}
     raise AssertionError(step)  # pragma: no cover - the Step union is closed

@@ -47,7 +47,10 @@ def fire_due(platform: Platform) -> None:
     """Fire every timer due at the platform's current time, in order."""
     for timer_id in platform.timers.pop_due(platform.now()):
         try:
-            platform.feed(TimerFired(platform.now(), timer_id))
+            if platform.texting.core.owns_timer(timer_id):
+                platform.texting.fire(timer_id)
+            else:
+                platform.feed(TimerFired(platform.now(), timer_id))
         except Exception:
             logger.exception("timer %s failed; its call may be stuck, the clock goes on", timer_id)
 

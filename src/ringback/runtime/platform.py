@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -56,6 +56,7 @@ from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
 from ringback.runtime.recording_audio import RecordingAudio
 from ringback.runtime.retention import DEFAULT_ENDED_CALLS_KEPT, EndedCalls
 from ringback.runtime.streams import StreamHub
+from ringback.runtime.texting import Texting
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
@@ -124,6 +125,7 @@ class Platform:
         self._held = HeldWebhooks()
         # Told of every finished webhook delivery (`ringback load` times the app with it).
         self.on_delivered: Callable[[DeliveryResult], None] | None = None
+        self.texting = Texting(self)  # messaging: its own core on this clock, sender and store
 
     def _new_engine(self, start: int = 1) -> Engine:
         config = EngineConfig(
@@ -150,6 +152,7 @@ class Platform:
             self.numbers[key] = data["applicationId"]
         for key, data in self.store.settings("phone"):
             self.engine.phones[key] = parse_script(data)
+        self.texting.start()
         self.v1.load()
         for call_id in self.store.unfinished_calls():
             state = self.store.call(call_id) or {}
@@ -232,7 +235,7 @@ class Platform:
             case SendWebhook(call_id=call_id):
                 if call_id is not None:  # counted now: the task starts after EndCall is seen
                     self._call_flight[call_id] += 1
-                self._spawn(self._deliver(action))
+                self.spawn(self._deliver(action))
             case StartTimer(timer_id=timer_id, at=at):
                 if at > clockwork.MAX_CLOCK_EPOCH_S:  # only a clock pushed for centuries gets here
                     clockwork.logger.error(
@@ -243,7 +246,7 @@ class Platform:
             case CancelTimer(timer_id=timer_id):
                 self.timers.cancel(timer_id)
             case FetchMedia():
-                self._spawn(self._fetch_media(action))
+                self.spawn(self._fetch_media(action))
             case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
                 self.store.add_timeline(call_id, at, kind, summary, action.detail)
                 if kind == "state" and call_id in self.engine.calls:
@@ -261,7 +264,7 @@ class Platform:
             case CloseSocket():
                 self.streams.close(action)
 
-    def spawn(self, work: Awaitable[None]) -> None:
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` as a task the virtual clock waits for (it is in flight until it ends)."""
         self._spawn(work)
 
@@ -274,24 +277,26 @@ class Platform:
         self._call_flight[call_id] -= 1
         self._settle_call(call_id)
 
-    def _spawn(self, work: Awaitable[None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        # The coroutine is the task itself and the bookkeeping a done-callback: no wrapper
+        # coroutine per webhook, and a task cancelled before it ran leaves nothing un-awaited.
         self.in_flight += 1
         self.quiet.clear()
-
-        async def run() -> None:
-            try:
-                await work
-            finally:
-                self.in_flight -= 1
-                if self.in_flight == 0:
-                    self.quiet.set()
-                # The idle grace counts from the last thing that happened, this included.
-                self.last_activity = asyncio.get_running_loop().time()
-                self.changed.set()
-
-        task = asyncio.create_task(run())
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._landed)
+
+    def _landed(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self.in_flight -= 1
+        if self.in_flight == 0:
+            self.quiet.set()
+        if not task.cancelled() and (error := task.exception()) is not None:
+            loop = asyncio.get_running_loop()
+            loop.call_exception_handler({"message": "platform task failed", "exception": error})
+        # The idle grace counts from the last thing that happened, this included.
+        self.last_activity = asyncio.get_running_loop().time()
+        self.changed.set()
 
     async def _deliver(
         self, action: SendWebhook, faults: dict[FaultKind, Fault] | None = None
@@ -462,7 +467,7 @@ class Platform:
         """Send an async webhook that is not the engine's (REST transcription requests)."""
         rid = self.engine.number()
         action = SendWebhook(rid, None, event, callback, timeout_s, sync=False)
-        self._spawn(self._deliver(action))
+        self.spawn(self._deliver(action))
 
     # ---- control API settings --------------------------------------------------------------
 
@@ -501,5 +506,6 @@ class Platform:
         self.faults.clear()
         self._held.clear()
         self.audio_cache.clear()
+        self.texting.reset()
         self.virtual_now = time.time()
         self.changed.set()

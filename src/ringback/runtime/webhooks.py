@@ -29,15 +29,7 @@ def webhook_request(
 ) -> WebhookRequest:
     """The delivery request for an event sent to a callback."""
     get = callback.method.upper() == "GET"
-    primary = Target(callback.url, _method(callback.method), callback.username, callback.password)
-    fallback = None
-    if callback.fallback_url:
-        fallback = Target(
-            callback.fallback_url,
-            _method(callback.fallback_method),
-            callback.fallback_username,
-            callback.fallback_password,
-        )
+    primary, fallback = callback_targets(callback)
     fallback_get = fallback is not None and fallback.method == "GET"
     return WebhookRequest(
         event_type=event.event_type,
@@ -50,6 +42,20 @@ def webhook_request(
         auth="preemptive" if auth == "preemptive" else "challenge",
         drop_first_response=drop_first_response,
     )
+
+
+def callback_targets(callback: Callback) -> tuple[Target, Target | None]:
+    """A callback's primary target and its fallback, if any."""
+    primary = Target(callback.url, _method(callback.method), callback.username, callback.password)
+    fallback = None
+    if callback.fallback_url:
+        fallback = Target(
+            callback.fallback_url,
+            _method(callback.fallback_method),
+            callback.fallback_username,
+            callback.fallback_password,
+        )
+    return primary, fallback
 
 
 def _method(method: str) -> Method:

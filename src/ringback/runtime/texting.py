@@ -1,0 +1,182 @@
+"""The messaging core run by the platform: its actions performed, its timers on the one clock.
+
+The REST and control APIs call `send`, `receive` and the reads here. The core's callbacks are
+delivered by the same `Sender` and delivery policy as voice webhooks (the v2 timeout of 10 s, the
+platform's challenge-first or pre-emptive Basic auth), and every attempt goes on the message's
+timeline; the outcome is fed back to the core, which retries on its own schedule. Its timers sit
+in the platform's queue with ids of their own range, so the clockwork fires them like the engine's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from ringback.delivery.policy import WebhookRequest
+from ringback.engine.actions import AppendTimeline, CancelTimer, StartTimer
+from ringback.messaging import (
+    InboundRequest,
+    Message,
+    MessageIds,
+    MessagingAction,
+    MessagingApplication,
+    MessagingConfig,
+    MessagingCore,
+    SaveMessage,
+    SendCallback,
+    SendRequest,
+    StoreMedia,
+)
+from ringback.messaging.records import from_record, to_record
+from ringback.runtime.views import callback_from_wire, callback_to_wire
+from ringback.runtime.webhooks import attempt_entries, callback_targets
+
+if TYPE_CHECKING:
+    from ringback.runtime.platform import Platform
+
+SETTING_KIND = "messaging-application"
+
+
+class Texting:
+    """The platform's messaging: the core, and what performs its actions."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.core = self._new_core()
+        self._waiters: dict[str, asyncio.Event] = {}
+
+    def _new_core(self) -> MessagingCore:
+        config = self.platform.config
+        return MessagingCore(
+            MessagingConfig(account_id=config.account_id, base_url=config.base_url),
+            MessageIds(f"{config.seed}-{self.platform.store.message_count()}"),
+            self.platform.numbers,
+            self.platform.engine.phones,
+        )
+
+    def start(self) -> None:
+        """Load the stored messaging applications (after a restart or at first start)."""
+        self.core = self._new_core()
+        for key, data in self.platform.store.settings(SETTING_KIND):
+            self.core.applications[key] = application_from_wire(data)
+
+    def reset(self) -> None:
+        """Forget everything (the store was reset by the platform)."""
+        self.core = self._new_core()
+        for event in self._waiters.values():
+            event.set()
+        self._waiters.clear()
+
+    # ---- requests --------------------------------------------------------------------------
+
+    def put_application(self, app: MessagingApplication) -> None:
+        """Messaging settings of an application (PUT /_ringback/applications/{id})."""
+        self.core.applications[app.application_id] = app
+        self.platform.store.put_setting(SETTING_KIND, app.application_id, application_to_wire(app))
+
+    def send(self, request: SendRequest) -> Message:
+        """An accepted outbound message."""
+        self.platform.touch()
+        message, actions = self.core.send(self.platform.now(), request)
+        self._perform(actions)
+        return message
+
+    def receive(self, request: InboundRequest) -> list[Message]:
+        """A message from a handset to the account's numbers."""
+        self.platform.touch()
+        made, actions = self.core.receive(self.platform.now(), request)
+        self._perform(actions)
+        return made
+
+    def fire(self, timer_id: int) -> None:
+        """One of the core's timers came due."""
+        self._perform(self.core.timer_fired(self.platform.now(), timer_id))
+
+    def message(self, message_id: str) -> Message | None:
+        """A message: live, or as the store kept it."""
+        live = self.core.messages.get(message_id)
+        if live is not None:
+            return live
+        record = self.platform.store.message(message_id)
+        return None if record is None else from_record(record)
+
+    def timeline(self, message_id: str) -> list[dict[str, Any]]:
+        """Everything that happened to a message, in order."""
+        return self.platform.store.timeline(message_id)
+
+    async def wait(self, message_id: str, timeout_s: float) -> bool:
+        """Wait (real time) until nothing more will happen to the message; False on timeout."""
+        if self.core.idle(message_id):
+            return True
+        event = self._waiters.setdefault(message_id, asyncio.Event())
+        try:
+            await asyncio.wait_for(event.wait(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def _perform(self, actions: list[MessagingAction]) -> None:
+        store = self.platform.store
+        for action in actions:
+            match action:
+                case SendCallback():
+                    self.platform.spawn(self._deliver(action))
+                case StartTimer(timer_id=timer_id, at=at):
+                    self.platform.timers.start(timer_id, at)
+                case CancelTimer(timer_id=timer_id):
+                    self.platform.timers.cancel(timer_id)
+                case AppendTimeline(call_id=message_id, at=at, kind=kind, summary=summary):
+                    store.add_timeline(message_id, at, kind, summary, action.detail)
+                case SaveMessage(message=message):
+                    store.save_message(to_record(message))
+                case StoreMedia(media_id=media_id, content=content, content_type=content_type):
+                    store.put_media(media_id, content, content_type)
+        for message_id, event in list(self._waiters.items()):
+            if self.core.idle(message_id):
+                event.set()
+                del self._waiters[message_id]
+        self.platform.changed.set()
+
+    async def _deliver(self, action: SendCallback) -> None:
+        primary, fallback = callback_targets(action.target)
+        get = primary.method == "GET"
+        request = WebhookRequest(
+            event_type=action.event_type,
+            body=b"" if get else action.body,
+            query=action.query if get or (fallback and fallback.method == "GET") else (),
+            primary=primary,
+            fallback=fallback,
+            timeout_s=action.timeout_s,
+            auth="preemptive" if self.platform.config.webhook_auth == "preemptive" else "challenge",
+        )
+        result = await self.platform.sender.deliver(request)
+        at = self.platform.now()
+        for summary, detail in attempt_entries(result):
+            self.platform.store.add_timeline(action.message_id, at, "webhook", summary, detail)
+        self._perform(self.core.callback_done(self.platform.now(), action.delivery_id, result.ok))
+
+
+def application_to_wire(app: MessagingApplication) -> dict[str, Any]:
+    """A messaging application as stored JSON."""
+    return {
+        "applicationId": app.application_id,
+        "inbound": callback_to_wire(app.inbound),
+        "outbound": callback_to_wire(app.outbound),
+        "callbackTypes": sorted(app.callback_types),
+        "api": app.api,
+        "callbackTimeout": app.callback_timeout_s,
+    }
+
+
+def application_from_wire(data: dict[str, Any]) -> MessagingApplication:
+    """The inverse of application_to_wire."""
+    return MessagingApplication(
+        application_id=data["applicationId"],
+        inbound=callback_from_wire(data["inbound"]),
+        outbound=callback_from_wire(data["outbound"]),
+        callback_types=frozenset(data["callbackTypes"]),
+        api=data["api"],
+        callback_timeout_s=data["callbackTimeout"],
+    )
