@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install sdk-envs test lint typecheck unit docs demo bench soak clean
+.PHONY: install sdk-envs browser screenshots test lint typecheck unit docs demo bench soak clean
 
 install: $(STAMP)
 
@@ -38,7 +38,27 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) $(SDK_ENVS)
+# The console's browser tests drive Debian's chromium through Playwright (never a browser
+# Playwright downloads). Installed with apt-get when run as root where apt-get exists; elsewhere
+# those tests skip and say why (in CI, as root, they must run).
+CHROMIUM := /usr/bin/chromium
+
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y --no-install-recommends chromium \
+	    || { apt-get update && apt-get install -y --no-install-recommends chromium; }; \
+	else \
+	  echo "note: $(CHROMIUM) is missing and cannot be installed here (needs root and apt-get):" \
+	       "the console's browser tests will skip"; \
+	fi
+
+# The screenshot of a call's page that the README shows, taken by the browser tests.
+screenshots: $(STAMP) browser
+	RINGBACK_SCREENSHOTS=docs $(BIN)/pytest tests/console/test_browser.py -q
+
+unit: $(STAMP) $(SDK_ENVS) browser
 	$(BIN)/pytest
 
 # Regenerate the coverage table (a test fails when it is out of date with the code).

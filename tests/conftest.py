@@ -59,9 +59,11 @@ def served_in_thread(app: web.Application) -> Iterator[str]:
         await web.TCPSite(runner, "127.0.0.1", 0).start()
         return f"http://127.0.0.1:{runner.addresses[0][1]}"
 
-    url = loop.run_until_complete(start())
+    # Started from its own thread, so a caller whose thread already runs a loop (Playwright's
+    # sync API does) can serve an app too.
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
+    url = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=5)
     try:
         yield url
     finally:
@@ -92,3 +94,23 @@ def closed_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+INVALID_BXML = "<Response><SpeakSentence>hi</Response>"
+
+
+@pytest.fixture
+def bad_app() -> Iterator[str]:
+    """An app whose /boom answers 500 and whose /broken answers BXML that does not parse."""
+
+    async def boom(_request: web.Request) -> web.Response:
+        return web.Response(status=500, text="KeyError: 'callId'")
+
+    async def broken(_request: web.Request) -> web.Response:
+        return web.Response(text=INVALID_BXML, content_type="application/xml")
+
+    app = web.Application()
+    app.router.add_post("/boom", boom)
+    app.router.add_post("/broken", broken)
+    with served_in_thread(app) as url:
+        yield url

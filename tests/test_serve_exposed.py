@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from ringback import hosting
+from ringback.api.auth import listens_beyond_loopback
 from ringback.cli import main
-from ringback.cli.serve import banner, is_loopback
+from ringback.cli.serve import banner
 from ringback.hosting.server import Prepared, start_in_thread
 from ringback.runtime import PlatformConfig
 
@@ -44,21 +45,17 @@ def basic(user: str, password: str) -> str:
 )
 def test_serve_exposed_knows_loopback(host: str, loopback: bool) -> None:
     """Loopback addresses and `localhost` are loopback; wildcards and names are not."""
-    assert is_loopback(host) is loopback
+    assert listens_beyond_loopback(host) is not loopback
 
 
 @pytest.mark.parametrize(
-    ("options", "guarded"),
-    [
-        ([], False),
-        (["--host", "0.0.0.0"], True),
-        (["--host", "0.0.0.0", "--open-control-api"], False),
-    ],
+    ("options", "open_api"),
+    [([], False), (["--host", "0.0.0.0"], False), (["--open-control-api"], True)],
 )
-def test_serve_exposed_guards_the_control_api_beyond_loopback(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str], guarded: bool
+def test_serve_exposed_open_control_api_reaches_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str], open_api: bool
 ) -> None:
-    """Beyond loopback the control API asks for credentials unless told not to."""
+    """--open-control-api is the platform's `open_control_api`."""
     seen: list[PlatformConfig] = []
 
     def prepare(config: PlatformConfig, *_args: Any, **_kw: Any) -> None:
@@ -67,7 +64,7 @@ def test_serve_exposed_guards_the_control_api_beyond_loopback(
 
     monkeypatch.setattr(hosting, "prepare", prepare)
     CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "db.sqlite3"), *options])
-    assert seen[0].control_auth is guarded
+    assert seen[0].open_control_api is open_api
 
 
 def test_serve_exposed_open_control_api_warns_loudly(
@@ -103,8 +100,8 @@ def test_serve_exposed_banner_shows_the_default_password(tmp_path: Path) -> None
 
 
 def test_serve_exposed_control_api_needs_the_rest_credentials(tmp_path: Path) -> None:
-    """With control_auth the control API answers 401 without the REST credentials."""
-    config = PlatformConfig(control_auth=True, username="u", password="p")
+    """Listening beyond loopback, the control API answers 401 without the REST credentials."""
+    config = PlatformConfig(username="u", password="p")
     server = start_in_thread(config, tmp_path / "db.sqlite3", host="0.0.0.0")
     try:
         status, body = get(server.url + "/_ringback/clock")
@@ -113,5 +110,24 @@ def test_serve_exposed_control_api_needs_the_rest_credentials(tmp_path: Path) ->
         assert get(server.url + "/_ringback/clock", basic("u", "wrong"))[0] == 401
         status, clock = get(server.url + "/_ringback/clock", basic("u", "p"))
         assert (status, clock["mode"]) == (200, "virtual")
+    finally:
+        server.stop()
+
+
+def test_serve_exposed_open_control_api_asks_nothing(tmp_path: Path) -> None:
+    """With `open_control_api` the control API answers anyone, beyond loopback too."""
+    config = PlatformConfig(open_control_api=True)
+    server = start_in_thread(config, tmp_path / "db.sqlite3", host="0.0.0.0")
+    try:
+        assert get(server.url + "/_ringback/clock")[0] == 200
+    finally:
+        server.stop()
+
+
+def test_serve_exposed_loopback_control_api_asks_nothing(tmp_path: Path) -> None:
+    """On loopback the control API stays open, as tests and the CLI expect."""
+    server = start_in_thread(PlatformConfig(), tmp_path / "db.sqlite3")
+    try:
+        assert get(server.url + "/_ringback/clock")[0] == 200
     finally:
         server.stop()

@@ -29,6 +29,7 @@ from ringback.api.openapi import OPENAPI_PATH, openapi_document
 from ringback.api.request_body import BodyLimitMiddleware
 from ringback.api.rest import create_rest_routes
 from ringback.api.v1 import create_v1_routes
+from ringback.console.site import console_routes
 from ringback.runtime import Platform
 
 Setup = Callable[[Platform], None]
@@ -60,8 +61,15 @@ def openapi_endpoint(routes: list[BaseRoute]) -> Callable[[Request], Awaitable[R
     return openapi
 
 
-def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
-    """The Starlette app; `setup` applies default settings at start and after each reset."""
+def create_app(
+    platform: Platform, setup: Setup | None = None, *, require_credentials: bool = False
+) -> Starlette:
+    """The Starlette app; `setup` applies default settings at start and after each reset.
+
+    `require_credentials`: the server listens beyond loopback, so the control API and the
+    console ask for the REST credentials (the control API not with `open_control_api`). The
+    console's routes come last: no API path is ever shadowed by a page.
+    """
 
     def apply_defaults() -> None:
         if setup is not None:
@@ -84,8 +92,11 @@ def create_app(platform: Platform, setup: Setup | None = None) -> Starlette:
         *create_v1_routes(platform),
     ]
     routes.append(Route(OPENAPI_PATH, openapi_endpoint(routes), methods=["GET"]))
+    routes += console_routes(
+        platform, after_reset=apply_defaults, require_credentials=require_credentials
+    )
     guard = []
-    if platform.config.control_auth:  # listening beyond loopback (`serve --host`)
+    if require_credentials and not platform.config.open_control_api:
         guard = [Middleware(ControlApiAuth, authenticator=rest.auth)]
     return Starlette(
         routes=routes,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import ipaddress
 import secrets
 import time
 from collections.abc import Callable
@@ -133,6 +134,20 @@ def token_endpoint(authenticator: Authenticator) -> Callable[[Request], Any]:
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     return issue
+
+
+def listens_beyond_loopback(host: str) -> bool:
+    """Whether a server bound to `host` can be reached from other machines.
+
+    The pages and endpoints that have no credentials of their own on Bandwidth (the console)
+    are open on loopback, as a developer's tool, and ask for the REST credentials otherwise.
+    """
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve anywhere
+        return True
 
 
 class ControlApiAuth:

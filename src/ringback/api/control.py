@@ -16,6 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ringback.api import control_bodies as bodies
+from ringback.api.call_filters import find_calls, read_call_filters
+from ringback.api.control_conferences import conference_list, conference_story
 from ringback.api.control_messages import (
     MESSAGING_KEYS,
     messaging_settings,
@@ -32,6 +34,7 @@ from ringback.errors import (
     ResourceNotFoundError,
     UnknownApplicationError,
     UnknownCallError,
+    UnknownConferenceError,
 )
 from ringback.events import timestamp_from_epoch
 from ringback.phones.script import script_to_wire, step_to_wire
@@ -70,9 +73,12 @@ class ControlApi:
             Route(f"{PREFIX}/phones/{{number}}", self.put_phone, methods=["PUT"]),
             Route(f"{PREFIX}/phones/{{number}}", self.get_phone, methods=["GET"]),
             Route(f"{PREFIX}/calls", self.create_call, methods=["POST"]),
+            Route(f"{PREFIX}/calls", self.list_calls, methods=["GET"]),
             Route(f"{PREFIX}/calls/{{callId}}/phone", self.add_steps, methods=["POST"]),
             Route(f"{PREFIX}/calls/{{callId}}/timeline", self.timeline, methods=["GET"]),
             Route(f"{PREFIX}/calls/{{callId}}/wait", self.wait, methods=["GET"]),
+            Route(f"{PREFIX}/conferences", self.conferences, methods=["GET"]),
+            Route(f"{PREFIX}/conferences/{{conferenceId}}", self.conference, methods=["GET"]),
             Route(f"{PREFIX}/limits", self.get_limits, methods=["GET"]),
             Route(f"{PREFIX}/limits", self.put_limits, methods=["PUT"]),
             Route(f"{PREFIX}/clock", self.clock, methods=["GET"]),
@@ -169,31 +175,13 @@ class ControlApi:
 
     async def create_call(self, request: Request) -> Response:
         """POST /calls: an inbound call from `from` to `to`; 201 with its callId."""
-        call = bodies.read_inbound_call(await _json(request))
-        app_id = self._application_for(call.to, call.application_id)
-        # Without a script in the body, the caller is the phone registered for `from`, if any.
-        phone = call.phone or self.platform.engine.phones.get(call.from_)
-        try:
-            call_id = self.platform.inbound_call(call.from_, call.to, app_id, phone)
-        except UnknownApplicationError as exc:  # pragma: no cover - _application_for checks
-            raise ResourceNotFoundError(str(exc)) from None
+        call_id = start_inbound_call(self.platform, bodies.read_inbound_call(await _json(request)))
         return JSONResponse({"callId": call_id}, status_code=201)
 
-    def _application_for(self, to: str, named: str | None) -> str:
-        numbers = self.platform.numbers
-        app_id = named or numbers.get(to) or numbers.get(bodies.ANY_NUMBER)
-        if app_id is None:
-            raise ResourceNotFoundError(
-                f'No application for {to}: PUT {PREFIX}/numbers/{to} {{"applicationId": ...}}'
-                ' (or /numbers/* for every number), or name an "applicationId" in the body'
-            )
-        if app_id not in self.platform.applications:
-            how = "named in the body" if named else f"routed from {to}"
-            raise ResourceNotFoundError(
-                f"Application {app_id} ({how}) not found: PUT {PREFIX}/applications/{app_id}"
-                ' with its "callInitiatedCallbackUrl" first'
-            )
-        return app_id
+    async def list_calls(self, request: Request) -> Response:
+        """GET /calls?state=&cause=&number=&applicationId=&id=&limit=: calls, newest first."""
+        filters = read_call_filters(request.query_params)
+        return JSONResponse({"calls": find_calls(self.platform, filters)})
 
     async def add_steps(self, request: Request) -> Response:
         """POST /calls/{callId}/phone: steps for the far end to do now."""
@@ -230,6 +218,21 @@ class ControlApi:
             )
         return JSONResponse(self.platform.call_state(call_id))
 
+    # ---- conferences -----------------------------------------------------------------------
+
+    async def conferences(self, _request: Request) -> Response:
+        """GET /conferences: every conference of this run, newest first."""
+        return JSONResponse({"conferences": conference_list(self.platform)})
+
+    async def conference(self, request: Request) -> Response:
+        """GET /conferences/{id}: the conference, its members over time, its webhooks."""
+        conference_id = request.path_params["conferenceId"]
+        story = conference_story(self.platform, conference_id)
+        if story is None:
+            raise UnknownConferenceError(f"Conference [{conference_id}] not found")
+        story["entries"] = [timeline_entry(entry) for entry in story["entries"]]
+        return JSONResponse(story)
+
     # ---- clock and reset -------------------------------------------------------------------
 
     async def clock(self, _request: Request) -> Response:
@@ -239,15 +242,7 @@ class ControlApi:
     async def advance(self, request: Request) -> Response:
         """POST /clock/advance {"seconds": n}: move a virtual or manual clock forward."""
         seconds = bodies.read_advance(await _json(request, empty={}))
-        if self.platform.config.clock is ClockMode.REAL:
-            raise ClockModeError(
-                "The clock is real (wall-clock time) and cannot be advanced;"
-                " start Ringback with --clock virtual or --clock manual"
-            )
-        try:
-            await self.platform.advance(seconds)
-        except ValueError as exc:  # past the furthest time the clock may show
-            raise RequestValidationError(f"Invalid seconds: {exc}", field="seconds") from None
+        await advance_clock(self.platform, seconds)
         return JSONResponse(self._clock())
 
     def _clock(self) -> dict[str, Any]:
@@ -263,10 +258,59 @@ class ControlApi:
 
     async def reset(self, _request: Request) -> Response:
         """POST /reset: forget every call, setting and timer (default settings come back)."""
-        await self.platform.reset()
-        if self.after_reset is not None:
-            self.after_reset()
+        await reset_platform(self.platform, self.after_reset)
         return JSONResponse({"reset": True, "clock": self._clock()})
+
+
+# ---- what the console's forms do too -------------------------------------------------------
+
+
+def start_inbound_call(platform: Platform, call: bodies.InboundCall) -> str:
+    """An inbound call as POST /calls describes it; returns its id."""
+    app_id = _application_for(platform, call.to, call.application_id)
+    # Without a script in the body, the caller is the phone registered for `from`, if any.
+    phone = call.phone or platform.engine.phones.get(call.from_)
+    try:
+        return platform.inbound_call(call.from_, call.to, app_id, phone)
+    except UnknownApplicationError as exc:  # pragma: no cover - _application_for checks
+        raise ResourceNotFoundError(str(exc)) from None
+
+
+def _application_for(platform: Platform, to: str, named: str | None) -> str:
+    numbers = platform.numbers
+    app_id = named or numbers.get(to) or numbers.get(bodies.ANY_NUMBER)
+    if app_id is None:
+        raise ResourceNotFoundError(
+            f'No application for {to}: PUT {PREFIX}/numbers/{to} {{"applicationId": ...}}'
+            ' (or /numbers/* for every number), or name an "applicationId" in the body'
+        )
+    if app_id not in platform.applications:
+        how = "named in the body" if named else f"routed from {to}"
+        raise ResourceNotFoundError(
+            f"Application {app_id} ({how}) not found: PUT {PREFIX}/applications/{app_id}"
+            ' with its "callInitiatedCallbackUrl" first'
+        )
+    return app_id
+
+
+async def advance_clock(platform: Platform, seconds: float) -> None:
+    """Move a virtual or manual clock forward; a real clock cannot be moved."""
+    if platform.config.clock is ClockMode.REAL:
+        raise ClockModeError(
+            "The clock is real (wall-clock time) and cannot be advanced;"
+            " start Ringback with --clock virtual or --clock manual"
+        )
+    try:
+        await platform.advance(seconds)
+    except ValueError as exc:  # past the furthest time the clock may show
+        raise RequestValidationError(f"Invalid seconds: {exc}", field="seconds") from None
+
+
+async def reset_platform(platform: Platform, after_reset: Callable[[], None] | None) -> None:
+    """Forget every call, setting and timer, then re-apply the default settings."""
+    await platform.reset()
+    if after_reset is not None:
+        after_reset()
 
 
 async def _json(request: Request, empty: Any = None) -> Any:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Coroutine
-from contextlib import AbstractAsyncContextManager
+import sys
+from collections.abc import Coroutine, Iterator
+from contextlib import AbstractAsyncContextManager, contextmanager
 from typing import Any
 
 import click
 
+from ringback.cli.log import call_progress, log_options, print_log
 from ringback.cli.options import (
     EXIT_STATUS_HELP,
     METHODS,
@@ -103,6 +105,7 @@ MAX_CALL_TIMEOUT_S = 300.0
 )
 @phone_options
 @run_options
+@log_options("quiet")
 def call_command(**options: Any) -> None:
     """Place an outbound call to an app and print its timeline.
 
@@ -130,7 +133,8 @@ def call_command(**options: Any) -> None:
 
     async def run() -> CallReport:
         async with _platform(options) as platform:
-            return await follow(platform, platform.place_call(request), options["timeout_s"])
+            with watching(platform, options):
+                return await follow(platform, platform.place_call(request), options["timeout_s"])
 
     _finish(_run_with_db(run(), options), options)
 
@@ -172,6 +176,7 @@ def call_command(**options: Any) -> None:
 @callback_timeout_option
 @phone_options
 @run_options
+@log_options("quiet")
 def inbound_command(**options: Any) -> None:
     """A call arriving at an app; the phone script plays the caller.
 
@@ -195,13 +200,24 @@ def inbound_command(**options: Any) -> None:
         async with _platform(options) as platform:
             if application is not None:
                 platform.put_application(application)
-            try:
-                call_id = platform.inbound_call(options["from_"], options["to"], app_id, phone)
-            except UnknownApplicationError as error:
-                raise click.UsageError(f"{error} (in {options['db']})") from None
-            return await follow(platform, call_id, options["timeout_s"])
+            with watching(platform, options):
+                try:
+                    call_id = platform.inbound_call(options["from_"], options["to"], app_id, phone)
+                except UnknownApplicationError as error:
+                    raise click.UsageError(f"{error} (in {options['db']})") from None
+                return await follow(platform, call_id, options["timeout_s"])
 
     _finish(_run_with_db(run(), options), options)
+
+
+@contextmanager
+def watching(platform: Platform, options: dict[str, Any]) -> Iterator[None]:
+    """The live log on stderr (--log), or on a terminal a progress line while the call runs."""
+    print_log(platform, options["log_level"], options["log_format"], err=True)
+    quiet = options["log_level"] == "quiet"
+    on_terminal = sys.stderr.isatty()
+    with call_progress(platform, enabled=quiet and on_terminal and not options["as_json"]):
+        yield
 
 
 def _callback(url: str | None, method: str) -> Callback | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 
 import click
 
 from ringback import hosting
+from ringback.api.auth import listens_beyond_loopback
+from ringback.cli.log import log_options, print_log
 from ringback.engine.clock import ClockMode
 from ringback.engine.pacing import DEFAULT_CALLS_PER_SECOND, DEFAULT_MAX_CONCURRENT_CALLS
 from ringback.hosting.server import Prepared
@@ -75,6 +76,7 @@ DEFAULT_PASSWORD = "ringback"
     show_default=True,
     help="Default application's id (with --initiate-url it receives every unrouted number).",
 )
+@log_options("webhooks")
 @click.option(
     "--calls-per-second",
     type=click.FloatRange(0, 100_000),
@@ -108,11 +110,14 @@ def serve(
     initiate_url: str | None,
     status_url: str | None,
     application_id: str,
+    log_level: str,
+    log_format: str,
     calls_per_second: float,
     max_concurrent_calls: int,
     max_call_queue_size: int | None,
 ) -> None:
-    """Serve the Bandwidth REST API (/api/v2) and the control API (/_ringback) until Ctrl-C."""
+    """Serve the Bandwidth REST API (/api/v2), the control API (/_ringback) and the web console
+    (/) until Ctrl-C, printing each webhook and each call's end as it happens (--log)."""
     config = PlatformConfig(
         account_id=account_id,
         username=username,
@@ -123,7 +128,7 @@ def serve(
         calls_per_second=calls_per_second,
         max_concurrent_calls=max_concurrent_calls,
         max_call_queue_size=max_call_queue_size,
-        control_auth=not is_loopback(host) and not open_control_api,
+        open_control_api=open_control_api,
     )
     if status_url is not None and initiate_url is None:
         raise click.BadParameter("needs --initiate-url as well", param_hint="--status-url")
@@ -137,8 +142,12 @@ def serve(
         prepared = hosting.prepare(config, db, host=host, port=port, setup=setup)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    click.echo(banner(prepared, db, default_application=setup is not None, host=host))
-    if open_control_api and not is_loopback(host):
+    # With JSON lines on stdout, the banner goes to stderr so stdout stays machine-readable.
+    click.echo(
+        banner(prepared, db, default_application=setup is not None, host=host),
+        err=log_format == "json",
+    )
+    if open_control_api and listens_beyond_loopback(host):
         click.secho(
             f"WARNING: --open-control-api: anyone who can reach {host} port"
             f" {prepared.sock.getsockname()[1]} may reset Ringback, script its phones and move"
@@ -147,17 +156,8 @@ def serve(
             bold=True,
             err=True,
         )
+    print_log(prepared.platform, log_level, log_format)
     hosting.run_until_stopped(prepared)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` is a loopback address or name (only this machine can reach it)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:  # a host name: it may resolve to anything
-        return False
 
 
 def banner(
@@ -179,8 +179,8 @@ def banner(
         f" store {db})",
     ]
     listening = f"{host}:{prepared.sock.getsockname()[1]}"
-    if not is_loopback(host):
-        guard = "no credentials" if not config.control_auth else "the REST credentials"
+    if listens_beyond_loopback(host):
+        guard = "no credentials" if config.open_control_api else "the REST credentials"
         lines.append(f"Listening on {listening}: the control API asks for {guard}.")
     lines += [
         "",
@@ -196,6 +196,7 @@ def banner(
         f'    account_id = "{config.account_id}"',
         "",
         f"Control API: {url}/_ringback  (docs/control-api.md)",
+        f"Console:     {url}/  (docs/console.md)",
     ]
     if default_application:
         lines.append("Inbound calls to any unrouted number go to the default application.")

@@ -27,6 +27,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from ringback.api.app import Setup, create_app
+from ringback.api.auth import listens_beyond_loopback
 from ringback.api.control_bodies import ANY_NUMBER, read_application
 from ringback.runtime import Platform, PlatformConfig, collector
 from ringback.store import Store
@@ -85,8 +86,9 @@ def prepare(
     url = url_of(sock)
     store = Store(db)
     platform = Platform(dataclasses.replace(config, base_url=url), store)
+    app = create_app(platform, setup, require_credentials=listens_beyond_loopback(host))
     uv_config = uvicorn.Config(
-        create_app(platform, setup),
+        app,
         loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
         http="httptools" if importlib.util.find_spec("httptools") else "h11",
         lifespan="on",
@@ -94,7 +96,10 @@ def prepare(
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
-    return Prepared(url, sock, platform, store, uvicorn.Server(uv_config))
+    server = uvicorn.Server(uv_config)
+    # The console's live streams end when the server starts to stop, not 2 s after.
+    app.state.stopping = lambda: server.should_exit
+    return Prepared(url, sock, platform, store, server)
 
 
 def run(prepared: Prepared) -> None:

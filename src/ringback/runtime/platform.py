@@ -59,6 +59,7 @@ from ringback.runtime.streams import StreamHub
 from ringback.runtime.texting import Texting
 from ringback.runtime.v1_account import V1Account
 from ringback.runtime.views import application_from_wire, application_to_wire, call_state
+from ringback.runtime.watchers import Entry, Watchers
 from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
 from ringback.store import Store
 
@@ -83,7 +84,8 @@ class PlatformConfig:
     max_concurrent_calls: int = DEFAULT_MAX_CONCURRENT_CALLS
     max_call_queue_size: int | None = None  # None: calls_per_second × 300
     ended_calls_kept: int = DEFAULT_ENDED_CALLS_KEPT  # in memory; older ones only in the store
-    control_auth: bool = False  # the control API asks for the REST credentials (serve --host)
+    # serve --open-control-api: beyond loopback too, the control API asks for no credentials.
+    open_control_api: bool = False
 
     @property
     def call_limits(self) -> CallLimits:
@@ -120,6 +122,7 @@ class Platform:
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
+        self.watchers = Watchers()  # the terminal log and the console's live pages
         self.streams = StreamHub(self)
         self.faults = FaultPlan()  # faults on purpose, set by ringback.testing; none by default
         self._held = HeldWebhooks()
@@ -249,8 +252,12 @@ class Platform:
                 self.spawn(self._fetch_media(action))
             case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
                 self.store.add_timeline(call_id, at, kind, summary, action.detail)
+                state = None
                 if kind == "state" and call_id in self.engine.calls:
-                    self.store.save_call(call_id, call_state(self.engine.calls[call_id]))
+                    state = call_state(self.engine.calls[call_id])
+                    self.store.save_call(call_id, state)
+                if self.watchers:
+                    self.watchers.publish(Entry(call_id, at, kind, summary, action.detail, state))
             case SaveRecording(recording=recording):
                 self.audio.saved(recording)
                 self.ended.recording_saved(recording.call_id, recording.recording_id)
@@ -354,6 +361,8 @@ class Platform:
             if fault:  # faults on purpose (ringback.testing) are marked where they happened
                 detail["fault"] = fault
             self.store.add_timeline(owner, at, "webhook", summary, detail)
+            if self.watchers:
+                self.watchers.publish(Entry(owner, at, "webhook", summary, detail))
         if action.sync:
             self.feed(outcome_fact(action, result, self.now()))
 
@@ -509,3 +518,5 @@ class Platform:
         self.texting.reset()
         self.virtual_now = time.time()
         self.changed.set()
+        if self.watchers:  # live views forget what they showed
+            self.watchers.publish(Entry("account", self.virtual_now, "reset", "reset", {}))

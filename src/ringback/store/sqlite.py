@@ -220,6 +220,38 @@ class Store(MessageTables):
         rows = self._db.execute(sql, (*params, limit)).fetchall()
         return [(seq, _load(data)) for seq, data in rows]
 
+    def find_calls(
+        self,
+        *,
+        state: str | None = None,
+        cause: str | None = None,
+        number: str | None = None,
+        application_id: str | None = None,
+        parent_call_id: str | None = None,
+        id_contains: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Calls newest first, filtered as the console filters them (`number`: to or from)."""
+        self._write_pending()
+        clauses: list[str] = []
+        params: list[object] = []
+        for clause, value in (
+            ("json_extract(data, '$.state') = ?", state),
+            ("disconnect_cause = ?", cause),
+            ("json_extract(data, '$.applicationId') = ?", application_id),
+            ("json_extract(data, '$.parentCallId') = ?", parent_call_id),
+            ("instr(call_id, ?) > 0", id_contains),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        if number is not None:
+            clauses.append("(to_number = ? OR from_number = ?)")
+            params += [number, number]
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT data FROM calls {where} ORDER BY seq DESC LIMIT ?"
+        return [_load(row[0]) for row in self._db.execute(sql, (*params, limit))]
+
     def count_start(self) -> int:
         """Count one more start of this file and commit it at once: 1 the first time. A reset
         keeps the count, so a start number is never given twice."""

@@ -1,0 +1,81 @@
+// Ringback console: the live parts, on server-sent events from /_console/live. No build step.
+"use strict";
+
+// `opened` runs each time the stream (re)connects: what changed while it was not connected,
+// the page fetches again.
+function connect(url, handlers, opened) {
+  const source = new EventSource(url);
+  const status = document.getElementById("live-status");
+  source.onopen = () => {
+    if (status) status.textContent = "live";
+    opened();
+  };
+  source.onerror = () => { if (status) status.textContent = "reconnecting…"; };
+  for (const [name, handle] of Object.entries(handlers)) {
+    source.addEventListener(name, (event) => handle(JSON.parse(event.data)));
+  }
+  source.addEventListener("reload", () => location.reload());
+  return source;
+}
+
+// The calls list: a changed call's row is replaced, a new one that passes the filters goes on top.
+function callsPage() {
+  const body = document.querySelector("#calls tbody");
+  const filters = new URLSearchParams(location.search);
+  const matches = (state) => {
+    const number = filters.get("number");
+    return (!filters.get("state") || state.state === filters.get("state"))
+      && (!filters.get("cause") || state.disconnectCause === filters.get("cause"))
+      && (!filters.get("applicationId") || state.applicationId === filters.get("applicationId"))
+      && (!number || state.to === number || state.from === number)
+      && (!filters.get("id") || state.callId.includes(filters.get("id")));
+  };
+  connect("/_console/live", {
+    call: ({ callId, state, html }) => {
+      const old = document.getElementById("row-" + callId);
+      const template = document.createElement("template");
+      template.innerHTML = html.trim();
+      const row = template.content.firstElementChild;
+      if (!matches(state)) { if (old) old.remove(); return; }
+      row.classList.add("fresh");
+      if (old) old.replaceWith(row); else body.prepend(row);
+      document.getElementById("no-calls").hidden = true;
+    },
+    reset: () => { body.replaceChildren(); document.getElementById("no-calls").hidden = false; },
+  }, async () => {
+    const response = await fetch(location.href);
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    body.replaceChildren(...fresh.querySelector("#calls tbody").children);
+    document.getElementById("no-calls").hidden = body.children.length > 0;
+  });
+}
+
+// A call's page: on news of the call (or a leg), fetch its live part again, keeping open rows open
+// and leaving a playing recording alone.
+function callPage() {
+  const callId = document.body.dataset.callId;
+  const part = document.getElementById("call-part");
+  let pending = null;
+  const refresh = async () => {
+    pending = null;
+    if ([...part.querySelectorAll("audio")].some((a) => !a.paused)) return;
+    const open = new Set([...part.querySelectorAll("details[open]")].map((d) => d.dataset.key));
+    const response = await fetch(`/calls/${encodeURIComponent(callId)}/part`);
+    if (!response.ok) return;
+    part.innerHTML = await response.text();
+    for (const details of part.querySelectorAll("details")) {
+      if (open.has(details.dataset.key)) details.open = true;
+    }
+  };
+  connect(`/_console/live?call=${encodeURIComponent(callId)}`, {
+    news: () => { if (!pending) pending = setTimeout(refresh, 150); },
+    reset: () => location.assign("/"),
+  }, () => { if (document.body.dataset.up === "yes") refresh(); });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const page = document.body.dataset.page;
+  if (page === "calls") callsPage();
+  if (page === "call") callPage();
+});
