@@ -8,6 +8,8 @@ and gives each test a fresh platform on the virtual clock (`ringback`). Guide: d
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from aiohttp import web
 from ivr_app import IVR_LOG, create_app
@@ -15,6 +17,7 @@ from ivr_app import IVR_LOG, create_app
 from ringback.testing import CallResult, Phone, Ringback
 
 AGENT = "+15557770001"
+GOLDENS = Path(__file__).parent / "goldens"
 
 
 @pytest.fixture
@@ -83,3 +86,13 @@ def test_silence_times_out_twice(ringback: Ringback, app_url: str) -> None:
     assert [w.body["digits"] for w in call.webhooks("gather")] == ["", ""]
     assert call.webhook("disconnect").cause == "hangup"
     assert call.duration == pytest.approx(25.4, abs=0.5)  # the virtual clock: exact, instant
+
+
+def test_the_sales_call_is_what_it_was(ringback: Ringback, app_url: str) -> None:
+    """Every webhook and every BXML answer of the sales call, against the saved golden file.
+
+    After a deliberate change: pytest examples --ringback-update-goldens, review, commit.
+    """
+    ringback.phone(AGENT, Phone().say("Sam speaking, how can I help?").wait(20).hang_up())
+    call = dial(ringback, app_url, Phone().wait_for_gather().press("1"))
+    call.assert_matches(GOLDENS / "sales.json")

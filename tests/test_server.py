@@ -156,3 +156,16 @@ def test_server_serve_passes_call_limits(tmp_path: Path, monkeypatch: pytest.Mon
     limits = seen[0].call_limits
     assert (limits.calls_per_second, limits.max_concurrent_calls) == (2.5, 3)
     assert limits.queue_capacity == 40
+
+
+def test_server_serve_bad_db_is_a_usage_error(tmp_path: Path) -> None:
+    """`serve --db` in a missing folder or on a file that is not SQLite: exit 2 naming the file."""
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("not a database\n" * 100)
+    missing = tmp_path / "no" / "such" / "folder" / "ringback.sqlite3"
+    for db in (not_a_db, missing):
+        result = CliRunner().invoke(main, ["serve", "--port", "0", "--db", str(db)])
+        assert result.exit_code == 2, result.output
+        assert str(db) in result.output
+        assert "--db" in result.output
+        assert "Traceback" not in result.output

@@ -156,6 +156,26 @@ async def test_control_phones_put_get_and_errors(ringback: Live) -> None:
     assert_error(status, error, 404, "answers after 1 s")
 
 
+async def test_control_phones_delete(ringback: Live) -> None:
+    """DELETE a phone script: 204, then GET is 404 and a second DELETE says there is none."""
+    assert (await ringback.put("/_ringback/phones/+15550002222", {"answer": "busy"}))[0] == 200
+    status, body = await ringback.call("DELETE", "/_ringback/phones/+15550002222")
+    assert (status, body) == (204, None)
+    status, error = await ringback.get("/_ringback/phones/+15550002222")
+    assert_error(status, error, 404, "answers after 1 s")
+    status, error = await ringback.call("DELETE", "/_ringback/phones/+15550002222")
+    assert_error(status, error, 404, "No phone script for +15550002222")
+
+
+async def test_control_phones_misspelt_key_says_did_you_mean(ringback: Live) -> None:
+    """A misspelt step key or value is named with what it was most likely meant to be."""
+    bad = {"steps": [{"waitFor": "gahter"}]}
+    status, error = await ringback.put("/_ringback/phones/+15550002222", bad)
+    assert_error(status, error, 400, "steps[0].waitFor", "did you mean 'gather'?")
+    status, error = await ringback.put("/_ringback/phones/+15550002222", {"steps": [{"pres": "1"}]})
+    assert_error(status, error, 400, "steps[0]", "unknown key 'pres' (did you mean 'press'?)")
+
+
 # ---- calls -------------------------------------------------------------------------------------
 
 

@@ -117,10 +117,10 @@ def test_errors_unexpected_is_500_and_logged(
 
 def test_errors_routing_404_and_405(client: TestClient) -> None:
     """Unknown paths and methods keep their status with Bandwidth's body."""
-    assert body_of(client, "/nowhere") == (
-        404,
-        {"type": "validation", "description": "Not Found", "id": None},
-    )
+    status, body = body_of(client, "/nowhere")
+    assert (status, body["type"], body["id"]) == (404, "validation", None)
+    # Outside every API path the 404 also says where the APIs are.
+    assert body["description"].startswith("Not Found: /nowhere is not an API path")
     assert body_of(client, "/raise/bug", "DELETE") == (
         405,
         {"type": "validation", "description": "Method Not Allowed", "id": None},

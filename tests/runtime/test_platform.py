@@ -224,6 +224,14 @@ async def test_platform_restart_gives_new_call_ids(app: App, tmp_path: Path) -> 
         again.store.close()
 
 
+async def test_platform_reset_restarts_the_clock_at_its_start_time(platform: Platform) -> None:
+    """A configured start time is where the clock starts again after a reset (tests repeat)."""
+    await platform.advance(90)
+    assert platform.now() == START + 90
+    await platform.reset()
+    assert platform.now() == START
+
+
 async def test_platform_ids_are_not_reused_after_a_crash(app: App, tmp_path: Path) -> None:
     """Calls a crash lost before their commit never see their ids handed out again."""
     path = tmp_path / "db.sqlite3"

@@ -6,6 +6,7 @@ other async events. Each app keeps what it was sent in `SEEN` (event type and ca
 can see what the app saw, duplicates included.
 """
 
+import json
 from typing import Any
 
 SEEN: list[tuple[str, str]] = []
@@ -122,3 +123,26 @@ def rest_calling_app(configuration: Any, account_id: str) -> Any:
         return Response("<Response><Hangup/></Response>", media_type="application/xml")
 
     return app
+
+
+def django_apps() -> tuple[Any, Any]:
+    """The app on Django: (its WSGI handler, its ASGI handler), this module as ROOT_URLCONF."""
+    import django
+    from django.conf import settings
+    from django.core.handlers.asgi import ASGIHandler
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import path
+
+    def view(handler: Any) -> Any:
+        def endpoint(request: HttpRequest) -> HttpResponse:
+            return HttpResponse(handler(json.loads(request.body)), content_type="application/xml")
+
+        return endpoint
+
+    routes = {"answer": answer_call, "menu": answer_menu, "status": answer_status}
+    globals()["urlpatterns"] = [path(name, view(handler)) for name, handler in routes.items()]
+    if not settings.configured:
+        settings.configure(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["127.0.0.1"], MIDDLEWARE=[])
+        django.setup()
+    return WSGIHandler(), ASGIHandler()

@@ -19,6 +19,8 @@ VOICEMAIL = (
     '<Pause duration="5"/><Hangup/></Response>'
 )
 MENU = '<Response><Gather gatherUrl="/menu" maxDigits="1"/></Response>'
+# The app hangs up after the gather: no webhook races the phone's own hangup.
+MENU_CALL = Phone().wait_for_gather().press("1")
 
 
 class RecordingApp:
@@ -140,8 +142,8 @@ def test_reset_ends_the_faults_of_a_test(ringback: Ringback, app: RecordingApp, 
     """Faults injected for a test are gone after the reset; run faults are not used here."""
     ringback.inject(Fault.duplicate())
     ringback.reset()
-    ringback.call(f"{url}/answer", Phone().hang_up(), disconnect_url=f"{url}/status")
-    assert app.seen == ["answer", "disconnect"]
+    ringback.call(f"{url}/answer", MENU_CALL, disconnect_url=f"{url}/status")
+    assert app.seen == ["answer", "gather", "disconnect"]
 
 
 def test_run_faults_apply_to_every_call_after_each_reset(app: RecordingApp, url: str) -> None:
@@ -149,5 +151,5 @@ def test_run_faults_apply_to_every_call_after_each_reset(app: RecordingApp, url:
     with Ringback(faults=[Fault.duplicate("disconnect")]) as rb:
         for _ in range(2):
             rb.reset()
-            rb.call(f"{url}/answer", Phone().hang_up(), disconnect_url=f"{url}/status")
-    assert app.seen == ["answer", "disconnect", "disconnect"] * 2
+            rb.call(f"{url}/answer", MENU_CALL, disconnect_url=f"{url}/status")
+    assert app.seen == ["answer", "gather", "disconnect", "disconnect"] * 2

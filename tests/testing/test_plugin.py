@@ -177,3 +177,31 @@ def test_plugin_run_faults_option_applies_to_every_call(pytester: pytest.Pyteste
     bad = pytester.runpytest_inprocess("--ringback-faults=sometimes")
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
     assert "--ringback-faults: unknown fault 'sometimes'" in bad.stderr.str()
+
+
+GOLDEN = """
+from ringback.testing import Phone
+
+def test_sales_call_as_saved(ringback, app_url):
+    call = ringback.call(f"{app_url}/answer", Phone().wait_for_gather().press("1"),
+                         disconnect_url=f"{app_url}/status")
+    call.assert_matches("goldens/sales.json")
+"""
+
+
+def test_plugin_golden_written_matched_then_mismatched(pytester: pytest.Pytester) -> None:
+    """--ringback-update-goldens writes; a later run matches; a changed app shows the diff."""
+    write_suite(pytester, "sample_apps.fastapi_app()", GOLDEN)
+    missing = pytester.runpytest_inprocess()
+    missing.assert_outcomes(failed=1)
+    assert "run once with --ringback-update-goldens" in missing.stdout.str()
+    pytester.runpytest_inprocess("--ringback-update-goldens").assert_outcomes(passed=1)
+    assert (pytester.path / "goldens" / "sales.json").is_file()
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)
+    pytester.makepyfile(sample_apps=SAMPLE_APPS.replace("Goodbye.", "Bye for now."))
+    changed = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    changed.assert_outcomes(failed=1)
+    output = changed.stdout.str()
+    assert "differs from goldens/sales.json" in output
+    assert "-#2 gather answered     Goodbye." in output
+    assert "+#2 gather answered     Bye for now." in output

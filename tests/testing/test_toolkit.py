@@ -193,3 +193,15 @@ def test_serve_app_knows_each_kind_of_app() -> None:
         interface_of(42)
     with pytest.raises(AppServingError, match="absolute http"), serve_app("localhost:5000"):
         pass
+
+
+@pytest.mark.parametrize("interface", ["wsgi", "asgi"])
+def test_django_app_served_as_wsgi_and_asgi(ringback: Ringback, interface: str) -> None:
+    """Django's WSGI and ASGI handlers, each served by Ringback, answer the same call."""
+    wsgi, asgi = sample_apps.django_apps()
+    app = wsgi if interface == "wsgi" else asgi
+    assert interface_of(app) == interface
+    with serve_app(app) as url:
+        call = ringback.call(f"{url}/answer", Phone().wait_for_gather().press("1"))
+    assert call.events() == ["answer", "gather"]
+    assert call.webhook("gather").digits == "1"

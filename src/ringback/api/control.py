@@ -72,6 +72,7 @@ class ControlApi:
             Route(f"{PREFIX}/numbers/{{number}}", self.get_number, methods=["GET"]),
             Route(f"{PREFIX}/phones/{{number}}", self.put_phone, methods=["PUT"]),
             Route(f"{PREFIX}/phones/{{number}}", self.get_phone, methods=["GET"]),
+            Route(f"{PREFIX}/phones/{{number}}", self.delete_phone, methods=["DELETE"]),
             Route(f"{PREFIX}/calls", self.create_call, methods=["POST"]),
             Route(f"{PREFIX}/calls", self.list_calls, methods=["GET"]),
             Route(f"{PREFIX}/calls/{{callId}}/phone", self.add_steps, methods=["POST"]),
@@ -170,6 +171,13 @@ class ControlApi:
         limits = bodies.read_call_limits(await _json(request), queue.limits)
         self.platform.request(f.CallLimitsChanged, limits=limits)
         return JSONResponse(bodies.call_limits_view(queue.limits, len(queue)))
+
+    async def delete_phone(self, request: Request) -> Response:
+        """DELETE /phones/{number}: forget the script; the number answers silently again."""
+        number = request.path_params["number"]
+        if not self.platform.delete_phone(number):
+            raise ResourceNotFoundError(f"No phone script for {number}: nothing to delete")
+        return Response(status_code=204)
 
     # ---- calls -----------------------------------------------------------------------------
 

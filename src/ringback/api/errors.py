@@ -134,11 +134,31 @@ def response_for(exc: Exception, path: str = "", method: str = "", client: str =
     if known is None:
         return internal_error(exc)
     status, error_type, description = known
+    if status == 404 and isinstance(exc, HTTPException):
+        description = _where_the_api_is(path) or description
     if isinstance(exc, CallQueueFullError):
         # Bandwidth's 429 carries an empty id and says when to try again.
         headers = {"Retry-After": str(exc.retry_after_s)}
         return error_response(status, error_type, description, error_id="", headers=headers)
     return error_response(status, error_type, description, headers=_headers(exc, status))
+
+
+# Paths Ringback serves; a 404 outside them is most likely a client pointed at the wrong base URL.
+_SERVED_PREFIXES = ("/api/", "/_ringback/", "/v1/")
+
+
+def _where_the_api_is(path: str) -> str | None:
+    """For a path outside every API: say where the APIs are (Bandwidth's own 404 is bare)."""
+    if not path or path == "/" or path.startswith(_SERVED_PREFIXES):
+        return None
+    hint = ""
+    if path.startswith("/accounts/"):
+        hint = f" (did you mean /api/v2{path}? An SDK's host must end in /api/v2)"
+    return (
+        f"Not Found: {path} is not an API path{hint}. Ringback serves the Voice API under"
+        " /api/v2/accounts/{accountId}/..., the v1 API under /v1/users/{userId}/... and its"
+        " control API under /_ringback"
+    )
 
 
 def _headers(exc: Exception, status: int) -> dict[str, str] | None:

@@ -10,7 +10,7 @@ found after acceptance arrive as `message-failed` callbacks (spec §2.1).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -25,7 +25,7 @@ from ringback.errors import (
     MessagingRequestError,
     PayloadTooLargeError,
 )
-from ringback.messaging import MediaRef, SendRequest, limits, v2
+from ringback.messaging import SendRequest, limits, v2
 from ringback.messaging.records import from_record
 from ringback.store.messages import SORTABLE
 
@@ -78,7 +78,7 @@ class Messaging(Endpoints):
                 to=checked.to,
                 from_=checked.from_,
                 text=checked.text,
-                media=tuple(self._media_ref(url) for url in checked.media),
+                media=tuple(self.platform.texting.media_ref(url) for url in checked.media),
                 tag=checked.tag,
                 priority=checked.priority,
                 expiration=checked.expiration,
@@ -86,14 +86,6 @@ class Messaging(Endpoints):
             )
         )
         return JSONResponse(v2.accepted_body(message), status_code=202)
-
-    def _media_ref(self, url: str) -> MediaRef:
-        """What Ringback knows of a media URL: sizes of its own stored files."""
-        prefix = f"{self.context.base_url}/api/v2/users/{self.context.account_id}/media/"
-        if not url.startswith(prefix):
-            return MediaRef(url)
-        size = self.platform.store.media_size(unquote(url[len(prefix) :]))
-        return MediaRef(url, size=size, missing=size is None)
 
     async def list_messages(self, request: Request) -> Response:
         """GET /messages: search, one row per recipient, most recent first."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -142,6 +143,8 @@ def serve(
         prepared = hosting.prepare(config, db, host=host, port=port, setup=setup)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    except sqlite3.Error as exc:
+        raise click.BadParameter(f"{db}: {exc}", param_hint="--db") from None
     # With JSON lines on stdout, the banner goes to stderr so stdout stays machine-readable.
     click.echo(
         banner(prepared, db, default_application=setup is not None, host=host),

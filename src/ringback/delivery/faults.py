@@ -60,6 +60,7 @@ class Fault:
     seconds: float = 0.0  # how long `delay` holds a webhook, on the call's clock
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "seconds", float(self.seconds))  # 30 and 30.0: one fault
         if self.times is not None and self.times < 1:
             raise FaultError(f"fault {self.kind}: times must be 1 or more, got {self.times}")
         if self.kind is FaultKind.DELAY and not (

@@ -84,7 +84,11 @@ def prepare(
     """Bind, then build the platform (knowing its URL), its store and a uvicorn server."""
     sock = bind(host, port)
     url = url_of(sock)
-    store = Store(db)
+    try:
+        store = Store(db)
+    except BaseException:  # sqlite3.Error: not a database, or a folder that does not exist
+        sock.close()
+        raise
     platform = Platform(dataclasses.replace(config, base_url=url), store)
     app = create_app(platform, setup, require_credentials=listens_beyond_loopback(host))
     uv_config = uvicorn.Config(

@@ -101,11 +101,13 @@ class MessagingCore:
         ids: MessageIds,
         numbers: Mapping[str, str],
         phones: Mapping[str, PhoneScript],
+        v1_application_for: Callable[[str], MessagingApplication | None] | None = None,
     ) -> None:
         self.config = config
         self.ids = ids
         self.numbers = numbers  # number → application id (the control API's routes)
         self.phones = phones  # number → phone script (shared with the call engine)
+        self.v1_application_for = v1_application_for or (lambda _number: None)
         self.applications: dict[str, MessagingApplication] = {}
         self.messages: dict[str, Message] = {}
         self._texting: dict[str, TextingPhone] = {}
@@ -250,9 +252,15 @@ class MessagingCore:
         return message.finished and message_id not in self._queues
 
     def application_for(self, number: str) -> MessagingApplication | None:
-        """The messaging application a number routes to (its own route, else `*`)."""
-        app_id = self.numbers.get(number) or self.numbers.get(ANY_NUMBER)
-        return None if app_id is None else self.applications.get(app_id)
+        """The messaging application a number routes to: its own route, a v1 phone number's
+        application, else the `*` route."""
+        own = self.applications.get(self.numbers.get(number, ""))
+        if own is not None:
+            return own
+        v1 = self.v1_application_for(number)
+        if v1 is not None:
+            return v1
+        return self.applications.get(self.numbers.get(ANY_NUMBER, ""))
 
     # ---- used by TextingPhone ------------------------------------------------------------
 

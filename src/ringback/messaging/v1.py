@@ -12,6 +12,7 @@ number's application. Timestamps are whole seconds.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,30 @@ if TYPE_CHECKING:
     from ringback.messaging.core import MessagingConfig, MessagingCore
 
 CARRIER_FAILURES_FROM = 4700  # 47xx: the carrier refused; below: Ringback (Bandwidth) refused
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+def callback_timeout_s(milliseconds: float) -> float:
+    """A v1 timeout (ms) in seconds; the delivery layer measures at least one second."""
+    return max(1.0, float(milliseconds) / 1000)
+
+
+def messaging_application(app: Mapping[str, Any] | None) -> MessagingApplication | None:
+    """A v1 application's message settings (its wire object) as the messaging core takes them:
+    `incomingMessageUrl` gets inbound events and those of messages sent without a callbackUrl."""
+    if app is None or not app.get("incomingMessageUrl"):
+        return None
+    method = str(app.get("callbackHttpMethod") or "POST").upper()
+    timeout_ms = app.get("incomingMessageUrlCallbackTimeout") or DEFAULT_TIMEOUT_MS
+    inbound = Callback(
+        app["incomingMessageUrl"],
+        method,
+        fallback_url=app.get("incomingMessageFallbackUrl"),
+        fallback_method=method,
+    )
+    return MessagingApplication(
+        app["id"], inbound=inbound, api="v1", callback_timeout_s=callback_timeout_s(timeout_ms)
+    )
 
 
 def seconds(at: float) -> str:
@@ -144,7 +169,9 @@ def event(config: MessagingConfig, message: Message) -> dict[str, Any]:
         body["media"] = list(message.media)
     if message.tag is not None:
         body["tag"] = message.tag
-    body.update(delivery(message))
+    receipt = delivery(message)
+    if receipt.get("deliveryState") != "waiting":  # an event carries a receipt, or none
+        body.update(receipt)
     return body
 
 

@@ -16,7 +16,8 @@ malformed with a `PhoneScriptError` that says which key of which step is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -160,9 +161,11 @@ def parse_script(data: Mapping[str, Any] | None) -> PhoneScript:
     try:
         mode = AnswerMode(answer)
     except ValueError:
-        choices = ", ".join(m.value for m in AnswerMode)
+        choices = [m.value for m in AnswerMode]
         raise PhoneScriptError(
-            f"must be one of {choices}, got {_shown(answer)}", "answer"
+            f"must be one of {', '.join(choices)}, got {_shown(answer)}"
+            f"{_did_you_mean(answer, choices)}",
+            "answer",
         ) from None
     after = seconds_value(data.get("answerAfter", DEFAULT_ANSWER_AFTER_S), "answerAfter")
     steps = parse_steps(data.get("steps", []), prefix="steps")
@@ -186,6 +189,8 @@ def parse_step(data: Any, where: str) -> Step:
     if not isinstance(data, Mapping):
         raise PhoneScriptError(f"a step must be an object, got {_kind(data)}", where)
     action_keys = [key for key in _STEP_KEYS if key in data]
+    if not action_keys:  # most likely a misspelt key: name it, with what it was meant to be
+        _reject_unknown_keys(data, (*_STEP_KEYS, "duration"), where)
     if len(action_keys) != 1:
         found = ", ".join(action_keys) or "none"
         raise PhoneScriptError(
@@ -263,10 +268,11 @@ def _wait_for(value: Any, where: str) -> WaitFor | WaitForText:
     try:
         return WaitFor(condition=Condition(value))
     except ValueError:
-        choices = ", ".join(c.value for c in Condition)
+        choices = [c.value for c in Condition]
         raise PhoneScriptError(
-            f'must be one of {choices}, text, {{"heard": words}}, {{"played": seconds}}'
-            f' or {{"text": words}}, got {_shown(value)}',
+            f'must be one of {", ".join(choices)}, text, {{"heard": words}},'
+            f' {{"played": seconds}} or {{"text": words}}, got {_shown(value)}'
+            f"{_did_you_mean(value, [*choices, 'text'])}",
             where,
         ) from None
 
@@ -306,8 +312,19 @@ def _reject_unknown_keys(
     unknown = [key for key in data if key not in allowed]
     if unknown:
         raise PhoneScriptError(
-            f"unknown key {_shown(unknown[0])}; expected one of {', '.join(allowed)}", where
+            f"unknown key {_shown(unknown[0])}{_did_you_mean(unknown[0], allowed)};"
+            f" expected one of {', '.join(allowed)}",
+            where,
         )
+
+
+def _did_you_mean(value: Any, known: Iterable[str]) -> str:
+    """` (did you mean 'press'?)` for a value close to a known one, else nothing."""
+    if not isinstance(value, str) or len(value) > 100:
+        return ""
+    by_folded = {name.casefold(): name for name in known}
+    close = difflib.get_close_matches(value.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return f" (did you mean {by_folded[close[0]]!r}?)" if close else ""
 
 
 def _kind(value: Any) -> str:

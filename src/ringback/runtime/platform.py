@@ -495,8 +495,15 @@ class Platform:
         self.engine.phones[number] = script
         self.store.put_setting("phone", number, script_to_wire(script))
 
+    def delete_phone(self, number: str) -> bool:
+        """DELETE /_ringback/phones/{number}: the number goes back to the silent phone."""
+        found = self.engine.phones.pop(number, None) is not None
+        self.store.delete_setting("phone", number)
+        return found
+
     async def reset(self) -> None:
-        """POST /_ringback/reset: forget every call, setting and timer; the clock restarts now."""
+        """POST /_ringback/reset: forget every call, setting and timer; the clock restarts (now,
+        or at the configured start time)."""
         await self._cancel_tasks()
         if self._driver is not None and self._driver.done():  # it never should; it may have
             clockwork.logger.error("the clock's driver had ended; reset starts a new one")
@@ -516,7 +523,8 @@ class Platform:
         self._held.clear()
         self.audio_cache.clear()
         self.texting.reset()
-        self.virtual_now = time.time()
+        start = self.config.start_time
+        self.virtual_now = start if start is not None else time.time()
         self.changed.set()
         if self.watchers:  # live views forget what they showed
             self.watchers.publish(Entry("account", self.virtual_now, "reset", "reset", {}))

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from ringback.delivery.policy import WebhookRequest
 from ringback.engine.actions import AppendTimeline, CancelTimer, StartTimer
 from ringback.messaging import (
     InboundRequest,
+    MediaRef,
     Message,
     MessageIds,
     MessagingAction,
@@ -28,6 +30,7 @@ from ringback.messaging import (
     StoreMedia,
 )
 from ringback.messaging.records import from_record, to_record
+from ringback.messaging.v1 import messaging_application as v1_messaging_application
 from ringback.runtime.views import callback_from_wire, callback_to_wire
 from ringback.runtime.webhooks import attempt_entries, callback_targets
 
@@ -47,11 +50,17 @@ class Texting:
 
     def _new_core(self) -> MessagingCore:
         config = self.platform.config
+        v1 = self.platform.v1
         return MessagingCore(
-            MessagingConfig(account_id=config.account_id, base_url=config.base_url),
+            MessagingConfig(
+                account_id=config.account_id,
+                base_url=config.base_url,
+                v1_user_id=config.account_id,
+            ),
             MessageIds(f"{config.seed}-{self.platform.store.message_count()}"),
             self.platform.numbers,
             self.platform.engine.phones,
+            lambda number: v1_messaging_application(v1.application_for(number)),
         )
 
     def start(self) -> None:
@@ -87,6 +96,20 @@ class Texting:
         made, actions = self.core.receive(self.platform.now(), request)
         self._perform(actions)
         return made
+
+    def media_ref(self, url: str) -> MediaRef:
+        """What Ringback knows of a media URL before sending: the size of a file in its own
+        media store (v2 or v1 URL), or that there is none; nothing of other URLs."""
+        base = self.platform.config.base_url.rstrip("/")
+        account = self.platform.config.account_id
+        for prefix in (
+            f"{base}/api/v2/users/{account}/media/",
+            f"{base}/v1/users/{account}/media/",
+        ):
+            if url.startswith(prefix):
+                size = self.platform.store.media_size(unquote(url[len(prefix) :]))
+                return MediaRef(url, size=size, missing=size is None)
+        return MediaRef(url)
 
     def fire(self, timer_id: int) -> None:
         """One of the core's timers came due."""

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import math
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +38,7 @@ from ringback.hosting.local_call import STALLED as LOCAL_STALLED
 from ringback.hosting.local_call import CallReport, follow
 from ringback.hosting.server import BackgroundServer, prepare
 from ringback.runtime import Platform, PlatformConfig
+from ringback.testing import golden
 from ringback.testing.apps import Interface, serve_app
 from ringback.testing.phone import Phone
 from ringback.testing.result import CallResult, Recording
@@ -74,6 +78,10 @@ class Ringback:
         update_goldens: bool = False,
         faults: Iterable[Fault] = (),
     ) -> None:
+        # The clock starts, and restarts at every reset, on a whole second: webhooks' timestamps
+        # (whole milliseconds) are then the same from run to run, and so are golden files.
+        if start_time is None and clock != "real":
+            start_time = float(math.floor(time.time()))
         self.config = PlatformConfig(clock=ClockMode(clock), idle_s=idle, start_time=start_time)
         self.call_wait = call_wait
         self.update_goldens = update_goldens  # assert_matches writes golden files, not compares
@@ -210,7 +218,9 @@ class Ringback:
             _add_call_faults(platform, call_id, faults)  # before any of its webhooks is sent
             return call_id
 
-        return self.result(self.run(place), wait=wait)
+        result = self.result(self.run(place), wait=wait)
+        result.spec = {"direction": "outbound", **body, **_replayable(phone, faults)}
+        return result
 
     def inbound(
         self,
@@ -246,7 +256,56 @@ class Ringback:
             _add_call_faults(platform, call_id, faults)  # before any of its webhooks is sent
             return call_id
 
-        return self.result(self.run(arrive), wait=wait)
+        result = self.result(self.run(arrive), wait=wait)
+        result.spec = {
+            "direction": "inbound",
+            "from": from_,
+            "to": to,
+            "applicationId": application_id,
+            "initiateUrl": initiate_url,
+            "statusUrl": status_url,
+            "settings": dict(settings or {}),
+            **_replayable(phone, faults),
+        }
+        return result
+
+    def replay(
+        self, golden_path: str | Path, app_url: str, *, wait: float | None = None
+    ) -> CallResult:
+        """Place the call a golden file saved, the same way, against the app at `app_url`.
+
+        `call.assert_matches(golden_path)` then shows what the app does differently.
+        """
+        spec = golden.read(golden_path)["call"]
+        spec = json.loads(json.dumps(spec).replace("{app}", app_url.rstrip("/")))
+        phone = Phone.from_script(spec["phone"]) if spec.get("phone") else None
+        faults = [golden.fault_from_wire(wire) for wire in spec.get("faults", [])]
+        if spec.get("direction") == "inbound":
+            return self.inbound(
+                spec["initiateUrl"],
+                phone,
+                from_=spec["from"],
+                to=spec["to"],
+                status_url=spec.get("statusUrl"),
+                application_id=spec["applicationId"],
+                settings=spec.get("settings"),
+                faults=faults,
+                wait=wait,
+            )
+        fields = {key: value for key, value in spec.items() if key not in _SPEC_KEYS}
+        return self.call(
+            spec["answerUrl"],
+            phone,
+            to=spec["to"],
+            from_=spec["from"],
+            answer_method=spec.get("answerMethod", "POST"),
+            disconnect_url=spec.get("disconnectUrl"),
+            disconnect_method=spec.get("disconnectMethod", "POST"),
+            application_id=spec["applicationId"],
+            fields=fields,
+            faults=faults,
+            wait=wait,
+        )
 
     def inject(self, *faults: Fault) -> None:
         """Deliver webhooks worse than Bandwidth promises, for every call until the next reset."""
@@ -287,6 +346,9 @@ class Ringback:
             return await _result_of(platform, report, _cut_short_reasons(wait_s))
 
         result = self.run(finished, timeout=LOOP_CALL_TIMEOUT_S + (wait or self.call_wait))
+        for call in (result, *result.legs):
+            call.ringback_url = self.url
+            call.update_goldens = self.update_goldens
         self.calls.append(result)
         return result
 
@@ -355,6 +417,21 @@ class Ringback:
         if self._server is None:
             raise TestingError("Ringback is not running: use `with Ringback() as rb:` or start()")
         return self._server
+
+
+# Keys of a golden file's `call` that are not CreateCall fields.
+_SPEC_KEYS = frozenset(
+    {"direction", "to", "from", "applicationId", "answerUrl", "answerMethod", "disconnectUrl",
+     "disconnectMethod", "phone", "faults"}
+)  # fmt: skip
+
+
+def _replayable(phone: Phone | None, faults: Sequence[Fault]) -> dict[str, Any]:
+    """The phone's script and the call's faults, as a golden file keeps them."""
+    return {
+        "phone": phone.to_script() if phone is not None else None,
+        "faults": [golden.fault_to_wire(fault) for fault in faults],
+    }
 
 
 def _add_call_faults(platform: Platform, call_id: str, faults: Sequence[Fault]) -> None:

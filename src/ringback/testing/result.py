@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import wave
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 from ringback.errors import TestingError, WebhookNotFoundError
+from ringback.testing import golden
 from ringback.testing.report import render_call
 
 NORMAL_CAUSE = "hangup"
@@ -128,6 +131,9 @@ class CallResult:
     recordings: list[Recording] = field(default_factory=list)
     legs: list[CallResult] = field(default_factory=list)
     cut_short: str | None = None  # why Ringback hung up a call that did not end by itself
+    spec: dict[str, Any] | None = None  # how it was placed (ringback.call/inbound): replayable
+    ringback_url: str = ""  # the platform's URL, for golden files
+    update_goldens: bool = False  # assert_matches writes the golden file instead of comparing
 
     @property
     def cause(self) -> str | None:
@@ -194,6 +200,15 @@ class CallResult:
     def transcriptions(self) -> list[str]:
         """The text of each recording's transcription, for those transcribed."""
         return [r.transcription for r in self.recordings if r.transcription is not None]
+
+    def assert_matches(self, golden_path: str | Path) -> None:
+        """Compare the call with its golden file (webhooks, bodies, BXML); a readable diff if not.
+
+        Under `--ringback-update-goldens` (or `Ringback(update_goldens=True)`, or the
+        environment variable RINGBACK_UPDATE_GOLDENS=1) the file is written instead.
+        """
+        update = self.update_goldens or os.environ.get("RINGBACK_UPDATE_GOLDENS", "") == "1"
+        golden.assert_matches(self, golden_path, self.ringback_url, update)
 
     def render(self, *, bodies: bool = False) -> str:
         """The call's timeline as readable text (what pytest shows when a test fails)."""

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from ringback.api.v1.account import Account
 from ringback.api.v1.context import V1_PREFIX, V1Context
+from ringback.api.v1.messages import Messages
 from ringback.runtime import Platform
 
 
@@ -28,7 +29,7 @@ class EndpointGroup(Protocol):
 
 def endpoint_groups() -> list[Callable[[V1Context], EndpointGroup]]:
     """Every v1 endpoint group, in routing order."""
-    return [Account]
+    return [Account, Messages]
 
 
 def create_v1_routes(platform: Platform) -> list[BaseRoute]:
