@@ -157,6 +157,11 @@ def read_inbound_message(body: Any) -> InboundRequest:
     return InboundRequest(from_, tuple(dict.fromkeys(to)), text, tuple(media))
 
 
+DEFAULT_MESSAGES_LISTED = 100
+MAX_MESSAGES_LISTED = 1000
+MAX_GROUP_RECIPIENTS = 10  # the search has a row per recipient; a group message has up to 10
+
+
 class MessagesControl:
     """The control API's message endpoints of one platform."""
 
@@ -167,6 +172,7 @@ class MessagesControl:
         """The Starlette routes."""
         return [
             Route(f"{PREFIX}/messages", self.create, methods=["POST"]),
+            Route(f"{PREFIX}/messages", self.list_messages, methods=["GET"]),
             Route(f"{PREFIX}/messages/{{messageId}}", self.show, methods=["GET"]),
             Route(f"{PREFIX}/messages/{{messageId}}/timeline", self.timeline, methods=["GET"]),
             Route(f"{PREFIX}/messages/{{messageId}}/wait", self.wait, methods=["GET"]),
@@ -185,6 +191,11 @@ class MessagesControl:
                 )
         made = texting.receive(inbound)
         return JSONResponse({"messageIds": [m.message_id for m in made]}, status_code=201)
+
+    async def list_messages(self, request: Request) -> Response:
+        """GET /messages?limit=: the most recent messages, newest first (the console's list)."""
+        limit = read_message_limit(request.query_params.get("limit"))
+        return JSONResponse({"messages": recent_messages(self.platform, limit)})
 
     def _message(self, message_id: str) -> Message:
         message = self.platform.texting.message(message_id)
@@ -218,6 +229,36 @@ class MessagesControl:
                 f" {timeout_s:g} s (a manual clock moves only with POST {PREFIX}/clock/advance)"
             )
         return JSONResponse(_shown(self._message(message.message_id)))
+
+
+def read_message_limit(raw: str | None) -> int:
+    """The `limit` of GET /messages: 1 to MAX_MESSAGES_LISTED, DEFAULT_MESSAGES_LISTED if none."""
+    if raw is None or not raw.strip():
+        return DEFAULT_MESSAGES_LISTED
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_MESSAGES_LISTED:
+        raise RequestValidationError(
+            f"limit must be a whole number from 1 to {MAX_MESSAGES_LISTED}, but was {raw[:20]!r}",
+            field="limit",
+        )
+    return int(raw)
+
+
+def shown_message(platform: Platform, message_id: str) -> dict[str, Any] | None:
+    """A message as GET /messages/{id} shows it, or None when there is no such message."""
+    message = platform.texting.message(message_id)
+    return None if message is None else _shown(message)
+
+
+def recent_messages(platform: Platform, limit: int) -> list[dict[str, Any]]:
+    """The `limit` most recent messages, newest first, as GET /messages/{id} shows each."""
+    _total, rows = platform.store.search_messages({}, limit=limit * MAX_GROUP_RECIPIENTS)
+    shown: dict[str, dict[str, Any]] = {}
+    for record, _recipient in rows:
+        if record["messageId"] not in shown and len(shown) < limit:
+            message = platform.texting.message(record["messageId"])
+            if message is not None:
+                shown[record["messageId"]] = _shown(message)
+    return list(shown.values())
 
 
 def _shown(message: Message) -> dict[str, Any]:

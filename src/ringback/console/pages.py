@@ -6,6 +6,7 @@ Each page reads through the functions the control API's endpoints use, and names
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -104,6 +105,7 @@ class Pages:
         drawn = waterfall.build(lanes, now=self.platform.now() if up else None)
         recordings = [r for lane in lanes for r in self._recordings(lane.call_id)]
         return {
+            "sockets": media_sockets(entry for lane in lanes for entry in lane.entries),
             "call": state,
             "call_id": call_id,
             "up": state.get("state") != CallStatus.DISCONNECTED,
@@ -155,3 +157,23 @@ class Pages:
 
     def _not_found(self, message: str) -> Response:
         return self.console.render("not_found.html", status=404, message=message)
+
+
+def media_sockets(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The call's WebSockets (media streams, real-time transcription), from their timeline
+    entries: each socket's notes in order and the last figures (frames, bytes, close code)."""
+    sockets: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        detail = entry["detail"]
+        if entry["kind"] != "websocket" or "socketId" not in detail:
+            continue
+        socket = sockets.setdefault(
+            str(detail["socketId"]),
+            {"socketId": detail["socketId"], "purpose": detail.get("purpose"), "notes": []},
+        )
+        socket["notes"].append(entry["summary"])
+        socket.update({key: value for key, value in detail.items() if key not in socket})
+        for key in ("closeCode", "cause", "errorMessage", "frames", "bytesSent"):
+            if key in detail:
+                socket[key] = detail[key]
+    return list(sockets.values())

@@ -91,6 +91,7 @@ def console_routes(
     """Every console route; `after_reset` re-applies `serve`'s default settings after a reset."""
     from ringback.console.act import act_routes
     from ringback.console.live import live_routes
+    from ringback.console.messages import message_routes
     from ringback.console.pages import page_routes
 
     console = Console(platform, after_reset=after_reset, require_credentials=require_credentials)
@@ -103,6 +104,7 @@ def console_routes(
     return [
         *page_routes(console),
         *act_routes(console),
+        *message_routes(console),
         *live_routes(console),
         console.route("/_console/static/{path:path}", static_files),
     ]

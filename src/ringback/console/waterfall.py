@@ -197,6 +197,8 @@ def _moment(
         tone = "ok" if cause == NORMAL_CAUSE else "error"
         status, summary = cause, "disconnected"
         message = str(detail.get("errorMessage") or "")
+    elif detail.get("errorMessage"):  # a media stream that failed, a message that did, ...
+        tone, message = "error", str(detail["errorMessage"])
     return Bar(lane, offset, None, kind, summary, status, tone, *place, "", message=message,
                detail=detail)  # fmt: skip
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -251,13 +251,11 @@ class Platform:
             case FetchMedia():
                 self.spawn(self._fetch_media(action))
             case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
-                self.store.add_timeline(call_id, at, kind, summary, action.detail)
                 state = None
                 if kind == "state" and call_id in self.engine.calls:
                     state = call_state(self.engine.calls[call_id])
                     self.store.save_call(call_id, state)
-                if self.watchers:
-                    self.watchers.publish(Entry(call_id, at, kind, summary, action.detail, state))
+                self.note(call_id, at, kind, summary, action.detail, state)
             case SaveRecording(recording=recording):
                 self.audio.saved(recording)
                 self.ended.recording_saved(recording.call_id, recording.recording_id)
@@ -283,6 +281,21 @@ class Platform:
         """What `hold_call` announced is done."""
         self._call_flight[call_id] -= 1
         self._settle_call(call_id)
+
+    def note(
+        self,
+        owner: str,
+        at: float,
+        kind: str,
+        summary: str,
+        detail: Mapping[str, Any],
+        call: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Write a timeline entry (a call's, a conference's or a message's) and tell the
+        watchers (the terminal log, the console); `call`: the call's new state, if it changed."""
+        self.store.add_timeline(owner, at, kind, summary, detail)
+        if self.watchers:
+            self.watchers.publish(Entry(owner, at, kind, summary, detail, call))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         # The coroutine is the task itself and the bookkeeping a done-callback: no wrapper
@@ -360,9 +373,7 @@ class Platform:
             detail["sync"] = action.sync
             if fault:  # faults on purpose (ringback.testing) are marked where they happened
                 detail["fault"] = fault
-            self.store.add_timeline(owner, at, "webhook", summary, detail)
-            if self.watchers:
-                self.watchers.publish(Entry(owner, at, "webhook", summary, detail))
+            self.note(owner, at, "webhook", summary, detail)
         if action.sync:
             self.feed(outcome_fact(action, result, self.now()))
 

@@ -416,9 +416,7 @@ class StreamHub:
         detail = {k: v for k, v in detail.items() if v is not None}
         detail["socketId"] = connection.action.socket_id
         detail["purpose"] = connection.action.purpose
-        self.platform.store.add_timeline(
-            connection.call_id, self.platform.now(), "websocket", summary, detail
-        )
+        self.platform.note(connection.call_id, self.platform.now(), "websocket", summary, detail)
 
 
 def _json(message: Any) -> str:

@@ -151,7 +151,7 @@ class Texting:
                 case CancelTimer(timer_id=timer_id):
                     self.platform.timers.cancel(timer_id)
                 case AppendTimeline(call_id=message_id, at=at, kind=kind, summary=summary):
-                    store.add_timeline(message_id, at, kind, summary, action.detail)
+                    self.platform.note(message_id, at, kind, summary, action.detail)
                 case SaveMessage(message=message):
                     store.save_message(to_record(message))
                 case StoreMedia(media_id=media_id, content=content, content_type=content_type):
@@ -177,7 +177,7 @@ class Texting:
         result = await self.platform.sender.deliver(request)
         at = self.platform.now()
         for summary, detail in attempt_entries(result):
-            self.platform.store.add_timeline(action.message_id, at, "webhook", summary, detail)
+            self.platform.note(action.message_id, at, "webhook", summary, detail)
         self._perform(self.core.callback_done(self.platform.now(), action.delivery_id, result.ok))
 
 

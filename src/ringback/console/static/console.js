@@ -51,24 +51,24 @@ function callsPage() {
   });
 }
 
-// A call's page: on news of the call (or a leg), fetch its live part again, keeping open rows open
-// and leaving a playing recording alone.
-function callPage() {
-  const callId = document.body.dataset.callId;
-  const part = document.getElementById("call-part");
+// A call's or a message's page: on news of it (or of a call's leg), fetch its live part again,
+// keeping open rows open and leaving a playing recording alone.
+function livePage() {
+  const watched = document.body.dataset.watch;
+  const part = document.getElementById("live-part");
   let pending = null;
   const refresh = async () => {
     pending = null;
     if ([...part.querySelectorAll("audio")].some((a) => !a.paused)) return;
     const open = new Set([...part.querySelectorAll("details[open]")].map((d) => d.dataset.key));
-    const response = await fetch(`/calls/${encodeURIComponent(callId)}/part`);
+    const response = await fetch(document.body.dataset.part);
     if (!response.ok) return;
     part.innerHTML = await response.text();
     for (const details of part.querySelectorAll("details")) {
       if (open.has(details.dataset.key)) details.open = true;
     }
   };
-  connect(`/_console/live?call=${encodeURIComponent(callId)}`, {
+  connect(`/_console/live?call=${encodeURIComponent(watched)}`, {
     news: () => { if (!pending) pending = setTimeout(refresh, 150); },
     reset: () => location.assign("/"),
   }, () => { if (document.body.dataset.up === "yes") refresh(); });
@@ -77,5 +77,5 @@ function callPage() {
 document.addEventListener("DOMContentLoaded", () => {
   const page = document.body.dataset.page;
   if (page === "calls") callsPage();
-  if (page === "call") callPage();
+  if (page === "live") livePage();
 });
