@@ -10,27 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.errors import CallStateError
 from ringback.runtime import Platform
 
-from .conftest import App, make_platform
+from .conftest import App, make_platform, outbound
 
 HANGUP = "<Response><Hangup/></Response>"
 KEPT = 20
 SOAK_CALLS = int(os.environ.get("RINGBACK_SOAK_CALLS", "300"))
 BATCH = 100
-
-
-def outbound(app: App) -> OutboundCallRequest:
-    """A call the app hangs up at once."""
-    return OutboundCallRequest(
-        to="+15553334444",
-        from_="+15551112222",
-        application_id="app-1",
-        answer=Callback(app.url + "/answer"),
-        disconnect=Callback(app.url + "/disconnect"),
-    )
 
 
 async def calls(platform: Platform, app: App, count: int) -> list[str]:
