@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from aiohttp import web
 from hypothesis import settings
 
 from ringback.cli.demo import load_ivr_app
+from ringback.testing import serve_app
 
 # `pytester` runs sample test files through the Ringback pytest plugin (tests/testing).
 pytest_plugins = ["pytester"]
@@ -51,26 +50,8 @@ def ivr_module() -> ModuleType:
 @contextlib.contextmanager
 def served_in_thread(app: web.Application) -> Iterator[str]:
     """Serve an aiohttp app on 127.0.0.1 from a thread of its own; yields its base URL."""
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app, access_log=None)
-
-    async def start() -> str:
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        return f"http://127.0.0.1:{runner.addresses[0][1]}"
-
-    # Started from its own thread, so a caller whose thread already runs a loop (Playwright's
-    # sync API does) can serve an app too.
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    url = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=5)
-    try:
+    with serve_app(app) as url:
         yield url
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=5)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=5)
-        loop.close()
 
 
 @pytest.fixture

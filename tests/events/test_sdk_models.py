@@ -9,35 +9,10 @@ import bandwidth
 import pytest
 
 from ringback.events import EVENT_TYPES, from_wire, to_json
+from ringback.testing.result import SDK_MODELS  # spec §2.1, last column: one table
 
 from .fixtures import SPEC_EXAMPLES
 from .strategies import maximal
-
-# Spec §2.1, last column: the SDK model of each event that has one.
-SDK_MODELS = {
-    "initiate": "InitiateCallback",
-    "answer": "AnswerCallback",
-    "disconnect": "DisconnectCallback",
-    "redirect": "RedirectCallback",
-    "gather": "GatherCallback",
-    "dtmf": "DtmfCallback",
-    "recordComplete": "RecordingCompleteCallback",
-    "recordingAvailable": "RecordingAvailableCallback",
-    "transcriptionAvailable": "TranscriptionAvailableCallback",
-    "machineDetectionComplete": "MachineDetectionCompleteCallback",
-    "transferAnswer": "TransferAnswerCallback",
-    "transferComplete": "TransferCompleteCallback",
-    "transferDisconnect": "TransferDisconnectCallback",
-    "bridgeComplete": "BridgeCompleteCallback",
-    "bridgeTargetComplete": "BridgeTargetCompleteCallback",
-    "conferenceCreated": "ConferenceCreatedCallback",
-    "conferenceMemberJoin": "ConferenceMemberJoinCallback",
-    "conferenceMemberExit": "ConferenceMemberExitCallback",
-    "conferenceRedirect": "ConferenceRedirectCallback",
-    "conferenceCompleted": "ConferenceCompletedCallback",
-    "conferenceRecordingAvailable": "ConferenceRecordingAvailableCallback",
-    "referComplete": "ReferCompleteCallback",
-}
 
 # Keys the SPEC says we send although the SDK model lacks them; nothing else may land in
 # `additional_properties`. Keyed by (eventType, path of the nested object or "").

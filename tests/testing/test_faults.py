@@ -44,13 +44,6 @@ class RecordingApp:
         )
 
 
-@pytest.fixture(scope="module")
-def rb() -> Iterator[Ringback]:
-    """One platform for the module."""
-    with Ringback() as platform:
-        yield platform
-
-
 @pytest.fixture
 def app() -> RecordingApp:
     """A fresh recording app."""
@@ -62,13 +55,6 @@ def url(app: RecordingApp) -> Iterator[str]:
     """The recording app, served."""
     with serve_app(app.app()) as base:
         yield base
-
-
-@pytest.fixture
-def ringback(rb: Ringback) -> Ringback:
-    """The module's platform, reset."""
-    rb.reset()
-    return rb
 
 
 def test_duplicate_delivers_an_async_webhook_twice(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,28 +14,6 @@ from ringback.testing.golden import bxml_lines
 from . import sample_apps
 
 MENU_CALL = Phone().wait_for_gather().press("1")
-
-
-@pytest.fixture(scope="module")
-def rb() -> Iterator[Ringback]:
-    """One platform for the module."""
-    with Ringback() as platform:
-        yield platform
-
-
-@pytest.fixture
-def ringback(rb: Ringback) -> Ringback:
-    """The module's platform, reset, comparing golden files (not writing them)."""
-    rb.reset()
-    rb.update_goldens = False
-    return rb
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    """The sample app on FastAPI."""
-    with serve_app(sample_apps.fastapi_app()) as url:
-        yield url
 
 
 def test_golden_written_then_matched_by_the_same_call(
@@ -68,9 +45,9 @@ def test_golden_mismatch_shows_a_diff_of_webhooks_and_bxml(
 ) -> None:
     """Another digit: the gather body and the BXML answered differ, line by line."""
     golden = tmp_path / "menu.json"
-    ringback.update_goldens = True
-    ringback.call(f"{app_url}/answer", MENU_CALL).assert_matches(golden)
-    ringback.update_goldens = False
+    first = ringback.call(f"{app_url}/answer", MENU_CALL)
+    first.update_goldens = True
+    first.assert_matches(golden)
     ringback.reset()
     other = ringback.call(f"{app_url}/answer", Phone().wait_for_gather().press("9").hang_up())
     with pytest.raises(GoldenMismatchError) as raised:
@@ -92,14 +69,14 @@ def test_golden_replayed_against_another_app(
     """The Flask version of the app, replayed from the FastAPI golden, answers the same."""
     golden = tmp_path / "voicemail.json"
     phone = Phone().wait_for_gather().press("2").wait_for_record().say("call me back").press("#")
-    ringback.update_goldens = True
-    ringback.inbound(
+    saved = ringback.inbound(
         f"{app_url}/answer",
         phone,
         status_url=f"{app_url}/status",
         faults=[Fault.delay(30, "recordingAvailable")],
-    ).assert_matches(golden)
-    ringback.update_goldens = False
+    )
+    saved.update_goldens = True
+    saved.assert_matches(golden)
     with serve_app(sample_apps.flask_app()) as flask_url:
         ringback.reset()
         replayed = ringback.replay(golden, flask_url)

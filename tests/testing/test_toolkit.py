@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unittest
-from collections.abc import Iterator
 from typing import Any
 
 import bandwidth
@@ -14,27 +13,6 @@ from ringback.testing import Phone, Ringback, serve_app
 from ringback.testing.apps import interface_of
 
 from . import sample_apps
-
-
-@pytest.fixture(scope="module")
-def rb() -> Iterator[Ringback]:
-    """One platform for the module, reset before each test that asks for it."""
-    with Ringback() as platform:
-        yield platform
-
-
-@pytest.fixture
-def ringback(rb: Ringback) -> Ringback:
-    """The module's platform, reset."""
-    rb.reset()
-    return rb
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    """The sample app on FastAPI."""
-    with serve_app(sample_apps.fastapi_app()) as url:
-        yield url
 
 
 def test_phone_builds_the_control_api_script_format() -> None:

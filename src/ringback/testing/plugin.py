@@ -152,7 +152,11 @@ def _add_ringback_sections(item: pytest.Item, report: pytest.TestReport) -> None
     keep = item.config.getoption("--ringback-keep-db")
     if keep:
         path = Path(keep) / (re.sub(r"[^\w.-]+", "_", item.nodeid) + ".sqlite3")
-        platform.keep_database(path)
+        try:
+            platform.keep_database(path)
+        except Exception as error:  # the report must be made whatever state the platform is in
+            report.sections.append(("ringback: database", f"could not be kept: {error!r}"))
+            return
         ids = " ".join(result.call_id for result in platform.calls) or "CALL_ID"
         report.sections.append(
             ("ringback: database", f"kept at {path}: ringback timeline {ids} --db {path}")
