@@ -21,9 +21,7 @@ from ringback.api.json_input import parse_json
 from ringback.errors import PayloadTooLargeError
 from ringback.messaging.limits import MAX_UPLOAD_BYTES
 
-# Any body: the largest an endpoint takes is a messaging media upload (3.75 MB, spec §2.5);
-# JSON bodies have their own, smaller cap, and a BXML document is at most 64 KB.
-MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024
+MAX_REQUEST_BODY_BYTES = 1024 * 1024  # any body; a BXML document is at most 64 KB
 # The one larger body: a file for the messaging media store (PUT .../media/{mediaId}).
 MAX_MEDIA_UPLOAD_BYTES = MAX_UPLOAD_BYTES
 
