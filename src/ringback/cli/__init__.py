@@ -15,6 +15,7 @@ from ringback.cli.demo import demo_command
 from ringback.cli.load import load_command
 from ringback.cli.schema import schema
 from ringback.cli.serve import serve
+from ringback.cli.text import text_command
 from ringback.cli.timeline import timeline_command
 
 
@@ -32,5 +33,6 @@ main.add_command(inbound_command)
 main.add_command(timeline_command)
 main.add_command(demo_command)
 main.add_command(load_command)
+main.add_command(text_command)
 
 __all__ = ["main"]

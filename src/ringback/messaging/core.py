@@ -245,11 +245,13 @@ class MessagingCore:
         return timer_id <= TIMER_ID_BASE
 
     def idle(self, message_id: str) -> bool:
-        """Whether nothing more will happen to the message: final, no callback waiting."""
+        """Whether nothing more will happen to the message: no callback waiting, and every
+        recipient final (an inbound message whose callback was dropped stays RECEIVED)."""
         message = self.messages.get(message_id)
         if message is None:
             return True
-        return message.finished and message_id not in self._queues
+        settled = message.finished or message.direction is Direction.IN
+        return settled and message_id not in self._queues
 
     def application_for(self, number: str) -> MessagingApplication | None:
         """The messaging application a number routes to: its own route, a v1 phone number's
