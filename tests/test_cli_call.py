@@ -36,9 +36,9 @@ def as_json(result: Result) -> dict[str, Any]:
 def webhooks(document: dict[str, Any], event_type: str) -> list[dict[str, Any]]:
     """The request bodies of the timeline's webhook attempts of one event type."""
     return [
-        json.loads(entry["detail"]["request_body"])
+        json.loads(entry["detail"]["requestBody"])
         for entry in document["timeline"]
-        if entry["kind"] == "webhook" and entry["detail"]["event_type"] == event_type
+        if entry["kind"] == "webhook" and entry["detail"]["eventType"] == event_type
     ]
 
 
@@ -151,6 +151,8 @@ def test_cli_call_stalled_call_is_hung_up(ivr_app: RunningApp) -> None:
     assert result.exit_code == 1
     assert "nothing left to happen" in result.stdout
     assert "transfer to +15557770001" in result.stdout  # the leg is shown under the call
+    assert "completed by Ringback" in result.stdout
+    assert "completed through the API" not in result.stdout  # no API request ended it
 
 
 def test_cli_call_timeout_hangs_up_a_long_call(ivr_app: RunningApp) -> None:

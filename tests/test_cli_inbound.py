@@ -28,9 +28,9 @@ def app_flags(app: RunningApp) -> list[str]:
 def bodies(document: dict[str, Any], event_type: str) -> list[dict[str, Any]]:
     """Request bodies of one event type's webhook attempts."""
     return [
-        json.loads(entry["detail"]["request_body"])
+        json.loads(entry["detail"]["requestBody"])
         for entry in document["timeline"]
-        if entry["kind"] == "webhook" and entry["detail"]["event_type"] == event_type
+        if entry["kind"] == "webhook" and entry["detail"]["eventType"] == event_type
     ]
 
 
@@ -98,6 +98,6 @@ def test_cli_inbound_unreachable_status_url_still_ends_normally(ivr_app: Running
     statuses = [
         entry["detail"]["status"]
         for entry in document["timeline"]
-        if entry["kind"] == "webhook" and entry["detail"]["event_type"] == "disconnect"
+        if entry["kind"] == "webhook" and entry["detail"]["eventType"] == "disconnect"
     ]
     assert statuses == [404]

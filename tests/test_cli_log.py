@@ -3,6 +3,7 @@ and `ringback call` logging on stderr."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import queue
@@ -152,3 +153,24 @@ def test_cli_log_progress_text() -> None:
     assert progress_text({"state": "disconnected", "webhooks": 3, "failed": 1}) == (
         "call disconnected · 3 webhooks (1 failed)"
     )
+
+
+def test_cli_log_printer_colours_failures_on_a_terminal() -> None:
+    """On a terminal a cause other than hangup is bold red; through a pipe, plain text."""
+    from rich.console import Console
+
+    from ringback.cli.log import LogPrinter
+    from ringback.runtime.watchers import Entry
+
+    end = Entry("c-1", 0.0, "state", "disconnected", {"cause": "invalid-bxml",
+                "errorMessage": "Invalid BXML from http://app/a: line 1"}, {})  # fmt: skip
+    piped = io.StringIO()
+    LogPrinter("calls", "text", piped)(end)
+    assert "\x1b[" not in piped.getvalue()
+    assert piped.getvalue().endswith("invalid-bxml  Invalid BXML from http://app/a: line 1\n")
+    terminal = io.StringIO()
+    printer = LogPrinter("calls", "text", terminal)
+    printer.console = Console(file=terminal, force_terminal=True, color_system="standard")
+    printer.coloured = True
+    printer(end)
+    assert "\x1b[1;31minvalid-bxml\x1b[0m" in terminal.getvalue()

@@ -33,6 +33,7 @@ PURE_MODULES += [
         "pcmu",
         "render",
         "sniff",
+        "sources",
         "synth",
         "wav",
     )

@@ -210,3 +210,36 @@ def test_timeline_view_accepts_iso_timestamps() -> None:
         },
     ]
     assert "+2.500" in render(CallReport("c-1", {}, timeline))
+
+
+def test_timeline_view_json_is_the_control_apis_camel_case_with_rounded_floats() -> None:
+    """JSON keys are camelCase as the control API's; measurements print without float noise."""
+    timeline = [
+        entry(0, "state", "queued"),
+        webhook(2.4000000000000004, "answer", "http://127.0.0.1:5000/answer", 200),
+        entry(2.4000000000000004, "recording", "available", duration=3.9749999046325684),
+    ]
+    document = report_json(CallReport("c-1", CALL_STATE, timeline))
+    hook = document["timeline"][1]
+    assert hook["detail"]["eventType"] == "answer"
+    assert json.loads(hook["detail"]["requestBody"]) == {"eventType": "answer"}
+    assert "event_type" not in hook["detail"]
+    assert "durationMs" in hook["detail"]
+    assert hook["time"] == "2023-11-14T22:13:22.400Z"
+    assert hook["offset"] == 2.4
+    assert document["timeline"][2]["detail"]["duration"] == 3.975
+
+
+def test_timeline_view_verb_cut_at_its_start_shows_interrupted() -> None:
+    """Two prompts starting at the same instant, the first cut at once: each row its own end."""
+    cut = [
+        entry(1, "verb", "<SpeakSentence> started", verb="SpeakSentence"),
+        entry(1, "verb", "<SpeakSentence> interrupted", verb="SpeakSentence", started=START + 1),
+        entry(1, "verb", "<SpeakSentence> started", verb="SpeakSentence"),
+        entry(3.25, "verb", "<SpeakSentence> ended", verb="SpeakSentence", started=START + 1),
+    ]
+    table = [(row.what, row.status, row.took) for row in rows(cut)]
+    assert table == [
+        ("<SpeakSentence>", "interrupted", "0 s"),
+        ("<SpeakSentence>", "ended", "2.25 s"),
+    ]

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from ringback.delivery.target import mask_url
 from ringback.events import timestamp_from_epoch
+from ringback.masking import mask_url
 
 LEVELS = ("quiet", "calls", "webhooks", "verbose")
 DEFAULT_LEVEL = "webhooks"

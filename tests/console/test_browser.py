@@ -19,6 +19,9 @@ from typing import Any
 import pytest
 
 from console.conftest import VOICEMAIL, Site
+from ringback.engine.clock import ClockMode
+from ringback.hosting.server import start_in_thread
+from ringback.runtime import PlatformConfig
 
 CHROMIUM = Path(os.environ.get("RINGBACK_CHROMIUM", "/usr/bin/chromium"))
 LAUNCH_FLAGS = [
@@ -31,7 +34,7 @@ LAUNCH_FLAGS = [
     "--no-first-run",
     "--autoplay-policy=no-user-gesture-required",
 ]
-WAIT_MS = 10_000
+WAIT_MS = 30_000  # generous: eight test suites may share this machine
 
 
 def _missing_browser() -> str | None:
@@ -128,6 +131,29 @@ def test_browser_errors_show_with_their_messages(site: Site, page: Any) -> None:
     page.fill("#outbound-form input[name=to]", "555")
     page.click("#outbound-form button[type=submit]")
     assert "Invalid to" in page.locator("#form-error").inner_text()
+
+
+def test_browser_call_page_follows_a_live_call(tmp_path: Path, ivr_app: Any, page: Any) -> None:
+    """On a manual clock: a step sent from the call's page reaches the far end, and when the
+    clock moves the page shows what followed without being reloaded."""
+    server = start_in_thread(PlatformConfig(clock=ClockMode.MANUAL), tmp_path / "db.sqlite3")
+    try:
+        site = Site(server, ivr_app.url, "")
+        call_id = site.inbound(ivr_app.url + "/answer", wait=False)
+        page.goto(f"{site.url}/calls/{call_id}")
+        page.evaluate("window.notReloaded = true")
+        site.request("/_ringback/clock/advance", {"seconds": 2})  # the menu's prompt ends
+        page.wait_for_selector(".kind-verb .what:text-is('<Gather>')")
+        assert page.evaluate("window.notReloaded") is True  # it came over the live stream
+        page.fill("form.step input[name=press]", "2")
+        page.click("form.step button[type=submit]")
+        page.wait_for_selector(".kind-far-end .what:text-is('presses 2')")
+        page.evaluate("window.notReloaded = true")
+        site.request("/_ringback/clock/advance", {"seconds": 1})
+        page.wait_for_selector(".kind-webhook .what:text-is('gather')")
+        assert page.evaluate("window.notReloaded") is True
+    finally:
+        server.stop()
 
 
 def _json(data: Any) -> str:

@@ -140,3 +140,19 @@ def test_console_on_loopback_needs_no_credentials(site: Site) -> None:
     assert site.request("/act").status == 200
     assert site.request("/conferences").status == 200
     assert site.request("/_console/static/console.js").status == 200
+
+
+def test_console_step_form_refuses_what_it_cannot_send(site: Site) -> None:
+    """An empty step, a bad step and a call that is not there are 400 pages saying why."""
+    call_id = site.inbound(site.bad_url + "/boom")
+    empty = site.request(f"/calls/{call_id}/step", form={"press": "", "steps": ""})
+    assert empty.status == 400
+    assert "Nothing to send" in empty.text
+    bad = site.request(f"/calls/{call_id}/step", form={"steps": '[{"jump": 1}]'})
+    assert bad.status == 400
+    assert "Step refused" in bad.text
+    ended = site.request(f"/calls/{call_id}/step", form={"press": "1"})
+    assert ended.status == 400
+    unknown = site.request("/calls/c-nope/step", form={"press": "1"})
+    assert unknown.status == 400
+    assert "c-nope" in unknown.text

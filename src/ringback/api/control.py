@@ -8,6 +8,7 @@ these paths, so they are extended, never renamed. JSON is camelCase. Handlers ra
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -80,6 +81,8 @@ class ControlApi:
             Route(f"{PREFIX}/calls/{{callId}}/wait", self.wait, methods=["GET"]),
             Route(f"{PREFIX}/conferences", self.conferences, methods=["GET"]),
             Route(f"{PREFIX}/conferences/{{conferenceId}}", self.conference, methods=["GET"]),
+            Route(f"{PREFIX}/audio", self.get_audio, methods=["GET"]),
+            Route(f"{PREFIX}/audio", self.put_audio, methods=["PUT"]),
             Route(f"{PREFIX}/limits", self.get_limits, methods=["GET"]),
             Route(f"{PREFIX}/limits", self.put_limits, methods=["PUT"]),
             Route(f"{PREFIX}/clock", self.clock, methods=["GET"]),
@@ -159,6 +162,23 @@ class ControlApi:
                 f" PUT {PREFIX}/phones/{number} to script it"
             )
         return JSONResponse({"number": number, **script_to_wire(script)})
+
+    async def get_audio(self, _request: Request) -> Response:
+        """GET /audio: `<PlayAudio>` URLs served from local files, and the fallback."""
+        return JSONResponse(bodies.audio_sources_view(self.platform.audio_sources))
+
+    async def put_audio(self, request: Request) -> Response:
+        """PUT /audio: map URLs to local files; set what unreachable audio becomes."""
+        sources = bodies.read_audio_sources(await _json(request), self.platform.audio_sources)
+        for url, path in sources.files:
+            folder = url.endswith("/")
+            if not (os.path.isdir(path) if folder else os.path.isfile(path)):
+                what = "a folder (the URL ends in /)" if folder else "a file"
+                name = f"files[{url!r}]"
+                raise RequestValidationError(f"Invalid {name}: {path} is not {what}", field=name)
+        self.platform.audio_sources = sources
+        self.platform.audio_cache.clear()  # a URL measured before may now be a local file
+        return JSONResponse(bodies.audio_sources_view(sources))
 
     async def get_limits(self, _request: Request) -> Response:
         """GET /limits: the account's outbound call limits and its queue now."""

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from ringback.api.fields import json_kind, show
 from ringback.engine.pacing import CallLimits
 from ringback.engine.requests import DEFAULT_CALLBACK_TIMEOUT_S, Application, Callback
 from ringback.errors import PhoneScriptError, RequestValidationError
+from ringback.media.sources import AudioSources
 from ringback.phones.script import PhoneScript, Step, parse_script, parse_steps
 
 MIN_CALLBACK_TIMEOUT_S = 1.0
@@ -338,6 +340,40 @@ def _count(value: Any, name: str, *, low: int) -> int:
             field=name,
         )
     return value
+
+
+def read_audio_sources(body: Any, current: AudioSources) -> AudioSources:
+    """PUT /_ringback/audio: `files` (URL or prefix ending in / → absolute local path) and
+    `fallbackSeconds` (null: unreachable audio ends the call); keys left out keep their value."""
+    data = as_object(body)
+    reject_unknown(data, ("files", "fallbackSeconds"))
+    files = current.files
+    if "files" in data:
+        mapping = as_object(data["files"], "files")
+        files = tuple(_audio_file(url, path) for url, path in mapping.items())
+    fallback = current.fallback_s
+    if "fallbackSeconds" in data:
+        raw = data["fallbackSeconds"]
+        fallback = None if raw is None else seconds(raw, "fallbackSeconds", high=3600.0)
+    return AudioSources(files, fallback)
+
+
+def _audio_file(url: str, path: Any) -> tuple[str, str]:
+    name = f"files[{url!r}]"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise RequestValidationError(f"Invalid {name}: the key must be an http(s) URL", field=name)
+    if not isinstance(path, str) or not PurePosixPath(path).is_absolute():
+        shown = repr(path) if isinstance(path, str) else json_kind(path)
+        raise RequestValidationError(
+            f"Invalid {name}: must be an absolute path on the server, but was {shown}", field=name
+        )
+    return url, path
+
+
+def audio_sources_view(sources: AudioSources) -> dict[str, Any]:
+    """GET /_ringback/audio: the mapping and the fallback in force."""
+    return {"files": dict(sources.files), "fallbackSeconds": sources.fallback_s}
 
 
 def read_timeout(raw: str | None, *, default: float, high: float) -> float:

@@ -1,4 +1,4 @@
-"""A timeline entry (of a call or a message) as the control API shows it."""
+"""A timeline entry (of a call or a message) as the control API and the CLI's --json show it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def timeline_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """A timeline entry for the wire: camelCase keys, the time also as an ISO string."""
     detail = entry.get("detail")
     if isinstance(detail, dict):
-        detail = {camel(key): value for key, value in detail.items()}
+        detail = {camel(key): rounded(value) for key, value in detail.items()}
     return {
         "seq": entry["seq"],
         "at": entry["at"],
@@ -20,6 +20,22 @@ def timeline_entry(entry: dict[str, Any]) -> dict[str, Any]:
         "summary": entry["summary"],
         "detail": detail,
     }
+
+
+# Measurements carry float noise (3.9749999046325684 s of a float32 duration, 2.4000000000000004
+# from sums); a microsecond is finer than anything the platform measures.
+MEASUREMENT_DECIMALS = 6
+
+
+def rounded(value: Any) -> Any:
+    """Floats (also inside lists and objects) rounded to a microsecond; the rest unchanged."""
+    if isinstance(value, float):
+        return round(value, MEASUREMENT_DECIMALS)
+    if isinstance(value, dict):
+        return {key: rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [rounded(item) for item in value]
+    return value
 
 
 def camel(key: str) -> str:

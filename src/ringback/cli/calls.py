@@ -21,6 +21,8 @@ from ringback.cli.log import call_progress, log_options, print_log
 from ringback.cli.options import (
     EXIT_STATUS_HELP,
     METHODS,
+    audio_options,
+    audio_sources_of,
     callback_timeout_option,
     check_address,
     check_url,
@@ -104,6 +106,7 @@ MAX_CALL_TIMEOUT_S = 300.0
     help="Where `machineDetectionComplete` goes (async detection).",
 )
 @phone_options
+@audio_options
 @run_options
 @log_options("quiet")
 def call_command(**options: Any) -> None:
@@ -175,6 +178,7 @@ def call_command(**options: Any) -> None:
 )
 @callback_timeout_option
 @phone_options
+@audio_options
 @run_options
 @log_options("quiet")
 def inbound_command(**options: Any) -> None:
@@ -225,7 +229,9 @@ def _callback(url: str | None, method: str) -> Callback | None:
 
 
 def _platform(options: dict[str, Any]) -> AbstractAsyncContextManager[Platform]:
-    return local_platform(options["db"], ClockMode(options["clock"]), options["api_port"])
+    clock = ClockMode(options["clock"])
+    audio = audio_sources_of(options)
+    return local_platform(options["db"], clock, options["api_port"], audio=audio)
 
 
 def _run_with_db(work: Coroutine[Any, Any, CallReport], options: dict[str, Any]) -> CallReport:

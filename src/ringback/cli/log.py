@@ -60,6 +60,9 @@ class LogPrinter:
         self.as_json = log_format == "json"
         self.stream = stream
         self.console = Console(file=stream, highlight=False, soft_wrap=True)
+        # Without colours (a pipe, a file) the text is written as it is: Rich's rendering would
+        # cost the platform's loop more than the line itself under load.
+        self.coloured = self.console.is_terminal and not self.console.no_color
 
     def __call__(self, entry: Entry) -> None:
         line = log_line(entry, self.level)
@@ -67,6 +70,8 @@ class LogPrinter:
             return
         if self.as_json:
             self.stream.write(json.dumps(line.record, ensure_ascii=False) + "\n")
+        elif not self.coloured:
+            self.stream.write(line.text + "\n")
         else:
             text = Text()
             for part, style in line.segments:

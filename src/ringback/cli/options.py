@@ -24,6 +24,7 @@ from ringback.delivery.policy import (
 )
 from ringback.errors import PhoneScriptError, RequestValidationError
 from ringback.hosting.local_call import DEFAULT_WAIT_S, CallReport
+from ringback.media.sources import AudioSources
 from ringback.phones.script import PhoneScript, parse_script
 from ringback.phones.shortcuts import PhoneShortcuts, apply_shortcuts
 
@@ -150,6 +151,46 @@ def run_options(command: C) -> C:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def audio_options(command: C) -> C:
+    """--audio URL PATH (repeatable), --audio-fallback S: where `<PlayAudio>` audio comes from."""
+    options = [
+        click.option(
+            "--audio",
+            "audio_files",
+            type=(str, click.Path(exists=True, path_type=Path)),
+            multiple=True,
+            metavar="URL PATH",
+            help="Play the local file PATH where <PlayAudio> names URL (repeatable); a URL "
+            "ending in / maps a folder: the rest of the URL is the file's path in it.",
+        ),
+        click.option(
+            "--audio-fallback",
+            type=click.FloatRange(0, 3600),
+            metavar="S",
+            help="Audio that cannot be fetched plays as S seconds of silence (the timeline says "
+            "so) instead of ending the call with application-error.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def audio_sources_of(options: dict[str, Any]) -> AudioSources:
+    """The --audio mappings (paths made absolute) and --audio-fallback, checked."""
+    files = []
+    for url, path in options["audio_files"]:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="--audio")
+        if url.endswith("/") != path.is_dir():
+            what = "a folder" if url.endswith("/") else "a file"
+            why = "the URL ends in /" if url.endswith("/") else "the URL names one file"
+            raise click.BadParameter(f"{path} must be {what}: {why}", param_hint="--audio")
+        files.append((url, str(path.resolve())))
+    return AudioSources(tuple(files), options["audio_fallback"])
 
 
 def load_phone(path: Path | None, shortcuts: PhoneShortcuts) -> PhoneScript | None:

@@ -10,6 +10,7 @@ import click
 from ringback import hosting
 from ringback.api.auth import listens_beyond_loopback
 from ringback.cli.log import log_options, print_log
+from ringback.cli.options import audio_options, audio_sources_of
 from ringback.engine.clock import ClockMode
 from ringback.engine.pacing import DEFAULT_CALLS_PER_SECOND, DEFAULT_MAX_CONCURRENT_CALLS
 from ringback.hosting.server import Prepared
@@ -97,6 +98,7 @@ DEFAULT_PASSWORD = "ringback"
     type=click.IntRange(1, 10_000_000),
     help="Calls that may wait; beyond, POST /calls answers 429 (default: calls per second x 300).",
 )
+@audio_options
 def serve(
     host: str,
     open_control_api: bool,
@@ -116,6 +118,8 @@ def serve(
     calls_per_second: float,
     max_concurrent_calls: int,
     max_call_queue_size: int | None,
+    audio_files: tuple[tuple[str, Path], ...],
+    audio_fallback: float | None,
 ) -> None:
     """Serve the Bandwidth REST API (/api/v2), the control API (/_ringback) and the web console
     (/) until Ctrl-C, printing each webhook and each call's end as it happens (--log)."""
@@ -130,6 +134,9 @@ def serve(
         max_concurrent_calls=max_concurrent_calls,
         max_call_queue_size=max_call_queue_size,
         open_control_api=open_control_api,
+        audio_sources=audio_sources_of(
+            {"audio_files": audio_files, "audio_fallback": audio_fallback}
+        ),
     )
     if status_url is not None and initiate_url is None:
         raise click.BadParameter("needs --initiate-url as well", param_hint="--status-url")

@@ -18,6 +18,7 @@ other times are the platform's clock. Rich prints colour on a terminal and plain
 from __future__ import annotations
 
 import json
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -26,6 +27,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from ringback.api.timeline_entries import rounded, timeline_entry
 from ringback.delivery.policy import AttemptRecord
 from ringback.hosting.local_call import NORMAL_CAUSE, CallReport
 from ringback.masking import mask_url
@@ -71,11 +73,13 @@ def from_wire(entry: dict[str, Any]) -> dict[str, Any]:
 def rows(entries: Iterable[dict[str, Any]]) -> list[Row]:
     """The rows of a timeline, in order; a verb's start and end become one row."""
     entries = list(entries)
-    ends = {
-        (entry["detail"].get("verb"), _epoch(entry["detail"]["started"])): entry
-        for entry in entries
-        if entry["kind"] == "verb" and "started" in entry["detail"]
-    }
+    # A verb's end names its start time; verbs of one kind starting at the same instant (one cut
+    # at once, the next one run) are matched to their ends in order.
+    ends: dict[tuple[Any, float], deque[dict[str, Any]]] = defaultdict(deque)
+    for entry in entries:
+        if entry["kind"] == "verb" and "started" in entry["detail"]:
+            key = (entry["detail"].get("verb"), _epoch(entry["detail"]["started"]))
+            ends[key].append(entry)
     result = []
     for entry in entries:
         kind, detail = entry["kind"], entry["detail"]
@@ -85,7 +89,8 @@ def rows(entries: Iterable[dict[str, Any]]) -> list[Row]:
         elif kind == "verb" and "started" in detail:
             continue  # shown on its start row
         elif kind == "verb" and "verb" in detail:
-            end = ends.get((detail["verb"], at))
+            waiting = ends.get((detail["verb"], at))
+            end = waiting.popleft() if waiting else None
             result.append(_verb_row(at, detail["verb"], end))
         elif kind == "verb":
             result.append(Row(at, "← app", entry["summary"]))
@@ -289,7 +294,10 @@ def _unanswered(call: CallReport, detail: dict[str, Any]) -> str:
 
 
 def report_json(report: CallReport) -> dict[str, Any]:
-    """The machine-readable form: the call's state, every entry with its offset, its legs."""
+    """The machine-readable form: the call's state, every entry with its offset, its legs.
+
+    Entries are in the control API's form (camelCase details, `time` beside `at`).
+    """
     return {**_report_json(report, call_start(report)), "warnings": webhook_warnings(report)}
 
 
@@ -299,6 +307,9 @@ def _report_json(report: CallReport, zero: float) -> dict[str, Any]:
         "call": report.state,
         "endedNormally": report.ended_normally,
         "hungUpByRingback": report.cut_short,
-        "timeline": [{**entry, "offset": _epoch(entry["at"]) - zero} for entry in report.timeline],
+        "timeline": [
+            {**timeline_entry(entry), "offset": rounded(_epoch(entry["at"]) - zero)}
+            for entry in report.timeline
+        ],
         "legs": [_report_json(leg, zero) for leg in report.legs],
     }

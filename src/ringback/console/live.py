@@ -8,6 +8,8 @@ past MAX_PENDING_CALLS the listener forgets the details and tells the page to re
 events: `call` (a call's row, rendered by the same template as the list's), `news` (something
 happened on the watched call: fetch its page again), `reset`, `reload`. The stream ends when
 the browser leaves or the server stops (it checks `app.state.stopping` every STOP_POLL_S).
+Batches go out at most every BATCH_INTERVAL_S, so a busy platform costs an open page a few
+renders a second, not one per change.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from ringback.runtime.watchers import Entry
 
 MAX_PENDING_CALLS = 1000
 STOP_POLL_S = 0.5
+# At most this often a page is sent a batch: under load, changes coalesce instead of making
+# the server render a row per change for every open page.
+BATCH_INTERVAL_S = 0.2
 KEEPALIVE_S = 15.0
 RETRY_MS = 1000  # how soon the browser reconnects after the stream ends
 
@@ -111,6 +116,7 @@ async def _events(
                 yield _event("call", {"callId": call["callId"], "state": call, "html": row})
             if news:
                 yield _event("news", {})
+            await asyncio.sleep(BATCH_INTERVAL_S)
     finally:
         unsubscribe()
 

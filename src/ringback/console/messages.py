@@ -7,6 +7,8 @@ phone's replies) as a waterfall and follows it live, and each page links to its 
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -52,13 +54,21 @@ class MessagePages:
 
     async def message(self, request: Request) -> Response:
         """`/messages/{id}`: the message, its recipients' states, its timeline; live."""
-        return self._render("message.html", request.path_params["messageId"])
+        message_id = request.path_params["messageId"]
+        return self._render(
+            "live.html",
+            message_id,
+            title=f"Message {message_id}",
+            part="message_part.html",
+            watch=message_id,
+            part_url=f"/messages/{message_id}/part",
+        )
 
     async def message_part(self, request: Request) -> Response:
         """The live part of a message's page."""
         return self._render("message_part.html", request.path_params["messageId"])
 
-    def _render(self, template: str, message_id: str) -> Response:
+    def _render(self, template: str, message_id: str, **page: Any) -> Response:
         shown = shown_message(self.platform, message_id)
         if shown is None:
             return self.console.render(
@@ -77,4 +87,5 @@ class MessagePages:
             up=up,
             waterfall=drawn,
             json_url=f"/_ringback/messages/{message_id}/timeline",
+            **page,
         )

@@ -72,10 +72,18 @@ class Pages:
 
     async def call(self, request: Request) -> Response:
         """`/calls/{id}`: the call's waterfall, bodies, errors, recordings; live while it is up."""
-        view = self._call_view(request.path_params["callId"])
+        call_id = request.path_params["callId"]
+        view = self._call_view(call_id)
         if view is None:
-            return self._not_found(f"No call {request.path_params['callId']}")
-        return self.console.render("call.html", **view)
+            return self._not_found(f"No call {call_id}")
+        return self.console.render(
+            "live.html",
+            title=f"Call {call_id}",
+            part="call_part.html",
+            watch=call_id,
+            part_url=f"/calls/{call_id}/part",
+            **view,
+        )
 
     async def call_part(self, request: Request) -> Response:
         """The live part of a call's page, which its script swaps in as the call goes on."""

@@ -232,7 +232,7 @@ class Engine:
     def _update_call(self, fact: f.CallUpdateRequested) -> None:
         call = self._live_call(fact.call_id)
         if fact.state == "completed":
-            lifecycle.complete_by_api(self, call)
+            lifecycle.complete_by_api(self, call, fact.by)
             return
         if fact.redirect is not None:
             self._answered_call(fact.call_id)

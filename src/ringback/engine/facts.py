@@ -50,6 +50,8 @@ class CallUpdateRequested:
     redirect: Callback | None = None
     tag: str | None = None
     set_tag: bool = False
+    # Who ended it, for the timeline: Ringback itself hangs up calls a command gave up on.
+    by: str = "through the API"
 
 
 @dataclass(frozen=True, slots=True)

@@ -208,9 +208,9 @@ def answer_inbound(engine: Engine, call: Call) -> None:
         mark_answered(engine, call)
 
 
-def complete_by_api(engine: Engine, call: Call) -> None:
+def complete_by_api(engine: Engine, call: Call, by: str = "through the API") -> None:
     """POST /calls/{id} state=completed: hang up, cancel a ringing call, reject an inbound one."""
-    engine.note(call, "api", "completed through the API")
+    engine.note(call, "api", f"completed {by}")
     if call.answered:
         engine.end_call(call, "hangup")
     elif call.direction is Direction.OUTBOUND:

@@ -27,6 +27,7 @@ from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
 from ringback.errors import EngineError
 from ringback.hosting.server import bind, serving, url_of
+from ringback.media.sources import AudioSources
 from ringback.runtime import Platform, PlatformConfig
 from ringback.store import Store
 
@@ -67,7 +68,11 @@ class CallReport:
 
 @contextlib.asynccontextmanager
 async def local_platform(
-    db_path: Path | None = None, clock: ClockMode = ClockMode.VIRTUAL, api_port: int = 0
+    db_path: Path | None = None,
+    clock: ClockMode = ClockMode.VIRTUAL,
+    api_port: int = 0,
+    *,
+    audio: AudioSources | None = None,
 ) -> AsyncIterator[Platform]:
     """A started platform on `db_path` (or a temporary file), its API on 127.0.0.1:`api_port`
     (0: a free port; OSError when it cannot listen there); closed and committed on exit."""
@@ -78,7 +83,9 @@ async def local_platform(
         except BaseException:
             sock.close()
             raise
-        config = PlatformConfig(clock=clock, idle_s=0.0, base_url=url_of(sock))
+        config = PlatformConfig(
+            clock=clock, idle_s=0.0, base_url=url_of(sock), audio_sources=audio or AudioSources()
+        )
         platform = Platform(config, store)
         try:
             await platform.start()
@@ -132,7 +139,9 @@ async def wait_or_stall(platform: Platform, call_id: str, timeout_s: float) -> s
 async def hang_up(platform: Platform, call_id: str) -> None:
     """End a call as POST /calls/{id} {"state": "completed"} would, and let it finish."""
     with contextlib.suppress(EngineError):  # it may have ended meanwhile
-        platform.request(f.CallUpdateRequested, call_id=call_id, state="completed")
+        platform.request(
+            f.CallUpdateRequested, call_id=call_id, state="completed", by="by Ringback"
+        )
     await platform.wait(call_id, HANGUP_GRACE_S)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Callable
 
 import aiohttp
@@ -9,10 +11,12 @@ import aiohttp
 from ringback.engine import facts as f
 from ringback.engine.actions import FetchMedia
 from ringback.engine.recordings import Recording
-from ringback.errors import MediaError
+from ringback.errors import MediaError, MediaFetchError
 from ringback.media.cache import AudioCache
-from ringback.media.fetch import measure_url
+from ringback.media.fetch import MAX_AUDIO_BYTES, measure_url
+from ringback.media.measure import audio_duration
 from ringback.media.render import render_recording
+from ringback.media.sources import AudioSources
 
 
 async def measure(
@@ -20,15 +24,41 @@ async def measure(
     action: FetchMedia,
     cache: AudioCache,
     now: Callable[[], float],
-) -> f.Fact:
-    """Fetch and measure a `<PlayAudio>` file (cached per its HTTP headers); the engine's answer."""
+    sources: AudioSources | None = None,
+) -> tuple[f.Fact, str | None]:
+    """Measure a `<PlayAudio>` file: from its mapped local file, or fetched (cached per its HTTP
+    headers). The engine's answer, and a note for the timeline when the fallback was used."""
+    sources = sources or AudioSources()
+    path = sources.local_file(action.url)
     try:
-        seconds = await measure_url(
-            session, action.url, action.username, action.password, cache=cache, now=now()
-        )
+        if path is not None:
+            seconds = await asyncio.to_thread(_measure_local, path, action.url)
+        else:
+            seconds = await measure_url(
+                session, action.url, action.username, action.password, cache=cache, now=now()
+            )
+    except MediaFetchError as error:
+        if path is None and sources.fallback_s is not None:
+            note = f"{error}: played as {sources.fallback_s:g} s of silence (audio fallback)"
+            return f.MediaMeasured(now(), action.request_id, sources.fallback_s), note
+        return f.MediaFailed(now(), action.request_id, str(error)), None
     except MediaError as error:
-        return f.MediaFailed(now(), action.request_id, str(error))
-    return f.MediaMeasured(now(), action.request_id, seconds)
+        return f.MediaFailed(now(), action.request_id, str(error)), None
+    return f.MediaMeasured(now(), action.request_id, seconds), None
+
+
+def _measure_local(path: str, url: str) -> float:
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_AUDIO_BYTES:
+            raise MediaFetchError(f"{url} is mapped to {path}, larger than 250 MB", url)
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        message = f"{url} is mapped to {path}, which cannot be read: {reason}"
+        raise MediaFetchError(message, url) from None
+    return audio_duration(data, None, path)
 
 
 def render(recording: Recording) -> tuple[bytes, str]:

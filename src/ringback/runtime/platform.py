@@ -18,7 +18,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ringback.delivery.faults import Fault, FaultKind, FaultPlan
@@ -50,6 +50,7 @@ from ringback.engine.requests import Application, Callback, InboundCallRequest, 
 from ringback.errors import UnknownApplicationError
 from ringback.events import Event
 from ringback.media.cache import AudioCache
+from ringback.media.sources import AudioSources
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
 from ringback.runtime import clockwork, media
 from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
@@ -86,6 +87,8 @@ class PlatformConfig:
     ended_calls_kept: int = DEFAULT_ENDED_CALLS_KEPT  # in memory; older ones only in the store
     # serve --open-control-api: beyond loopback too, the control API asks for no credentials.
     open_control_api: bool = False
+    # <PlayAudio> URLs served from local files, and what unreachable audio becomes.
+    audio_sources: AudioSources = field(default_factory=AudioSources)
 
     @property
     def call_limits(self) -> CallLimits:
@@ -114,6 +117,7 @@ class Platform:
         self.changed = asyncio.Event()
         self.commit_waiters: list[asyncio.Future[None]] = []  # see committed()
         self.audio = RecordingAudio(store, written=self.changed.set)
+        self.audio_sources = config.audio_sources  # PUT /_ringback/audio replaces it
         self.quiet = asyncio.Event()  # set while nothing is in flight
         self.quiet.set()
         self.audio_cache = AudioCache()
@@ -378,7 +382,12 @@ class Platform:
             self.feed(outcome_fact(action, result, self.now()))
 
     async def _fetch_media(self, action: FetchMedia) -> None:
-        fact = await media.measure(self.sender.session, action, self.audio_cache, self.now)
+        fact, note = await media.measure(
+            self.sender.session, action, self.audio_cache, self.now, self.audio_sources
+        )
+        if note is not None:
+            owner = action.call_id or action.conference_id or "account"
+            self.note(owner, self.now(), "media", note, {"url": action.url})
         self.feed(fact)
 
     # ---- calls -----------------------------------------------------------------------------
@@ -533,6 +542,7 @@ class Platform:
         self.faults.clear()
         self._held.clear()
         self.audio_cache.clear()
+        self.audio_sources = self.config.audio_sources
         self.texting.reset()
         start = self.config.start_time
         self.virtual_now = start if start is not None else time.time()

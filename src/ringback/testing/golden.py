@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from ringback.bxml.safe_xml import Node, read_tree
 from ringback.delivery.faults import Fault, FaultKind
 from ringback.errors import BxmlError, GoldenMismatchError, TestingError
 from ringback.events import epoch_from_timestamp
+from ringback.testing.phone import Phone
 
 if TYPE_CHECKING:
     from ringback.testing.result import CallResult
@@ -97,6 +98,21 @@ def fault_from_wire(wire: dict[str, Any]) -> Fault:
         times=wire.get("times"),
         seconds=float(wire.get("seconds", 0.0)),
     )
+
+
+# Keys of a golden file's `call` that are not CreateCall fields.
+SPEC_KEYS = frozenset(
+    {"direction", "to", "from", "applicationId", "answerUrl", "answerMethod", "disconnectUrl",
+     "disconnectMethod", "phone", "faults"}
+)  # fmt: skip
+
+
+def replayable(phone: Phone | None, faults: Sequence[Fault]) -> dict[str, Any]:
+    """The phone's script and the call's faults, as a golden file keeps them."""
+    return {
+        "phone": phone.to_script() if phone is not None else None,
+        "faults": [fault_to_wire(fault) for fault in faults],
+    }
 
 
 def record(call: CallResult, ringback_url: str) -> dict[str, Any]:

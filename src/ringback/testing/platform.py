@@ -34,14 +34,14 @@ from ringback.api.validation import outbound_call
 from ringback.delivery.faults import Fault
 from ringback.engine.clock import ClockMode
 from ringback.errors import TestingError
-from ringback.hosting.local_call import STALLED as LOCAL_STALLED
-from ringback.hosting.local_call import CallReport, follow
+from ringback.hosting.local_call import follow
 from ringback.hosting.server import BackgroundServer, prepare
 from ringback.runtime import Platform, PlatformConfig
 from ringback.testing import golden
 from ringback.testing.apps import Interface, serve_app
 from ringback.testing.phone import Phone
-from ringback.testing.result import CallResult, Recording
+from ringback.testing.reading import cut_short_reasons, result_of
+from ringback.testing.result import CallResult
 
 T = TypeVar("T")
 Clock = Literal["virtual", "real", "manual"]
@@ -51,10 +51,6 @@ DEFAULT_PERSON_NUMBER = "+15553334444"  # the person at the far end
 DEFAULT_APPLICATION_ID = "ringback-test"
 DEFAULT_CALL_WAIT_S = 10.0  # real seconds a call may take before Ringback hangs it up
 LOOP_CALL_TIMEOUT_S = 30.0  # real seconds for one request to the platform's loop
-STALLED = (
-    "nothing left to happen, with no timer set and no webhook in flight: both sides would stay"
-    " on the line for ever (end the phone with .hang_up(), or have the app hang up)"
-)
 
 
 class Ringback:
@@ -219,7 +215,7 @@ class Ringback:
             return call_id
 
         result = self.result(self.run(place), wait=wait)
-        result.spec = {"direction": "outbound", **body, **_replayable(phone, faults)}
+        result.spec = {"direction": "outbound", **body, **golden.replayable(phone, faults)}
         return result
 
     def inbound(
@@ -265,7 +261,7 @@ class Ringback:
             "initiateUrl": initiate_url,
             "statusUrl": status_url,
             "settings": dict(settings or {}),
-            **_replayable(phone, faults),
+            **golden.replayable(phone, faults),
         }
         return result
 
@@ -292,7 +288,7 @@ class Ringback:
                 faults=faults,
                 wait=wait,
             )
-        fields = {key: value for key, value in spec.items() if key not in _SPEC_KEYS}
+        fields = {key: value for key, value in spec.items() if key not in golden.SPEC_KEYS}
         return self.call(
             spec["answerUrl"],
             phone,
@@ -343,7 +339,7 @@ class Ringback:
         async def finished(platform: Platform) -> CallResult:
             wait_s = self.call_wait if wait is None else wait
             report = await follow(platform, call_id, wait_s)
-            return await _result_of(platform, report, _cut_short_reasons(wait_s))
+            return await result_of(platform, report, cut_short_reasons(wait_s))
 
         result = self.run(finished, timeout=LOOP_CALL_TIMEOUT_S + (wait or self.call_wait))
         for call in (result, *result.legs):
@@ -419,59 +415,6 @@ class Ringback:
         return self._server
 
 
-# Keys of a golden file's `call` that are not CreateCall fields.
-_SPEC_KEYS = frozenset(
-    {"direction", "to", "from", "applicationId", "answerUrl", "answerMethod", "disconnectUrl",
-     "disconnectMethod", "phone", "faults"}
-)  # fmt: skip
-
-
-def _replayable(phone: Phone | None, faults: Sequence[Fault]) -> dict[str, Any]:
-    """The phone's script and the call's faults, as a golden file keeps them."""
-    return {
-        "phone": phone.to_script() if phone is not None else None,
-        "faults": [golden.fault_to_wire(fault) for fault in faults],
-    }
-
-
 def _add_call_faults(platform: Platform, call_id: str, faults: Sequence[Fault]) -> None:
     for fault in faults:
         platform.faults.add(fault.for_call(call_id))
-
-
-def _cut_short_reasons(wait_s: float) -> dict[str, str]:
-    """The hosting layer's reasons for hanging up a call, in the toolkit's words (no CLI flags)."""
-    return {
-        LOCAL_STALLED: STALLED,
-        f"still up after {wait_s:g} s (--timeout)": (
-            f"still up after {wait_s:g} s (raise `wait=` or --ringback-call-wait)"
-        ),
-    }
-
-
-async def _result_of(platform: Platform, report: CallReport, reasons: dict[str, str]) -> CallResult:
-    """A CallResult from a finished call's report, with its recordings read."""
-    recordings = []
-    for metadata in platform.recordings(call_id=report.call_id):
-        recording_id = str(metadata["recordingId"])
-        audio, media_type = await platform.recording_media(recording_id) or (b"", "")
-        live = platform.engine.recordings.get(recording_id)
-        transcription = live.transcription if live is not None else None
-        recordings.append(
-            Recording(
-                recording_id,
-                live.metadata() if live is not None and live.finished else metadata,
-                audio,
-                media_type,
-                transcription.text if transcription is not None else None,
-            )
-        )
-    cut_short = report.cut_short
-    return CallResult(
-        call_id=report.call_id,
-        state=report.state,
-        timeline=report.timeline,
-        recordings=recordings,
-        legs=[await _result_of(platform, leg, reasons) for leg in report.legs],
-        cut_short=reasons.get(cut_short, cut_short) if cut_short is not None else None,
-    )

@@ -18,7 +18,10 @@ function connect(url, handlers, opened) {
   return source;
 }
 
-// The calls list: a changed call's row is replaced, a new one that passes the filters goes on top.
+// The calls list: a changed call's row is replaced, a new one that passes the filters goes on top;
+// the list keeps its newest MAX_ROWS rows (the rest are a filter or the JSON away).
+const MAX_ROWS = 500;
+
 function callsPage() {
   const body = document.querySelector("#calls tbody");
   const filters = new URLSearchParams(location.search);
@@ -39,6 +42,7 @@ function callsPage() {
       if (!matches(state)) { if (old) old.remove(); return; }
       row.classList.add("fresh");
       if (old) old.replaceWith(row); else body.prepend(row);
+      while (body.children.length > MAX_ROWS) body.lastElementChild.remove();
       document.getElementById("no-calls").hidden = true;
     },
     reset: () => { body.replaceChildren(); document.getElementById("no-calls").hidden = false; },
