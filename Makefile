@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install sdk-envs browser screenshots test lint typecheck unit docs demo bench soak clean
+.PHONY: install speech sdk-envs browser screenshots test lint typecheck unit docs demo bench soak clean
 
 install: $(STAMP)
 
@@ -38,6 +38,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Flite speaks the far end's words in media streams and recordings (docs/streams.md, "Speech").
+# Installed from Debian where we can (root with apt-get, as in CI); without it, words are a
+# voice-band signal and the tests that recognise speech are skipped.
+speech:
+	@command -v flite >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get -o DPkg::Lock::Timeout=300 install -y -qq flite >/dev/null 2>&1 || \
+			{ apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null 2>&1 && \
+			  apt-get -o DPkg::Lock::Timeout=300 install -y -qq flite >/dev/null 2>&1; } || \
+			echo "could not install flite: spoken words will be a voice-band signal"; \
+		else echo "flite is not installed (apt-get install flite): spoken words will be a voice-band signal"; fi; }
+
 # The console's browser tests drive Debian's chromium through Playwright (never a browser
 # Playwright downloads). Installed with apt-get when run as root where apt-get exists; elsewhere
 # those tests skip and say why (in CI, as root, they must run).
@@ -58,7 +70,7 @@ browser:
 screenshots: $(STAMP) browser
 	RINGBACK_SCREENSHOTS=docs $(BIN)/pytest tests/console/test_browser.py -q
 
-unit: $(STAMP) $(SDK_ENVS) browser
+unit: $(STAMP) $(SDK_ENVS) browser speech
 	$(BIN)/pytest
 
 # Regenerate the coverage table (a test fails when it is out of date with the code).

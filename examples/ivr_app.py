@@ -1,14 +1,15 @@
 """An IVR voice app for Bandwidth, written as a user would: aiohttp.web and the official SDK's BXML.
 
 Run it:   python examples/ivr_app.py --port 5000 [--agent +15557770001]
-Call it:  ringback inbound --initiate-url http://localhost:5000/answer \
+Call it:  ringback inbound --initiate-url http://localhost:5000/initiate \
               --status-url http://localhost:5000/disconnect --press 2 --say "call me back"
 
 The menu: press 1 for sales (the call is transferred to an agent), 2 to leave a voicemail
 (recorded and transcribed; press # when done); anything else, or nothing, plays the menu once
-more and then says goodbye. Webhooks are Bandwidth's: `initiate` (or `answer` for an outbound
-call) at /answer, `gather` at /menu, `transferComplete`, `recordComplete`, `recordingAvailable`,
-`transcriptionAvailable`, and `disconnect` at /disconnect. Relative URLs in the BXML resolve
+more and then says goodbye. Webhooks are Bandwidth's: `initiate` at /initiate (or /answer),
+`answer` (an outbound call) at /answer, `gather` at /menu, `transferComplete`,
+`recordComplete`, `recordingAvailable`, `transcriptionAvailable`, and `disconnect` at
+/disconnect. Relative URLs in the BXML resolve
 against the URL that was called, so the app never needs to know its own address.
 """
 
@@ -158,6 +159,7 @@ def create_app(agent_number: str = DEFAULT_AGENT_NUMBER) -> web.Application:
     app[AGENT_NUMBER] = agent_number
     routes = [
         ("/answer", answer),
+        ("/initiate", answer),
         ("/menu", menu_choice),
         ("/transfer/complete", transfer_complete),
         ("/voicemail/complete", voicemail_complete),

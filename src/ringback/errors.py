@@ -20,6 +20,7 @@
     │   ├── UnknownCallError   a fact names a call the engine does not know
     │   ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
     │   └── CallStateError     a request does not fit the call's state (e.g. redirect an ended call)
+    │       └── V1StateError   ... said in v1's words: its status and code (v1 §1.4)
     ├── ApiError               a REST request is refused: HTTP status and Bandwidth error type
     │   ├── RequestValidationError  a body, field or query parameter is invalid (400)
     │   ├── AuthenticationError     credentials are missing or wrong (401)
@@ -166,6 +167,15 @@ class UnknownConferenceError(EngineError, KeyError):
 
 class CallStateError(EngineError):
     """Raised when a request does not fit the call's current state."""
+
+
+class V1StateError(CallStateError):
+    """Raised when a v1 request does not fit a call, gather or conference; v1's status and code."""
+
+    def __init__(self, message: str, code: str = "call-invalid-state", status: int = 403) -> None:
+        self.code = code
+        self.status = status
+        super().__init__(message)
 
 
 class ApiError(RingbackError):

@@ -33,7 +33,15 @@ def _number(attr: Attr) -> st.SearchStrategy[Any]:
 
 
 def value_of(kind: Kind, attr: Attr | None = None) -> st.SearchStrategy[Any]:
-    """Valid Python values of one kind (already in the form parse produces)."""
+    """Valid Python values of one kind (already in the form parse produces).
+
+    Never the literal `None`: the parser reads an attribute written so as absent (SDKs before
+    17 write unset attributes that way), so it cannot round-trip as a value.
+    """
+    return _value_of(kind, attr).filter(lambda value: value != "None")
+
+
+def _value_of(kind: Kind, attr: Attr | None = None) -> st.SearchStrategy[Any]:
     simple: dict[Kind, st.SearchStrategy[Any]] = {
         Kind.TEXT: any_text,
         Kind.URL: non_blank,

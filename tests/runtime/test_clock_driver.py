@@ -54,16 +54,16 @@ async def test_clock_driver_goes_on_after_a_failed_turn(
 ) -> None:
     """A turn that raises (here the store's commit, once) is logged and the clock goes on."""
     app.routes["/answer"] = PAUSE_THEN_HANGUP
-    flush = platform.store.flush
+    flush_soon = platform.store.flush_soon  # the driver's commit, in the store's writer thread
     failures: list[int] = []
 
     def failing_flush() -> None:
         if not failures:
             failures.append(1)
             raise OSError("disk full")
-        flush()
+        flush_soon()
 
-    platform.store.flush = failing_flush  # type: ignore[method-assign]
+    platform.store.flush_soon = failing_flush  # type: ignore[method-assign]
     with caplog.at_level(logging.ERROR, logger="ringback.clock"):
         call_id = platform.place_call(outbound(app, disconnect=None))
         assert await platform.wait(call_id, timeout_s=5)

@@ -295,9 +295,14 @@ class ControlApi:
 
 def start_inbound_call(platform: Platform, call: bodies.InboundCall) -> str:
     """An inbound call as POST /calls describes it; returns its id."""
-    app_id = _application_for(platform, call.to, call.application_id)
     # Without a script in the body, the caller is the phone registered for `from`, if any.
     phone = call.phone or platform.engine.phones.get(call.from_)
+    if platform.routes_to_v1(call.to, call.application_id):
+        try:  # a v1 number or application (spec bandwidth-v1.md §3.0)
+            return platform.v1_inbound_call(call.from_, call.to, call.application_id, phone)
+        except UnknownApplicationError as exc:
+            raise ResourceNotFoundError(str(exc)) from None
+    app_id = _application_for(platform, call.to, call.application_id)
     try:
         return platform.inbound_call(call.from_, call.to, app_id, phone)
     except UnknownApplicationError as exc:  # pragma: no cover - _application_for checks

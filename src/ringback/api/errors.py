@@ -37,6 +37,7 @@ from ringback.errors import (
     UnknownCallError,
     UnknownConferenceError,
     V1ApiError,
+    V1StateError,
 )
 
 logger = logging.getLogger("ringback.api")
@@ -198,6 +199,9 @@ def v1_error_for(exc: Exception) -> tuple[int, str, str, str, tuple[tuple[str, s
     match exc:
         case V1ApiError():
             return exc.status, exc.category, exc.code, exc.description, exc.details
+        case V1StateError():
+            category = {404: "not-found", 409: "conflict"}.get(exc.status, "bad-request")
+            return exc.status, category, exc.code, str(exc), ()
         case UnknownCallError():
             call_id = str(exc.args[0]) if exc.args else ""
             message = f"The call '{call_id}' could not be found"

@@ -30,6 +30,11 @@ from ringback.bxml.values import BadValue, convert
 from ringback.bxml.verbs import NESTED_CLASSES, VERB_CLASSES, Document, Verb
 from ringback.errors import BxmlError, BxmlInvalidError, BxmlSyntaxError
 
+# Each element's required attributes, in table order (read once per element parsed).
+_REQUIRED = {
+    tag: tuple(attr.wire for attr in table.values() if attr.required)
+    for tag, table in BY_WIRE.items()
+}
 MAX_GATHER_PLAYS = 20  # repeatCount × nested prompts (spec §4.6 Gather)
 _XML_SPACE = " \t\n\r"
 _QUOTED_TEXT_CHARS = 40
@@ -180,11 +185,11 @@ class _DocumentReader:
     def attributes(self, node: Node) -> dict[str, Any]:
         tag = node.tag
         table = BY_WIRE[tag]
-        aliases = ATTRIBUTE_ALIASES.get(tag, {})
+        aliases = ATTRIBUTE_ALIASES.get(tag)
         values: dict[str, Any] = {}
         present: set[str] = set()
         for name, raw in node.attrs.items():
-            wire = aliases.get(name, name)
+            wire = aliases.get(name, name) if aliases else name
             attr = table.get(wire)
             if attr is None:
                 if not (tag == "Conference" and name == "name"):  # SDK quirk, read with the text
@@ -204,9 +209,9 @@ class _DocumentReader:
                 values[attr.field] = convert(attr.kind, raw, attr.choices, attr.low, attr.high)
             except BadValue as problem:
                 self.fail(node, f"<{tag}> {name} {problem}")
-        for attr in table.values():
-            if attr.required and attr.wire not in present:
-                self.fail(node, f"<{tag}> requires the {attr.wire} attribute")
+        for wire in _REQUIRED[tag]:
+            if wire not in present:
+                self.fail(node, f"<{tag}> requires the {wire} attribute")
         return values
 
     def unknown_attribute(self, node: Node, name: str) -> None:
@@ -219,6 +224,14 @@ class _DocumentReader:
         self.fail(node, f"<{node.tag}> has no attribute {name}{_did_you_mean(name, known)}")
 
     def speech(self, node: Node, values: dict[str, Any]) -> None:
+        if not node.elements():
+            # Plain text, the common case: no SSML to check, and its canonical markup is the
+            # trimmed text escaped (what the general path below gives for a lone text child).
+            text = node.text().strip(_XML_SPACE)
+            if not text:
+                self.fail(node, "<SpeakSentence> needs text to speak")
+            values["ssml"] = ssml.escape_text(text)
+            return
         for element, message in ssml.ssml_errors(node):
             self.fail(element, f"<SpeakSentence> {message}", "SpeakSentence")
         if not ssml.spoken_text(node).strip(_XML_SPACE):

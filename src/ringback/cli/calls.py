@@ -3,7 +3,7 @@
 Exit status of `call`, `inbound` and `demo`: 0 when every call ended normally (disconnect cause
 `hangup`, whichever side hung up), 1 otherwise (busy, timeout, rejected, callback-error,
 invalid-bxml, ... or still up when `--timeout` ran out), 2 for a usage error (a bad flag or
-phone file). The flags are a public contract (DESIGN.md): extend them, never rename them.
+phone file). The flags are a public contract: extend them, never rename them.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """`ringback load`: many calls on the real clock against an app, and a report of how it held up.
 
 Exit status: 0 when no threshold given on the command line was crossed, 1 when one was
-(`--max-p99-ms`, `--max-failed`), 2 for a usage error. The flags are a public contract
-(DESIGN.md): extend them, never rename them.
+(`--max-p99-ms`, `--max-failed`), 2 for a usage error. The flags are a public contract:
+extend them, never rename them.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Option groups shared by `ringback call` and `ringback inbound`, and what they turn into.
 
-The flags are a public contract (DESIGN.md): extend them, never rename them.
+The flags are a public contract: extend them, never rename them.
 """
 
 from __future__ import annotations

@@ -16,6 +16,11 @@ primary target and then, if the primary failed, to the fallback:
     anything else (timeout, other error, 3xx,      FAILED: move to the fallback if there is
         4xx, 5xx, or connect-error already retried)  one, else the delivery fails
 
+What differs between the platform's generations is data, `DeliveryRules`: v2's (`V2_RULES`)
+retry a connect error once and take timeouts of 1-25 s; v1's (`V1_RULES`, v1 spec §4) try each
+URL once, take timeouts up to 10 s (given in milliseconds), send credentials pre-emptively and
+announce themselves as `BandwidthAPI/v1`. The table above is the same for both.
+
 Credentials written into a URL (`https://user:pass@host/path`) are split out of it: they are sent
 only in the Authorization header, and every URL this module records goes through `mask_url`.
 Durations are measured by the sender and arrive inside the outcomes.
@@ -47,11 +52,14 @@ __all__ = [
     "MAX_CALLBACK_TIMEOUT_S",
     "MIN_CALLBACK_TIMEOUT_S",
     "RECORDED_BODY_LIMIT_BYTES",
+    "V1_RULES",
+    "V2_RULES",
     "Attempt",
     "AttemptRecord",
     "AuthMode",
     "Delivery",
     "DeliveryResult",
+    "DeliveryRules",
     "ErrorClass",
     "Method",
     "Outcome",
@@ -91,6 +99,29 @@ EMPTY_SYNC_BODY_NOTE = "empty body: runs as an empty <Response/>"
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryRules:
+    """How one platform generation delivers: retries, timeout bounds, auth and headers."""
+
+    connect_retries: int = CONNECT_ERROR_RETRIES
+    min_timeout_s: float = MIN_CALLBACK_TIMEOUT_S
+    max_timeout_s: float = MAX_CALLBACK_TIMEOUT_S
+    preemptive_auth: bool = False  # True: credentials on the first request, whatever `auth`
+    user_agent: str | None = None  # None: the sender's own
+    content_type: str = JSON_CONTENT_TYPE
+
+
+V2_RULES = DeliveryRules()
+V1_RULES = DeliveryRules(
+    connect_retries=0,
+    min_timeout_s=0.001,
+    max_timeout_s=10.0,
+    preemptive_auth=True,
+    user_agent="BandwidthAPI/v1",
+    content_type="application/json; charset=utf-8",
+)
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookRequest:
     """One webhook to deliver: a ready JSON body (POST) or query pairs (GET), and its targets."""
 
@@ -102,17 +133,16 @@ class WebhookRequest:
     timeout_s: float = DEFAULT_CALLBACK_TIMEOUT_S
     sync: bool = False
     auth: AuthMode = "challenge"
+    rules: DeliveryRules = V2_RULES
     drop_first_response: bool = False  # fault fail-first (delivery/faults.py): off on Bandwidth
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "query", tuple((str(k), str(v)) for k, v in self.query))
-        timeout = self.timeout_s
-        if not (
-            math.isfinite(timeout) and MIN_CALLBACK_TIMEOUT_S <= timeout <= MAX_CALLBACK_TIMEOUT_S
-        ):
+        timeout, rules = self.timeout_s, self.rules
+        if not (math.isfinite(timeout) and rules.min_timeout_s <= timeout <= rules.max_timeout_s):
             raise WebhookTargetError(
                 f"callbackTimeout for {self.event_type} webhook to {mask_url(self.primary.url)!r}"
-                f" must be {MIN_CALLBACK_TIMEOUT_S:g} to {MAX_CALLBACK_TIMEOUT_S:g} seconds,"
+                f" must be {rules.min_timeout_s:g} to {rules.max_timeout_s:g} seconds,"
                 f" got {timeout!r}"
             )
         if self.auth not in ("challenge", "preemptive"):
@@ -132,6 +162,8 @@ class Attempt:
     body: bytes | None
     authorization: str | None
     timeout_s: float
+    user_agent: str | None = None
+    content_type: str = JSON_CONTENT_TYPE
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +243,7 @@ class Delivery:
         if request.fallback is not None:
             self._targets.append(("fallback", request.fallback))
         self._target_index = 0
-        self._connect_retries_left = CONNECT_ERROR_RETRIES
+        self._connect_retries_left = request.rules.connect_retries
         self._records: list[AttemptRecord] = []
         self._failures: list[tuple[str, str]] = []
         self._result: DeliveryResult | None = None
@@ -267,9 +299,10 @@ class Delivery:
         return self._result
 
     def _start_target(self) -> Attempt:
-        self._connect_retries_left = CONNECT_ERROR_RETRIES
+        self._connect_retries_left = self.request.rules.connect_retries
         target = self._targets[self._target_index][1]
-        return self._attempt(target, send_credentials=self.request.auth == "preemptive")
+        preemptive = self.request.auth == "preemptive" or self.request.rules.preemptive_auth
+        return self._attempt(target, send_credentials=preemptive)
 
     def _attempt(self, target: Target, send_credentials: bool) -> Attempt:
         body: bytes | None = self.request.body
@@ -286,6 +319,8 @@ class Delivery:
             body=body,
             authorization=target.authorization() if send_credentials else None,
             timeout_s=self.request.timeout_s,
+            user_agent=self.request.rules.user_agent,
+            content_type=self.request.rules.content_type,
         )
 
     def _judge(

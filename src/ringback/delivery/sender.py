@@ -27,7 +27,6 @@ from ringback import __version__
 from ringback.bxml.safe_xml import MAX_DOCUMENT_BYTES
 from ringback.delivery.http1 import Http1Client, HttpError, split_url
 from ringback.delivery.policy import (
-    JSON_CONTENT_TYPE,
     Attempt,
     Delivery,
     DeliveryResult,
@@ -58,9 +57,9 @@ async def deliver(request: WebhookRequest, session: aiohttp.ClientSession) -> De
 
 async def perform_http1(attempt: Attempt, client: Http1Client) -> Outcome:
     """`perform` on the lean client (plain-http URLs): the same outcomes, a third of the CPU."""
-    headers = [("User-Agent", USER_AGENT)]
+    headers = [("User-Agent", attempt.user_agent or USER_AGENT)]
     if attempt.body is not None:
-        headers.append(("Content-Type", JSON_CONTENT_TYPE))
+        headers.append(("Content-Type", attempt.content_type))
     if attempt.authorization is not None:
         headers.append(("Authorization", attempt.authorization))
     started = time.perf_counter()
@@ -86,9 +85,9 @@ async def perform_http1(attempt: Attempt, client: Http1Client) -> Outcome:
 
 async def perform(attempt: Attempt, session: aiohttp.ClientSession) -> Outcome:
     """Make one HTTP request and report its outcome; never raises for a network failure."""
-    headers = {"User-Agent": USER_AGENT}
+    headers = {"User-Agent": attempt.user_agent or USER_AGENT}
     if attempt.body is not None:
-        headers["Content-Type"] = JSON_CONTENT_TYPE
+        headers["Content-Type"] = attempt.content_type
     if attempt.authorization is not None:
         headers["Authorization"] = attempt.authorization
     responded = False

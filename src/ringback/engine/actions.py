@@ -9,6 +9,7 @@ from typing import Any
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Callback
 from ringback.events import Event
+from ringback.events_v1 import V1Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +18,7 @@ class SendWebhook:
 
     request_id: int
     call_id: str | None
-    event: Event
+    event: Event | V1Event
     callback: Callback
     timeout_s: float
     sync: bool

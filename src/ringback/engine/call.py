@@ -12,6 +12,7 @@ from ringback.engine.requests import Callback
 
 if TYPE_CHECKING:
     from ringback.engine.farend import FarEnd
+    from ringback.engine.observer import CallObserver
     from ringback.engine.verbs.base import Feature, VerbRun
 
 
@@ -89,6 +90,10 @@ class Call:
     # Called once, instead of the implicit <Hangup>, when the call's BXML runs out (a <Transfer>
     # B-leg is bridged to its A-leg once its transferAnswer BXML is done).
     on_bxml_end: Callable[[], None] | None = None
+    # A v1 call stays up, idle, when the verbs it was asked to run are done (it is steered by
+    # REST commands, not by BXML), and reports what happens on it through its observer.
+    idle_at_end: bool = False
+    observer: CallObserver | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

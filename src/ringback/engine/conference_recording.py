@@ -1,4 +1,4 @@
-"""Conference recordings: `<StartRecording>` and friends in conference BXML (spec §4.6).
+"""Conference recordings: `<StartRecording>` and friends in conference BXML.
 
 How this works. A conference recording is the shared `Recording` model with conference fields
 and one channel. Its audio is composed when it ends: what the conference played to everyone

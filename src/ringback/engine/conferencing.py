@@ -1,4 +1,4 @@
-"""Conference lifecycle (spec §4.6 `<Conference>`, §2.3 events, §5.9 REST): create, join, leave.
+"""Conference lifecycle (`<Conference>`, its events, its REST API): create, join, leave.
 
 The first `<Conference>` naming a conference creates it (`conferenceCreated`, sync) and joins
 (`conferenceMemberJoin`, sync); later ones only join. A member leaves when its call hangs up or

@@ -38,7 +38,7 @@ from ringback.engine.actions import (
 )
 from ringback.engine.call import Call, CallStatus, Direction, Program
 from ringback.engine.conference import Conference
-from ringback.engine.farend import FarEnd
+from ringback.engine.farend import DTMF_TONE_S, FarEnd
 from ringback.engine.ids import IdSource
 from ringback.engine.media import Side, Sound
 from ringback.engine.pacing import CallLimits, CallQueue, start_due
@@ -46,11 +46,13 @@ from ringback.engine.payloads import call_event, timestamp
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Callback
 from ringback.engine.sockets import SocketOwner
+from ringback.engine.v1 import dispatch as v1_dispatch
 from ringback.engine.verbs import handler_for
 from ringback.engine.verbs.base import VerbRun
 from ringback.engine.verbs.recording import set_recording_state
 from ringback.errors import CallStateError, EngineError, UnknownCallError
 from ringback.events import DisconnectEvent, Event, RedirectEvent
+from ringback.events_v1 import V1Event
 from ringback.masking import mask_text
 from ringback.phones.script import SILENT_PHONE, Condition, PhoneScript, Step
 
@@ -100,6 +102,8 @@ class Engine:
         self.calls: dict[str, Call] = {}
         self.conferences: dict[str, Conference] = {}
         self.recordings: dict[str, Recording] = {}  # every recording, from its start, by id
+        self.v1_conferences: dict[str, Any] = {}  # v1 conferences and bridges, by id
+        self.v1_bridges: dict[str, Any] = {}  # (`ringback.engine.v1`)
         self.sockets: dict[str, SocketOwner] = {}  # open or opening WebSockets, by socket id
         self.outbound = CallQueue(self.config.call_limits)
         self.now = 0.0
@@ -191,6 +195,8 @@ class Engine:
                 self.far_end(call).add_steps(steps)
             case f.RecordingStateRequested(call_id=call_id, state=state):
                 set_recording_state(self, self._live_call(call_id), state)
+            case f.V1CommandRequested(command=command):
+                v1_dispatch.perform(self, command)
             case (
                 f.SocketOpened()
                 | f.SocketFailed()
@@ -286,7 +292,7 @@ class Engine:
     def send_webhook(
         self,
         call: Call | None,
-        event: Event,
+        event: Event | V1Event,
         callback: Callback,
         *,
         sync: bool,
@@ -390,6 +396,9 @@ class Engine:
                         on_bxml_end, call.on_bxml_end = call.on_bxml_end, None
                         on_bxml_end()
                         return
+                    if call.idle_at_end:
+                        call.program = None
+                        return
                     self.note(call, "verb", "end of BXML: implicit <Hangup>")
                     self.hang_up(call)
                     return
@@ -409,6 +418,8 @@ class Engine:
         run = handler(self, call, verb)
         call.run = run
         self.note(call, "verb", f"<{type(verb).__name__}> started", verb=type(verb).__name__)
+        if call.observer is not None:
+            call.observer.verb_started(self, call, run)
         run.start()
 
     def finish_verb(self, call: Call, run: VerbRun) -> None:
@@ -424,6 +435,8 @@ class Engine:
         run.finished = True
         name = type(run.verb).__name__
         self.note(call, "verb", f"<{name}> ended", verb=name, started=run.started_at)
+        if call.observer is not None:
+            call.observer.verb_ended(self, call, run, interrupted=False)
         return True
 
     def interrupt(self, call: Call) -> None:
@@ -432,10 +445,16 @@ class Engine:
         call.program = None
         call.waiting = None
         if run is not None:
-            call.run = None
-            run.stop()
-            name = type(run.verb).__name__
-            self.note(call, "verb", f"<{name}> interrupted", verb=name, started=run.started_at)
+            self.stop_run(call, run)
+
+    def stop_run(self, call: Call, run: VerbRun) -> None:
+        """Stop the running verb only; the program goes on when `advance` is next called."""
+        call.run = None
+        run.stop()
+        name = type(run.verb).__name__
+        self.note(call, "verb", f"<{name}> interrupted", verb=name, started=run.started_at)
+        if call.observer is not None:
+            call.observer.verb_ended(self, call, run, interrupted=True)
 
     @staticmethod
     def resolve_url(url: str, base_url: str) -> str:
@@ -501,6 +520,8 @@ class Engine:
     def far_end_pressed(self, call: Call, digit: str) -> None:
         """The far end pressed a digit (heard at the end of its tone, already on the media log)."""
         self.note(call, "far-end", f"pressed {digit}", digit=digit)
+        if call.observer is not None:
+            call.observer.digit_pressed(self, call, digit, DTMF_TONE_S)
         # Background features hear the digit first, as things stood when it was pressed: the verb
         # may end on this digit and start others (a `<StartGather>` started next must not get it,
         # and one paused by the `<Gather>` that takes it must still see that Gather running).
@@ -553,6 +574,7 @@ class Engine:
         if message is not None:  # it may quote a URL with credentials (a PlayAudio, a Redirect)
             message = mask_text(message)
         after = self._after_disconnect.setdefault(call.call_id, [])
+        call.cause = cause  # known while what runs on the call is stopped (a v1 gather: hung-up)
         self.interrupt(call)
         for feature in list(call.features.values()):
             feature.on_call_end()
@@ -580,6 +602,8 @@ class Engine:
                 sip_response_code=call.sip_response_code,
             )
             self.send_webhook(call, event, call.disconnect, sync=False)
+        if call.observer is not None:
+            call.observer.call_ended(self, call)
         del self._after_disconnect[call.call_id]
         for notify in after:
             notify()

@@ -11,6 +11,7 @@ from typing import Literal
 
 from ringback.engine.pacing import CallLimits
 from ringback.engine.requests import Callback, InboundCallRequest, OutboundCallRequest
+from ringback.engine.v1.requests import Command as V1Command
 from ringback.phones.script import Step
 
 
@@ -113,6 +114,14 @@ class RecordingStateRequested:
 
 
 @dataclass(frozen=True, slots=True)
+class V1CommandRequested:
+    """A v1 REST request (place, update, audio, gather, ...): `ringback.engine.v1.commands`."""
+
+    at: float
+    command: V1Command
+
+
+@dataclass(frozen=True, slots=True)
 class TimerFired:
     """A timer the engine started has come due."""
 
@@ -212,6 +221,7 @@ Fact = (
     | ConferenceMemberUpdateRequested
     | PhoneStepsAdded
     | RecordingStateRequested
+    | V1CommandRequested
     | TimerFired
     | WebhookAnswered
     | WebhookFailed

@@ -1,4 +1,4 @@
-"""Call lifecycles (spec §6): dialing and ringing, answering, machine detection, API hang-ups.
+"""Call lifecycles: dialing and ringing, answering, machine detection, API hang-ups.
 
 Outbound: queued → initiated (ringing) → answered, or ended with `timeout`, `busy`, `rejected` or
 `cancel`. The far end's script decides how the phone answers and after how long. Inbound: the
@@ -148,6 +148,8 @@ def mark_answered(engine: Engine, call: Call) -> None:
     call.state = CallStatus.ANSWERED
     call.answer_time = call.last_update = engine.now
     engine.note(call, "state", "answered")
+    if call.observer is not None:
+        call.observer.call_answered(engine, call)
     engine.begin_activity(call, Condition.ANSWER)
 
 

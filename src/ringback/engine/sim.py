@@ -36,6 +36,7 @@ from ringback.engine.ids import IdSource
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
 from ringback.events import Event
+from ringback.events_v1 import V1Event
 from ringback.phones.script import SILENT_PHONE, PhoneScript
 
 # 2023-11-14T22:13:20Z: a fixed start makes timestamps repeatable from run to run.
@@ -57,7 +58,7 @@ class Webhook:
     at: float
     url: str
     method: str
-    event: Event
+    event: Event | V1Event
     sync: bool
     call_id: str | None
 

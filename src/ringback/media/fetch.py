@@ -29,6 +29,7 @@ import aiohttp
 from ringback.delivery.target import basic_authorization
 from ringback.errors import MediaFetchError
 from ringback.media.cache import AudioCache, CacheHeaders
+from ringback.media.decode import MAX_DECODED_S, DecodedAudio, decode_audio
 from ringback.media.measure import audio_duration
 
 MAX_AUDIO_BYTES = 250 * 1024 * 1024  # Bandwidth's recommended limit: 250 MB
@@ -161,16 +162,18 @@ async def measure_url(
     cache: AudioCache | None = None,
     now: float = 0.0,
     limit_bytes: int = MAX_AUDIO_BYTES,
+    decoded: DecodedAudio | None = None,
 ) -> float:
     """How many seconds the audio at `url` plays: from `cache` if fresh at `now`, else fetched.
 
+    A fetched file is also decoded into `decoded` (the audio streams and recordings play).
     Raises MediaFetchError if it cannot be fetched and UnsupportedMediaError if it is not WAV or
     MP3 audio Bandwidth plays.
     """
     key = (url, username, password)
     if cache is not None:
         cached = cache.get(key, now)
-        if cached is not None:
+        if cached is not None and (decoded is None or decoded.get(url) is not None):
             return cached
     with tempfile.TemporaryFile() as file:
         content_type, headers = await _get(
@@ -178,9 +181,23 @@ async def measure_url(
         )
         # Measuring a long file takes a while; it must not hold up the loop's other calls.
         seconds = await asyncio.to_thread(_measure_file, file, content_type, url)
+        if decoded is not None:
+            audio = await asyncio.to_thread(_decode_file, file, seconds)
+            if audio is None:
+                decoded.forget(url)
+            else:
+                decoded.put(url, audio)
     if cache is not None:
         cache.put(key, seconds, headers, now)
     return seconds
+
+
+def _decode_file(file: IO[bytes], seconds: float) -> bytes | None:
+    """The file decoded to 8 kHz, unless it is too long to keep (`decode.MAX_DECODED_S`)."""
+    if seconds > MAX_DECODED_S:
+        return None
+    file.seek(0)
+    return decode_audio(file.read(), seconds)
 
 
 def _measure_file(file: IO[bytes], content_type: str | None, url: str) -> float:

@@ -11,7 +11,9 @@ The store is committed at once when nothing is in flight or when a request waits
 in the same turn shares one commit); otherwise, while webhooks are in flight, at most every
 `BUSY_FLUSH_INTERVAL_S` of real time. The driver turns for every fact, and one commit costs
 more than a whole call's rows, so committing every turn halved the calls a busy platform carries.
-Reads through the platform see every write at once either way (one connection).
+Those commits run in the store's writer thread (`Store.flush_soon`), beside the loop; a commit a
+request waits for runs at once, on the loop. Reads through the platform see every write at once
+either way (one connection, which waits for a background commit before any other use).
 
 The driver must never die silently: a dead driver means no timer fires again, and every call
 waits for ever. A timer whose fact raises is logged and skipped (the other timers still fire);
@@ -88,8 +90,11 @@ async def _turns(platform: Platform) -> None:
         flush_in: float | None = None  # real seconds until the store must be committed
         since_flush_s = loop.time() - flushed_at
         waiting = platform.commit_waiters  # a 201 waits for its call to be on disk
-        if waiting or platform.in_flight == 0 or since_flush_s >= BUSY_FLUSH_INTERVAL_S:
-            commit(platform)
+        if waiting:
+            commit(platform)  # a 201 waits for its call to be on disk: committed before it goes
+            flushed_at = loop.time()
+        elif platform.in_flight == 0 or since_flush_s >= BUSY_FLUSH_INTERVAL_S:
+            platform.store.flush_soon()  # in the store's writer thread, off the loop
             flushed_at = loop.time()
         else:
             flush_in = BUSY_FLUSH_INTERVAL_S - since_flush_s

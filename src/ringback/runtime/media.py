@@ -13,9 +13,10 @@ from ringback.engine.actions import FetchMedia
 from ringback.engine.recordings import Recording
 from ringback.errors import MediaError, MediaFetchError
 from ringback.media.cache import AudioCache
+from ringback.media.decode import DecodedAudio, decode_audio
 from ringback.media.fetch import MAX_AUDIO_BYTES, measure_url
 from ringback.media.measure import audio_duration
-from ringback.media.render import render_recording
+from ringback.media.render import SOUNDS, Voices, render_recording
 from ringback.media.sources import AudioSources
 
 
@@ -25,17 +26,27 @@ async def measure(
     cache: AudioCache,
     now: Callable[[], float],
     sources: AudioSources | None = None,
+    decoded: DecodedAudio | None = None,
 ) -> tuple[f.Fact, str | None]:
     """Measure a `<PlayAudio>` file: from its mapped local file, or fetched (cached per its HTTP
-    headers). The engine's answer, and a note for the timeline when the fallback was used."""
+    headers). The engine's answer, and a note for the timeline when the fallback was used.
+
+    The file is also decoded into `decoded`, for the streams and recordings that play it.
+    """
     sources = sources or AudioSources()
     path = sources.local_file(action.url)
     try:
         if path is not None:
-            seconds = await asyncio.to_thread(_measure_local, path, action.url)
+            seconds = await asyncio.to_thread(_measure_local, path, action.url, decoded)
         else:
             seconds = await measure_url(
-                session, action.url, action.username, action.password, cache=cache, now=now()
+                session,
+                action.url,
+                action.username,
+                action.password,
+                cache=cache,
+                now=now(),
+                decoded=decoded,
             )
     except MediaFetchError as error:
         if path is None and sources.fallback_s is not None:
@@ -47,7 +58,7 @@ async def measure(
     return f.MediaMeasured(now(), action.request_id, seconds), None
 
 
-def _measure_local(path: str, url: str) -> float:
+def _measure_local(path: str, url: str, decoded: DecodedAudio | None = None) -> float:
     try:
         size = os.path.getsize(path)
         if size > MAX_AUDIO_BYTES:
@@ -58,9 +69,16 @@ def _measure_local(path: str, url: str) -> float:
         reason = error.strerror or type(error).__name__
         message = f"{url} is mapped to {path}, which cannot be read: {reason}"
         raise MediaFetchError(message, url) from None
-    return audio_duration(data, None, path)
+    seconds = audio_duration(data, None, path)
+    if decoded is not None:
+        audio = decode_audio(data, seconds)
+        if audio is None:
+            decoded.forget(url)
+        else:
+            decoded.put(url, audio)
+    return seconds
 
 
-def render(recording: Recording) -> tuple[bytes, str]:
+def render(recording: Recording, voices: Voices = SOUNDS) -> tuple[bytes, str]:
     """A recording's audio and media type."""
-    return render_recording(recording)
+    return render_recording(recording, voices)

@@ -47,15 +47,19 @@ from ringback.engine.pacing import (
     CallLimits,
 )
 from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
+from ringback.engine.v1 import requests as v1r
 from ringback.errors import UnknownApplicationError
 from ringback.events import Event
+from ringback.events_v1 import V1Event
 from ringback.media.cache import AudioCache
+from ringback.media.decode import DecodedAudio
 from ringback.media.sources import AudioSources
 from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
-from ringback.runtime import clockwork, media
+from ringback.runtime import clockwork, media, v1_calls
 from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
 from ringback.runtime.recording_audio import RecordingAudio
 from ringback.runtime.retention import DEFAULT_ENDED_CALLS_KEPT, EndedCalls
+from ringback.runtime.speech import Speech, voices
 from ringback.runtime.streams import StreamHub
 from ringback.runtime.texting import Texting
 from ringback.runtime.v1_account import V1Account
@@ -116,7 +120,10 @@ class Platform:
         self.last_activity = 0.0
         self.changed = asyncio.Event()
         self.commit_waiters: list[asyncio.Future[None]] = []  # see committed()
-        self.audio = RecordingAudio(store, written=self.changed.set)
+        self.speech = Speech()
+        self.decoded_audio = DecodedAudio()  # <PlayAudio> files as the call hears them
+        self.voices = voices(self.speech, self.decoded_audio)
+        self.audio = RecordingAudio(store, written=self.changed.set, voices=self.voices)
         self.audio_sources = config.audio_sources  # PUT /_ringback/audio replaces it
         self.quiet = asyncio.Event()  # set while nothing is in flight
         self.quiet.set()
@@ -124,6 +131,9 @@ class Platform:
         self._ended: dict[str, asyncio.Event] = {}  # wait()ers' events, set when a call settles
         self.ended = EndedCalls(self, config.ended_calls_kept)
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
+        # v1 events of one call (or conference) go one after another (v1 spec §8 #15): the
+        # delivery each new one waits for.
+        self._v1_chains: dict[str, asyncio.Future[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
         self.watchers = Watchers()  # the terminal log and the console's live pages
@@ -242,7 +252,10 @@ class Platform:
             case SendWebhook(call_id=call_id):
                 if call_id is not None:  # counted now: the task starts after EndCall is seen
                     self._call_flight[call_id] += 1
-                self.spawn(self._deliver(action))
+                if isinstance(action.event, V1Event):
+                    self.spawn(self._deliver_in_order(action))
+                else:
+                    self.spawn(self._deliver(action))
             case StartTimer(timer_id=timer_id, at=at):
                 if at > clockwork.MAX_CLOCK_EPOCH_S:  # only a clock pushed for centuries gets here
                     clockwork.logger.error(
@@ -340,6 +353,20 @@ class Platform:
                 self._release(self._held.delivered(call_id, action))
                 self._settle_call(call_id)
 
+    async def _deliver_in_order(self, action: SendWebhook) -> None:
+        key = action.call_id or action.conference_id or ""
+        previous = self._v1_chains.get(key)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._v1_chains[key] = done
+        try:
+            if previous is not None:
+                await previous
+            await self._deliver(action)
+        finally:
+            done.set_result(None)
+            if self._v1_chains.get(key) is done:
+                del self._v1_chains[key]
+
     def _release(self, held: Held | None) -> None:
         if held is not None:
             self._spawn(self._deliver(held.action, held.faults))
@@ -380,10 +407,17 @@ class Platform:
             self.note(owner, at, "webhook", summary, detail)
         if action.sync:
             self.feed(outcome_fact(action, result, self.now()))
+        elif not result.ok and isinstance(action.event, V1Event):
+            v1_calls.callback_failed(self, action, result.error_message or "callback failed")
 
     async def _fetch_media(self, action: FetchMedia) -> None:
         fact, note = await media.measure(
-            self.sender.session, action, self.audio_cache, self.now, self.audio_sources
+            self.sender.session,
+            action,
+            self.audio_cache,
+            self.now,
+            self.audio_sources,
+            self.decoded_audio,
         )
         if note is not None:
             owner = action.call_id or action.conference_id or "account"
@@ -421,6 +455,26 @@ class Platform:
         self.request(f.InboundCallArrived, call_id=call_id, request=request)
         return call_id
 
+    def v1_command(self, command: v1r.Command) -> None:
+        """A v1 REST request: place, update, audio, gather... (errors propagate to the API)."""
+        self.request(f.V1CommandRequested, command=command)
+
+    def routes_to_v1(self, to: str, application_id: str | None) -> bool:
+        """Whether an inbound call goes to a v1 application: named, or `to` is a v1 number."""
+        if application_id is not None:
+            return application_id in self.v1.applications
+        return to not in self.numbers and self.v1.find_number(to) is not None
+
+    def v1_inbound_call(
+        self,
+        from_: str,
+        to: str,
+        application_id: str | None = None,
+        phone: PhoneScript | None = None,
+    ) -> str:
+        """A call to a v1 number, routed by its v1 application; returns its id."""
+        return v1_calls.inbound_call(self, from_, to, application_id, phone)
+
     def call_state(self, call_id: str) -> dict[str, Any] | None:
         """GET /calls/{id}: the live state, or what the store kept."""
         call = self.engine.calls.get(call_id)
@@ -451,7 +505,8 @@ class Platform:
         if call_id in self.ended:
             return True
         try:
-            await asyncio.wait_for(self._ended_event(call_id).wait(), timeout_s)
+            async with asyncio.timeout(timeout_s):  # not wait_for: on 3.11 it makes a task
+                await self._ended_event(call_id).wait()
         except TimeoutError:
             return False
         return True
@@ -538,10 +593,12 @@ class Platform:
         self._ended.clear()
         self.ended.clear()
         self._call_flight.clear()
+        self._v1_chains.clear()
         self.audio.clear()
         self.faults.clear()
         self._held.clear()
         self.audio_cache.clear()
+        self.decoded_audio.clear()
         self.audio_sources = self.config.audio_sources
         self.texting.reset()
         start = self.config.start_time

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 
 from ringback.engine.recordings import Recording
+from ringback.media.render import SOUNDS, Voices
 from ringback.runtime import media
 from ringback.store import Store
 
@@ -24,9 +25,10 @@ logger = logging.getLogger("ringback.recordings")
 class RecordingAudio:
     """Renders and stores each recording's audio once, in the background."""
 
-    def __init__(self, store: Store, written: Callable[[], None]) -> None:
+    def __init__(self, store: Store, written: Callable[[], None], voices: Voices = SOUNDS) -> None:
         self.store = store
         self.written = written  # wakes the clock's driver, which commits the store
+        self.voices = voices  # how sounds are made (real speech, decoded files: speech.py)
         self._pending: dict[str, Recording] = {}  # rendering, and still wanted
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
@@ -50,7 +52,7 @@ class RecordingAudio:
 
     async def _write(self, recording_id: str, recording: Recording) -> None:
         try:
-            audio, media_type = await asyncio.to_thread(media.render, recording)
+            audio, media_type = await asyncio.to_thread(media.render, recording, self.voices)
         except Exception:
             logger.exception("the audio of recording %s could not be rendered", recording_id)
             return

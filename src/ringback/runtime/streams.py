@@ -43,6 +43,7 @@ from ringback.engine.media import Side
 from ringback.media.app_messages import Clear, Ignored, PlayAudio, read_app_message
 from ringback.media.frames import TrackFrames
 from ringback.media.pcmu import FRAME_S
+from ringback.runtime.speech import NO_SYNTHESISER_NOTE
 
 if TYPE_CHECKING:
     from ringback.runtime.platform import Platform
@@ -202,8 +203,9 @@ class StreamHub:
         connection.ws = ws
         connection.origin = self.platform.now()
         self._count_sent(connection, action.start)
+        log = self._media_log(connection)
         connection.tracks = [
-            (name, TrackFrames(self._media_log(connection), TRACK_SIDES[name], connection.origin))
+            (name, TrackFrames(log, TRACK_SIDES[name], connection.origin, self.platform.voices))
             for name in action.tracks
         ]
         self._note(
@@ -214,6 +216,8 @@ class StreamHub:
             tracks=list(action.tracks),
             bidirectional=action.bidirectional,
         )
+        if action.tracks and self.platform.speech.engine is None:
+            self._note(connection, NO_SYNTHESISER_NOTE)
         connection.tasks = [
             asyncio.create_task(self._write(connection)),
             asyncio.create_task(self._read(connection)),

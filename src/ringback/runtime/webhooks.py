@@ -11,7 +11,16 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from ringback.delivery.policy import AttemptRecord, DeliveryResult, Method, Target, WebhookRequest
+from ringback import events_v1
+from ringback.delivery.policy import (
+    V1_RULES,
+    V2_RULES,
+    AttemptRecord,
+    DeliveryResult,
+    Method,
+    Target,
+    WebhookRequest,
+)
 from ringback.engine import facts as f
 from ringback.engine.actions import SendWebhook
 from ringback.engine.requests import Callback
@@ -19,7 +28,7 @@ from ringback.events import Event, to_json, to_query
 
 
 def webhook_request(
-    event: Event,
+    event: Event | events_v1.V1Event,
     callback: Callback,
     timeout_s: float,
     *,
@@ -27,21 +36,35 @@ def webhook_request(
     auth: str,
     drop_first_response: bool = False,
 ) -> WebhookRequest:
-    """The delivery request for an event sent to a callback."""
+    """The delivery request for an event sent to a callback (v1 events by v1's rules)."""
+    rules = V1_RULES if isinstance(event, events_v1.V1Event) else V2_RULES
     get = callback.method.upper() == "GET"
     primary, fallback = callback_targets(callback)
     fallback_get = fallback is not None and fallback.method == "GET"
     return WebhookRequest(
         event_type=event.event_type,
-        body=b"" if get and (fallback is None or fallback_get) else to_json(event),
-        query=to_query(event) if get or fallback_get else [],
+        body=b"" if get and (fallback is None or fallback_get) else _json(event),
+        query=_query(event) if get or fallback_get else [],
         primary=primary,
         fallback=fallback,
         timeout_s=timeout_s,
         sync=sync,
         auth="preemptive" if auth == "preemptive" else "challenge",
+        rules=rules,
         drop_first_response=drop_first_response,
     )
+
+
+def _json(event: Event | events_v1.V1Event) -> bytes:
+    if isinstance(event, events_v1.V1Event):
+        return events_v1.to_json(event)
+    return to_json(event)
+
+
+def _query(event: Event | events_v1.V1Event) -> list[tuple[str, str]]:
+    if isinstance(event, events_v1.V1Event):
+        return events_v1.to_query(event)
+    return to_query(event)
 
 
 def callback_targets(callback: Callback) -> tuple[Target, Target | None]:

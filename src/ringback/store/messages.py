@@ -66,7 +66,9 @@ SORTABLE = {
 class MessageTables:
     """Messages and media; needs the Store's `_db`, `_write` and `_write_pending`."""
 
-    _db: sqlite3.Connection
+    @property
+    def _db(self) -> sqlite3.Connection:  # pragma: no cover - Store's (a property there)
+        raise NotImplementedError
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:  # pragma: no cover - Store's
         raise NotImplementedError

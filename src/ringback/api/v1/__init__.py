@@ -14,8 +14,11 @@ from typing import Protocol
 from starlette.routing import BaseRoute, Mount, Route
 
 from ringback.api.v1.account import Account
+from ringback.api.v1.calls import Calls
 from ringback.api.v1.context import V1_PREFIX, V1Context
 from ringback.api.v1.messages import Messages
+from ringback.api.v1.recordings import Recordings
+from ringback.api.v1.rooms import Rooms
 from ringback.runtime import Platform
 
 
@@ -29,7 +32,7 @@ class EndpointGroup(Protocol):
 
 def endpoint_groups() -> list[Callable[[V1Context], EndpointGroup]]:
     """Every v1 endpoint group, in routing order."""
-    return [Account, Messages]
+    return [Account, Calls, Recordings, Rooms, Messages]
 
 
 def create_v1_routes(platform: Platform) -> list[BaseRoute]:

@@ -23,7 +23,7 @@ class VerbRun:
     Subclasses override the hooks they need.
     """
 
-    # Whether running this verb answers an unanswered inbound call (spec §6).
+    # Whether running this verb answers an unanswered inbound call.
     ANSWERS_CALL: ClassVar[bool] = True
 
     def __init__(self, engine: Engine, call: Call, verb: Any) -> None:

@@ -1,4 +1,4 @@
-"""`<Bridge>`: join this call with another existing call (spec §4.6 `<Bridge>`, §6 Bridge).
+"""`<Bridge>`: join this call with another existing call.
 
 How this works. `BridgeRun` runs on the bridging call for as long as the bridge lasts. Starting
 it cancels whatever BXML the target is running (`engine.interrupt`) and puts the stand-in

@@ -1,4 +1,4 @@
-"""`<Conference>`: join (creating it if needed) a named conference until removed (spec §4.6)."""
+"""`<Conference>`: join (creating it if needed) a named conference until removed."""
 
 from __future__ import annotations
 

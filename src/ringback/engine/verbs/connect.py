@@ -1,4 +1,4 @@
-"""`<Connect>`: connect the call to BRTC (WebRTC) endpoints — Bandwidth's beta (spec §4.6)."""
+"""`<Connect>`: connect the call to BRTC (WebRTC) endpoints — Bandwidth's beta."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`<Forward>`: hand an unanswered inbound call to another number; the app loses control (§4.6).
+"""`<Forward>`: hand an unanswered inbound call to another number; the app loses control.
 
 How this works. The forwarded leg is a call of its own (outbound, `parentCallId` = the inbound
 call, `from` = the verb's `from` or the inbound call's `to`), rung with `lifecycle.dial` and the

@@ -1,4 +1,4 @@
-"""`<Gather>`: play nested prompts and collect DTMF digits; blocking (spec §4.6, `gather` §2.3).
+"""`<Gather>`: play nested prompts and collect DTMF digits; blocking.
 
 How this works. Collecting starts with the verb, before the first prompt, so the far end can
 barge in: `begin_activity(GATHER)` wakes a phone waiting `{"waitFor": "gather"}` at once. The
@@ -30,13 +30,13 @@ START_GATHER_FEATURE = "StartGather"
 
 @handles(Gather)
 class GatherRun(VerbRun):
-    """Collect digits as Bandwidth does; every termination rule of spec §4.6 (above).
+    """Collect digits as Bandwidth does; every termination rule Bandwidth documents (above).
 
     Simplifications, stated:
     - DTMF only. The speech attributes (`input`, `hints`, `language`, `partialResultCallback`,
       `partialResultCallbackMethod`, `profanityFilter`, `speechModel`, `speechTimeout`) are
       accepted and ignored: whatever `input` says, digits are collected and speech is not
-      recognised, so `gather` carries `digits` and `terminatingDigit` only (spec §9). A
+      recognised, so `gather` carries `digits` and `terminatingDigit` only. A
       non-`dtmf` input is noted on the timeline.
     - A digit counts when its tone ends (when it is detected): digits that ended before the
       Gather started are not collected, and the far end hears the rest of a cut prompt as
@@ -55,6 +55,9 @@ class GatherRun(VerbRun):
         self.rounds_played = 0
         self.player: PromptPlayer | None = None
         self.timeout: int | None = None
+        # Why it ended, in v1's words (`max-digits`, `terminating-digit`, `inter-digit-timeout`);
+        # None while running or when interrupted. The v1 `gather` event reports it.
+        self.reason: str | None = None
         if verb.input != "dtmf":
             self.engine.note(
                 self.call,
@@ -73,11 +76,11 @@ class GatherRun(VerbRun):
             return
         self._cancel_timeout()
         if digit in self.verb.terminating_digits:
-            self._finish(terminating_digit=digit)
+            self._finish(terminating_digit=digit, reason="terminating-digit")
             return
         self.digits += digit
         if len(self.digits) >= self.verb.max_digits:
-            self._finish(terminating_digit="")
+            self._finish(terminating_digit="", reason="max-digits")
             return
         self.timeout = self.after(self.verb.inter_digit_timeout, self._timed_out)
 
@@ -109,11 +112,11 @@ class GatherRun(VerbRun):
             self.next_prompt = 0
             self._play_next()
         else:
-            self._finish(terminating_digit="")
+            self._finish(terminating_digit="", reason="inter-digit-timeout")
 
     def _timed_out(self) -> None:
         self.timeout = None
-        self._finish(terminating_digit="")
+        self._finish(terminating_digit="", reason="inter-digit-timeout")
 
     def _silence_prompts(self) -> None:
         """Cut the prompt playing (barge-in).
@@ -137,12 +140,13 @@ class GatherRun(VerbRun):
 
     # ---- the end ---------------------------------------------------------------------------
 
-    def _finish(self, terminating_digit: str) -> None:
+    def _finish(self, terminating_digit: str, reason: str) -> None:
         if self.finished:
             return
         self._silence_prompts()
         if self.finished:
             return
+        self.reason = reason
         self._stop_collecting()
         self.engine.note(
             self.call,

@@ -1,4 +1,4 @@
-"""`<Hangup>`: end the call; an unanswered inbound call is rejected instead (spec §4.6)."""
+"""`<Hangup>`: end the call; an unanswered inbound call is rejected instead."""
 
 from __future__ import annotations
 

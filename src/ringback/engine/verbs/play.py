@@ -12,8 +12,8 @@ from ringback.engine.verbs.prompt import PromptPlayer
 class PlayAudioRun(VerbRun):
     """Fetch the file (through the runtime), play it for its duration, then go on.
 
-    Media that cannot be fetched or is not WAV/MP3 ends the call with `application-error`
-    (spec §3.6); the runtime decides which, from the file itself.
+     Media that cannot be fetched or is not WAV/MP3 ends the call with `application-error`
+    ; the runtime decides which, from the file itself.
     """
 
     def start(self) -> None:

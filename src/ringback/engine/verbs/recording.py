@@ -1,5 +1,5 @@
 """Background recording of a call: `<StartRecording>`, `<PauseRecording>`, `<ResumeRecording>`,
-`<StopRecording>` (spec §4.6), PUT /calls/{id}/recording (spec §5.8), and announcing a finished
+`<StopRecording>`, PUT /calls/{id}/recording, and announcing a finished
 call recording, which `<Record>` shares.
 
 How this works. `<StartRecording>` opens a `Recording` and keeps a `BackgroundRecording` feature
@@ -43,6 +43,7 @@ class RecordingCallbacks:
     available: Callback | None
     transcription: Callback | None
     transcribe: bool
+    transcription_id: str | None = None  # a v1 call's `tr-` id; None: the engine's own
 
 
 def open_call_recording(
@@ -52,10 +53,11 @@ def open_call_recording(
     channels: int = 1,
     file_format: str = "wav",
     recording_name: str | None = None,
+    recording_id: str | None = None,
 ) -> Recording:
     """Start a recording of `call` now and keep it in `engine.recordings`."""
     recording = Recording.of_call(
-        engine.ids.recording(),
+        recording_id or engine.ids.recording(),
         call,
         engine.now,
         channels=channels,
@@ -95,7 +97,8 @@ def announce(
     the application learns why there is no transcript.
     """
     if callbacks.transcribe:
-        recording.transcribe(engine.ids.transcription(), engine.now)
+        transcription_id = callbacks.transcription_id or engine.ids.transcription()
+        recording.transcribe(transcription_id, engine.now)
     engine.emit(SaveRecording(recording))
     engine.note(
         call,
@@ -110,6 +113,8 @@ def announce(
 def _send_available(
     engine: Engine, call: Call, recording: Recording, callbacks: RecordingCallbacks
 ) -> None:
+    if call.observer is not None:
+        call.observer.recording_done(engine, call, recording)
     fields = recording.event_fields()
     if callbacks.available is not None:
         event = engine.event(

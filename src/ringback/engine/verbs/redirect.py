@@ -1,4 +1,4 @@
-"""`<Redirect>`: fetch new BXML from `redirectUrl` with a `redirect` webhook (spec §4.6)."""
+"""`<Redirect>`: fetch new BXML from `redirectUrl` with a `redirect` webhook."""
 
 from __future__ import annotations
 

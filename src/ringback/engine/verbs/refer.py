@@ -1,4 +1,4 @@
-"""`<Refer>`: SIP REFER the caller to another SIP URI (spec §4.6, `referComplete` in §2.3).
+"""`<Refer>`: SIP REFER the caller to another SIP URI.
 
 How this works. Bandwidth sends a SIP REFER to the far end of an inbound SIP URI call; the far
 end answers the REFER (`referSipResponseCode`), dials the target, and reports the outcome in a
@@ -31,7 +31,7 @@ from ringback.engine.verbs.base import VerbRun
 from ringback.events import ReferCompleteEvent
 from ringback.phones.script import AnswerMode
 
-# The far end waits this long for the target before giving up on the NOTIFY (spec §4.6).
+# The far end waits this long for the target before giving up on the NOTIFY.
 NOTIFY_TIMEOUT_S: Final = 30.0
 
 SIP_ACCEPTED: Final = 202

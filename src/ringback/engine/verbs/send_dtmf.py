@@ -1,4 +1,4 @@
-"""`<SendDtmf>`: play DTMF tones to the far end (spec §4.6). No webhooks."""
+"""`<SendDtmf>`: play DTMF tones to the far end. No webhooks."""
 
 from __future__ import annotations
 

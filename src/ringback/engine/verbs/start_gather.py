@@ -1,4 +1,4 @@
-"""`<StartGather>` and `<StopGather>`: a `dtmf` webhook per digit, in the background (spec §4.6).
+"""`<StartGather>` and `<StopGather>`: a `dtmf` webhook per digit, in the background.
 
 `<StartGather>` takes no time: it puts a `DtmfNotifier` on the call (a Feature, kept across
 verbs and across new BXML documents) and the program goes on. Each digit the far end presses
@@ -47,7 +47,7 @@ class StartGatherRun(VerbRun):
     - A second `<StartGather>` replaces the first: digits go to the newest `dtmfUrl` only.
     - `dtmfMethod`, `username` and `password` apply to every `dtmf`; there is no fallback URL
       and, as for every async webhook, a failed `dtmf` is dropped (the call is unaffected).
-    - `tag` is the call's tag from this verb on (spec §4.4); each `dtmf` carries the call's tag
+    - `tag` is the call's tag from this verb on; each `dtmf` carries the call's tag
       at the moment of the digit, so a later `<Tag>` or verb `tag` changes it.
     - It keeps running across every other verb and across new BXML (redirects, webhooks); a
       `<Gather>` pauses it while collecting.

@@ -1,11 +1,11 @@
-"""`<StartStream>` / `<StopStream>`: fork the call's audio to a WebSocket (spec §4.6, §2.3).
+"""`<StartStream>` / `<StopStream>`: fork the call's audio to a WebSocket.
 
 How this works. `<StartStream>` refuses at once a name already used on the call (cause
 `duplicate`, with the stream that has it as `originalMediaStream`) or a stream that would take the
 call past four concurrent tracks (cause `track-limit`): no connection is attempted. Otherwise it
 puts a `MediaStreamFork` on the call (`call.features`, under `stream:<name>`), asks the runtime to
 open the socket (`OpenSocket`, with the `start` message) and waits: BXML goes on once the stream
-is established (streams spec §1). Opened: `mediaStreamStarted`; failed: `mediaStreamRejected`
+is established, as on Bandwidth. Opened: `mediaStreamStarted`; failed: `mediaStreamRejected`
 cause `connection-error`; either way the call goes on.
 
 The runtime then sends the call's audio as `media` messages on its own (it reads the call's media
@@ -310,7 +310,7 @@ class StopStreamRun(VerbRun):
     """Stop the stream called `name` (`mediaStreamStopped`, cause `closed`); no-op if none.
 
     `wait="true"` does not stop the stream: BXML waits here until the socket is closed, by the
-    app or by the call's end (streams spec §1). Interrupting the wait (a redirect, new BXML)
+    app or by the call's end, as on Bandwidth. Interrupting the wait (a redirect, new BXML)
     leaves the stream running. Does not answer an inbound call.
     """
 

@@ -1,4 +1,4 @@
-"""`<Tag>`: set the call's tag for later webhooks; empty text clears it (spec §4.4)."""
+"""`<Tag>`: set the call's tag for later webhooks; empty text clears it."""
 
 from __future__ import annotations
 

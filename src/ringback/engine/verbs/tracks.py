@@ -1,4 +1,4 @@
-"""Audio tracks shared by `<StartStream>` and `<StartTranscription>` (spec §4.6).
+"""Audio tracks shared by `<StartStream>` and `<StartTranscription>`.
 
 `inbound` is what Bandwidth receives from the call (the far end), `outbound` what it sends to the
 call (prompts, tones); `both` is the two, and counts as two of the four concurrent tracks a call

@@ -1,11 +1,11 @@
-"""`<StartTranscription>` / `<StopTranscription>`: real-time transcription (spec §4.6, §2.3).
+"""`<StartTranscription>` / `<StopTranscription>`: real-time transcription.
 
 How this works. `<StartTranscription>` puts a `LiveTranscription` on the call
 (`call.features`, under `transcription:<name>`) and goes straight on: it is non-blocking. While
 it runs, the words said on the call are what it transcribes; when it stops (`<StopTranscription>`,
 or the end of the call) the transcript is read off the call's media log for the time it ran and
 kept in the call's `TranscriptStore` (`transcripts(call)`), where the REST API finds it
-(`GET /calls/{callId}/transcriptions[/{transcriptionId}]`, spec §5.8).
+(`GET /calls/{callId}/transcriptions[/{transcriptionId}]`).
 
 Webhooks go to `transcriptionEventUrl` under the spec's rules: `realTimeTranscriptionStarted`,
 `...Rejected` and `...Stopped` only when both `destination` and `transcriptionEventUrl` are set,
@@ -61,7 +61,7 @@ class TrackTranscript:
     confidence: float = TRANSCRIPT_CONFIDENCE
 
     def to_wire(self) -> dict[str, Any]:
-        """The REST form of one track (spec §5.8)."""
+        """The REST form of one track."""
         return {
             "detectedLanguage": self.detected_language,
             "track": self.track,

@@ -1,4 +1,4 @@
-"""`<Transfer>`: ring 1–8 destinations as B-legs and bridge the first to answer (spec §4.6, §6).
+"""`<Transfer>`: ring 1–8 destinations as B-legs and bridge the first to answer.
 
 How this works. `TransferRun` runs on the A-leg for the whole transfer. It creates one outbound
 `Call` per `<PhoneNumber>`/`<SipUri>` (`parentCallId` = the A-leg, `from`/`to` of the A-leg,
@@ -90,7 +90,7 @@ class TransferRun(VerbRun):
     (`invalid-bxml` for a transferAnswer reply with a verb that context forbids, such as
     `<Transfer>`; `callback-error` when transferAnswer fails).
 
-    Simplifications, stated: B-legs send no `disconnect` (spec §9), only `transferDisconnect`;
+    Simplifications, stated: B-legs send no `disconnect`, only `transferDisconnect`;
     a B-leg's tag is its destination's `tag` alone (it does not inherit the A-leg's); the B-leg's
     later BXML (after a `<Gather gatherUrl>` in the transferAnswer reply, say) is parsed as call
     BXML, and the legs are bridged when that BXML runs out; `transferCallerDisplayName`,
@@ -114,7 +114,9 @@ class TransferRun(VerbRun):
     def _dial(self, destination: Destination, base_url: str) -> _Leg:
         engine, parent = self.engine, self.call
         address = destination_address(destination)
-        leg_id = engine.ids.call()
+        observer = parent.observer
+        chosen = observer.transfer_leg_id(engine, parent, self.verb) if observer else None
+        leg_id = chosen or engine.ids.call()
         b_leg = lifecycle.new_call(
             engine,
             leg_id,
@@ -129,6 +131,8 @@ class TransferRun(VerbRun):
             transfer_caller_id=self.caller_id,
             transfer_to=address,
         )
+        if observer is not None:
+            observer.transfer_leg_created(engine, parent, b_leg)
         answer, disconnect = destination_callbacks(engine, destination, base_url)
         leg = _Leg(b_leg, answer, disconnect)
         b_leg.end_hooks.append(lambda _call: self._leg_ended(leg))
