@@ -80,6 +80,7 @@ class Pages:
             "live.html",
             title=f"Call {call_id}",
             part="call_part.html",
+            after_part="step_form.html",
             watch=call_id,
             part_url=f"/calls/{call_id}/part",
             **view,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lxml import etree
@@ -51,6 +51,7 @@ class Bar:
     message: str = ""
     bodies: tuple[Body, ...] = ()
     detail: Mapping[str, Any] = field(default_factory=dict)
+    key: str = ""  # stable across redraws (lane and the entry's seq): a page keeps it open
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +134,11 @@ def _bars(
         if e["kind"] == "verb" and "started" in e["detail"]
     }
     bars = []
-    for entry in entries:
+    for index, entry in enumerate(entries):
         kind, detail, at = entry["kind"], entry["detail"], float(entry["at"])
         offset = at - axis.start
         if kind == "webhook":
-            bars.append(_webhook(lane, offset, detail, axis.place(at)))
+            bar = _webhook(lane, offset, detail, axis.place(at))
         elif kind == "verb" and "started" in detail:
             continue  # drawn from its start entry
         elif kind == "verb" and "verb" in detail:
@@ -146,13 +147,12 @@ def _bars(
             until = lane_end if end is None else end
             left, width = axis.place(at, until)
             took = "" if running else _seconds(until - at)
-            bars.append(
-                Bar(lane, offset, until - at, "verb", f"<{detail['verb']}>",
-                    "running" if running else "ended", "running" if running else "info",
-                    left, width, took, detail=detail)
-            )  # fmt: skip
+            bar = Bar(lane, offset, until - at, "verb", f"<{detail['verb']}>",
+                      "running" if running else "ended", "running" if running else "info",
+                      left, width, took, detail=detail)  # fmt: skip
         else:
-            bars.append(_moment(lane, offset, kind, entry["summary"], detail, axis.place(at)))
+            bar = _moment(lane, offset, kind, entry["summary"], detail, axis.place(at))
+        bars.append(replace(bar, key=f"{lane}-{entry.get('seq', index)}"))
     return bars
 
 

@@ -139,6 +139,7 @@ class MessagingCore:
             tag=request.tag,
             priority=request.priority,
             expiration_text=request.expiration_text,
+            expiration=request.expiration,
             receipt_requested=request.receipt_requested,
             callback=request.callback,
             callback_timeout_s=request.callback_timeout_s,
@@ -156,7 +157,7 @@ class MessagingCore:
                 self._fail(message, number, codes.ROUTING_ERROR, at, "from and to are the same")
                 continue
             self.later(at + SENDING_AFTER_S, self._bind(self._handed, message, number))
-            self.later(at + DELIVERED_AFTER_S, self._bind(self._arrive, message, number, request))
+            self.later(at + DELIVERED_AFTER_S, self._bind(self._arrive, message, number))
         return message, self._take()
 
     def receive(
@@ -194,6 +195,23 @@ class MessagingCore:
             outgoing = self._inbound_outgoing(message, app, at)
             self._enqueue(message, outgoing, at, self._accepted_by(message, number))
         return made, self._take()
+
+    def resume(self, at: float, message: Message) -> list[MessagingAction]:
+        """A message a stopped server left unfinished (as the store kept it) picks up where it
+        was: an outbound one is handed on and delivered anew, an inbound one is announced again
+        (nothing accepted is lost; the app may see a callback twice, as Bandwidth allows)."""
+        self.messages[message.message_id] = message
+        self.note(message.message_id, at, "note", "resumed after Ringback restarted")
+        for number, recipient in message.recipients.items():
+            if message.direction is Direction.OUT and not recipient.status.final:
+                self.later(at + SENDING_AFTER_S, self._bind(self._handed, message, number))
+                self.later(at + DELIVERED_AFTER_S, self._bind(self._arrive, message, number))
+            elif recipient.status is Status.RECEIVED:
+                app = self.application_for(number)
+                if app is not None and app.inbound is not None:
+                    outgoing = self._inbound_outgoing(message, app, at)
+                    self._enqueue(message, outgoing, at, self._accepted_by(message, number))
+        return self._take()
 
     def callback_done(self, at: float, delivery_id: int, ok: bool) -> list[MessagingAction]:
         """A callback's delivery ended: next in line, or a retry later, or give up."""
@@ -329,8 +347,10 @@ class MessagingCore:
             self._status_callback(message, number, MESSAGE_SENDING, at)
         self._status_callback(message, number, MESSAGE_SENT, at)
 
-    def _arrive(self, message: Message, number: str, request: SendRequest, at: float) -> None:
-        if request.expiration is not None and request.expiration <= at:
+    def _arrive(self, message: Message, number: str, at: float) -> None:
+        if message.recipients[number].status.final:
+            return
+        if message.expiration is not None and message.expiration <= at:
             self._fail(message, number, codes.EXPIRED, at, "the expiration passed before sending")
             return
         phone = self._phone(number)

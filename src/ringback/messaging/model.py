@@ -136,6 +136,7 @@ class Message:
     tag: str | None = None
     priority: str | None = None
     expiration_text: str | None = None
+    expiration: float | None = None
     receipt_requested: str = "none"
     callback: Callback | None = None
     callback_timeout_s: float = 10.0

@@ -30,6 +30,7 @@ def to_record(message: Message) -> dict[str, Any]:
         "tag": message.tag,
         "priority": message.priority,
         "expiration": message.expiration_text,
+        "expirationAt": message.expiration,
         "receiptRequested": message.receipt_requested,
         "callback": None
         if callback is None
@@ -69,6 +70,7 @@ def from_record(data: dict[str, Any]) -> Message:
         tag=data["tag"],
         priority=data["priority"],
         expiration_text=data["expiration"],
+        expiration=data.get("expirationAt"),
         receipt_requested=data["receiptRequested"],
         callback=None
         if callback is None

@@ -64,10 +64,13 @@ class Texting:
         )
 
     def start(self) -> None:
-        """Load the stored messaging applications (after a restart or at first start)."""
+        """Load the stored messaging applications, and resume the messages a previous run left
+        unfinished (nothing accepted is lost)."""
         self.core = self._new_core()
         for key, data in self.platform.store.settings(SETTING_KIND):
             self.core.applications[key] = application_from_wire(data)
+        for record in self.platform.store.unfinished_messages():
+            self._perform(self.core.resume(self.platform.now(), from_record(record)))
 
     def reset(self) -> None:
         """Forget everything (the store was reset by the platform)."""

@@ -130,6 +130,14 @@ class MessageTables:
         ).fetchone()
         return None if row is None else _loads(row[0])
 
+    def unfinished_messages(self) -> list[dict[str, Any]]:
+        """Records of messages a recipient of which is not final (QUEUED, SENDING, RECEIVED)."""
+        rows = self._db.execute(
+            "SELECT data FROM messages WHERE message_id IN (SELECT message_id FROM message_rows"
+            " WHERE status IN ('QUEUED', 'SENDING', 'RECEIVED')) ORDER BY seq"
+        )
+        return [_loads(row[0]) for row in rows]
+
     def messages(
         self, *, api: str | None = None, after_seq: int = 0, limit: int = 1000
     ) -> list[tuple[int, dict[str, Any]]]:

@@ -63,14 +63,21 @@ function livePage() {
   let pending = null;
   const refresh = async () => {
     pending = null;
-    if ([...part.querySelectorAll("audio")].some((a) => !a.paused)) return;
-    const open = new Set([...part.querySelectorAll("details[open]")].map((d) => d.dataset.key));
     const response = await fetch(document.body.dataset.part);
     if (!response.ok) return;
-    part.innerHTML = await response.text();
+    const html = await response.text();
+    // Read what the person has open or playing only now, just before the swap: nothing they
+    // did while the part was being fetched is lost.
+    if ([...part.querySelectorAll("audio")].some((a) => !a.paused)) return;
+    const open = new Set([...part.querySelectorAll("details[open]")].map((d) => d.dataset.key));
+    part.innerHTML = html;
     for (const details of part.querySelectorAll("details")) {
       if (open.has(details.dataset.key)) details.open = true;
     }
+    const state = part.querySelector("[data-up]");
+    if (state) document.body.dataset.up = state.dataset.up;
+    const form = document.getElementById("step-form");
+    if (form && document.body.dataset.up === "no") form.hidden = true;  // the call has ended
   };
   connect(`/_console/live?call=${encodeURIComponent(watched)}`, {
     news: () => { if (!pending) pending = setTimeout(refresh, 150); },
