@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import ModuleType
@@ -66,6 +66,25 @@ def ivr_app(ivr_module: ModuleType) -> Iterator[RunningApp]:
 def serve_in_thread() -> Callable[[web.Application], AbstractContextManager[str]]:
     """`with serve_in_thread(app) as url:` runs an aiohttp app on loopback for a CLI to call."""
     return served_in_thread
+
+
+@contextlib.asynccontextmanager
+async def served_handler(handler: Callable[[web.BaseRequest], Any]) -> AsyncIterator[str]:
+    """Serve a low-level aiohttp handler on 127.0.0.1 in the running loop; yields its URL."""
+    runner = web.ServerRunner(web.Server(handler))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+def serve_handler() -> Callable[..., contextlib.AbstractAsyncContextManager[str]]:
+    """`async with serve_handler(handler) as url:` serves a handler on loopback, in this loop."""
+    return served_handler
 
 
 @pytest.fixture

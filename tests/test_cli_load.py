@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from typing import TYPE_CHECKING
 
 from click.testing import CliRunner, Result
@@ -75,12 +74,9 @@ def test_cli_load_inbound(ivr_app: RunningApp) -> None:
     assert report["responseMs"]["initiate"]["count"] == 4
 
 
-def test_cli_load_failed_threshold_on_refused() -> None:
+def test_cli_load_failed_threshold_on_refused(closed_url: str) -> None:
     """Nothing listening: calls fail with refused connections; --max-failed 0 exits 1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    result = outbound(f"http://127.0.0.1:{port}", "--calls", "2", "--max-failed", "0")
+    result = outbound(closed_url, "--calls", "2", "--max-failed", "0")
     assert result.exit_code == 1, result.output
     assert "refused" in result.stdout
     assert "THRESHOLD CROSSED: 2 calls failed > --max-failed 0" in result.stdout

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -35,14 +36,9 @@ class SlowApp:
 
 
 @pytest.fixture
-async def slow_app() -> AsyncIterator[SlowApp]:
+async def slow_app(serve_handler: Any) -> AsyncIterator[SlowApp]:
     """Start the app on 127.0.0.1; stop it after the test."""
     app = SlowApp()
-    runner = web.ServerRunner(web.Server(app.handle))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    app.url = f"http://127.0.0.1:{port}"
-    yield app
-    await runner.cleanup()
+    async with serve_handler(app.handle) as url:
+        app.url = url
+        yield app

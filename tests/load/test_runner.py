@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 from aiohttp import web
 
 from ringback.load.histogram import RELATIVE_PRECISION
@@ -97,12 +95,9 @@ async def test_failures_counted_by_class(slow_app: SlowApp) -> None:
     assert crossed(tally, Thresholds(max_failed=8)) == []
 
 
-async def test_refused_connections_counted() -> None:
+async def test_refused_connections_counted(closed_url: str) -> None:
     """An app that is not listening: every call fails and the class is `refused`."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    tally = await LoadRunner(plan(f"http://127.0.0.1:{port}", 3)).run()
+    tally = await LoadRunner(plan(closed_url, 3)).run()
     assert tally.errors["refused"].count == 6  # answer and disconnect of each call
     assert "connection refused" in tally.errors["refused"].example
     assert tally.outcomes == {"failed": 3}

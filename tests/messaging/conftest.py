@@ -51,8 +51,11 @@ class MessagingApp:
     on_callback: Handler | None = None
     challenge: tuple[str, str] | None = None  # Basic credentials required, challenge-first
     headers: list[dict[str, str]] = field(default_factory=list)
+    on_media: Callable[[web.Request], Awaitable[web.Response]] | None = None  # GET: media files
 
     async def handle(self, request: web.Request) -> web.Response:
+        if request.method == "GET" and self.on_media is not None:
+            return await self.on_media(request)
         self.headers.append(dict(request.headers))
         if self.challenge is not None:
             import base64

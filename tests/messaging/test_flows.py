@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import bandwidth
+from aiohttp import web
 
 from .conftest import ACCOUNT, APP_ID, APP_NUMBER, Live
 
@@ -33,7 +34,12 @@ def _statuses(live: Live) -> list[bandwidth.StatusCallback]:
 def test_flows_mms_is_sending_then_delivered_with_media(live: Live) -> None:
     """An MMS: message-sending, then message-delivered, both listing the media; 1 segment."""
     live.setup_app()
-    media = ["https://example.com/cat.png"]
+
+    async def serve_media(request: web.Request) -> web.Response:
+        return web.Response(body=b"GIF89a")
+
+    live.app.on_media = serve_media
+    media = [f"{live.app.url}/cat.gif"]
     message = _send(live, text="look " * 100, media=media)
     assert message.segment_count == 1
     assert live.app.types("/status") == ["message-sending", "message-delivered"]
@@ -208,3 +214,21 @@ def test_flows_messages_survive_a_restart(live: Live) -> None:
 
 async def _flush(live: Live) -> None:
     live.platform.store.flush()
+
+
+def test_flows_external_media_are_fetched(live: Live) -> None:
+    """Media at the app's own server: fetched before sending; a 404 fails the message with
+    4410, a file over 3.5 MB with 4411, a good one is delivered."""
+    live.setup_app()
+    files = {"/ok.png": b"\x89PNG small", "/big.png": b"x" * 3_500_001}
+
+    async def serve_media(request: web.Request) -> web.Response:
+        body = files.get(request.path)
+        return web.Response(body=body) if body is not None else web.Response(status=404)
+
+    live.app.on_media = serve_media
+    for name, expected in (("ok.png", "message-delivered"), ("gone.png", 4410), ("big.png", 4411)):
+        live.app.received.clear()
+        _send(live, text="pic", media=[f"{live.app.url}/{name}"])
+        (final,) = [c for c in live.app.callbacks("/status") if c["type"] != "message-sending"]
+        assert final.get("errorCode", final["type"]) == expected

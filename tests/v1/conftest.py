@@ -92,10 +92,13 @@ class V1Server:
 
 
 @pytest.fixture(scope="module")
-def v1server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[V1Server]:
-    """`ringback serve` on a virtual clock (0.1 s idle grace), for the module."""
+def v1server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[V1Server]:
+    """`ringback serve` for the module: its `CLOCK` (default virtual, 0.1 s idle grace)."""
     db = tmp_path_factory.mktemp("v1") / "ringback.sqlite3"
-    config = PlatformConfig(clock=ClockMode.VIRTUAL, idle_s=0.1, start_time=START)
+    clock = getattr(request.module, "CLOCK", ClockMode.VIRTUAL)
+    config = PlatformConfig(clock=clock, idle_s=0.1, start_time=START)
     server = start_in_thread(config, Path(db))
     yield V1Server(server)
     server.stop()

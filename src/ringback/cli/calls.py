@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from ringback.cli import calls_v1
 from ringback.cli.log import call_progress, log_options, print_log
 from ringback.cli.options import (
     EXIT_STATUS_HELP,
@@ -105,6 +106,7 @@ MAX_CALL_TIMEOUT_S = 300.0
     metavar="URL",
     help="Where `machineDetectionComplete` goes (async detection).",
 )
+@calls_v1.api_option
 @phone_options
 @audio_options
 @run_options
@@ -114,6 +116,7 @@ def call_command(**options: Any) -> None:
 
     Example: ringback call --answer-url http://localhost:5000/answer --phone caller.json
     """
+    calls_v1.check_v1_options("call", options)
     phone = load_phone(options["phone_file"], shortcuts_of(options))
     detection = None
     if options["machine_detection"] is not None:
@@ -137,7 +140,11 @@ def call_command(**options: Any) -> None:
     async def run() -> CallReport:
         async with _platform(options) as platform:
             with watching(platform, options):
-                return await follow(platform, platform.place_call(request), options["timeout_s"])
+                if options["api_version"] == "v1":
+                    call_id = calls_v1.place_call(platform, options, phone)
+                else:
+                    call_id = platform.place_call(request)
+                return await follow(platform, call_id, options["timeout_s"])
 
     _finish(_run_with_db(run(), options), options)
 
@@ -177,6 +184,13 @@ def call_command(**options: Any) -> None:
     help="The app's number that is called.",
 )
 @callback_timeout_option
+@calls_v1.api_option
+@click.option(
+    "--auto-answer/--no-auto-answer",
+    default=True,
+    show_default=True,
+    help="--api v1: answer at once (the application's autoAnswer), or leave it to the app.",
+)
 @phone_options
 @audio_options
 @run_options
@@ -186,10 +200,11 @@ def inbound_command(**options: Any) -> None:
 
     Example: ringback inbound --initiate-url http://localhost:5000/answer --press 2
     """
+    calls_v1.check_v1_options("inbound", options)
     phone = load_phone(options["phone_file"], shortcuts_of(options))
     app_id = options["application_id"]
     application = None
-    if options["initiate_url"] is not None:
+    if options["initiate_url"] is not None and options["api_version"] == "v2":
         app_id = app_id or DEFAULT_APPLICATION_ID
         application = Application(
             app_id,
@@ -197,7 +212,7 @@ def inbound_command(**options: Any) -> None:
             _callback(options["status_url"], options["status_method"]),
             options["callback_timeout"],
         )
-    elif options["db"] is None:
+    elif options["initiate_url"] is None and options["db"] is None:
         raise click.UsageError("give --initiate-url, or --db with an application stored in it")
 
     async def run() -> CallReport:
@@ -206,7 +221,12 @@ def inbound_command(**options: Any) -> None:
                 platform.put_application(application)
             with watching(platform, options):
                 try:
-                    call_id = platform.inbound_call(options["from_"], options["to"], app_id, phone)
+                    if options["api_version"] == "v1":
+                        call_id = calls_v1.inbound_call(platform, options, phone)
+                    else:
+                        call_id = platform.inbound_call(
+                            options["from_"], options["to"], app_id, phone
+                        )
                 except UnknownApplicationError as error:
                     raise click.UsageError(f"{error} (in {options['db']})") from None
                 return await follow(platform, call_id, options["timeout_s"])
@@ -231,7 +251,8 @@ def _callback(url: str | None, method: str) -> Callback | None:
 def _platform(options: dict[str, Any]) -> AbstractAsyncContextManager[Platform]:
     clock = ClockMode(options["clock"])
     audio = audio_sources_of(options)
-    return local_platform(options["db"], clock, options["api_port"], audio=audio)
+    idle_s = calls_v1.V1_IDLE_S if options["api_version"] == "v1" else 0.0
+    return local_platform(options["db"], clock, options["api_port"], audio=audio, idle_s=idle_s)
 
 
 def _run_with_db(work: Coroutine[Any, Any, CallReport], options: dict[str, Any]) -> CallReport:

@@ -21,6 +21,7 @@ from ringback.cli.options import (
     check_address,
     check_url,
     load_phone,
+    pacing_options,
     phone_options,
     shortcuts_of,
 )
@@ -97,25 +98,7 @@ def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     metavar="W",
     help="Worker processes sharing the calls (default: one per core).",
 )
-@click.option(
-    "--calls-per-second",
-    type=click.FloatRange(0, 100_000),
-    default=0.0,
-    show_default=True,
-    help="The account's outbound pacing, as `serve` has it (0: no limit; split over workers).",
-)
-@click.option(
-    "--max-concurrent-calls",
-    type=click.IntRange(0, 10_000_000),
-    default=0,
-    show_default=True,
-    help="The account's outbound lines, as `serve` has it (0: no limit; split over workers).",
-)
-@click.option(
-    "--max-call-queue-size",
-    type=click.IntRange(1, 10_000_000),
-    help="Outbound calls that may wait; beyond, a call is not placed (default: CPS x 300).",
-)
+@pacing_options(0.0, 0, note="; off by default: --rate paces the load; split over workers")
 @callback_timeout_option
 @phone_options
 @click.option("--max-p99-ms", type=click.FloatRange(min=0), metavar="MS", help="Threshold.")

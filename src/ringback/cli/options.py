@@ -98,6 +98,41 @@ def phone_options(command: C) -> C:
     return command
 
 
+def pacing_options(
+    calls_per_second: float, max_concurrent_calls: int, note: str = ""
+) -> Callable[[C], C]:
+    """The account's outbound limits (`PlatformConfig`'s), with the command's defaults."""
+
+    def decorate(command: C) -> C:
+        options = [
+            click.option(
+                "--calls-per-second",
+                type=click.FloatRange(0, 100_000),
+                default=calls_per_second,
+                show_default=True,
+                help=f"Outbound calls leave the account's queue at this rate (0: no limit{note}).",
+            ),
+            click.option(
+                "--max-concurrent-calls",
+                type=click.IntRange(0, 10_000_000),
+                default=max_concurrent_calls,
+                show_default=True,
+                help=f"Outbound calls up at once; more wait in the queue (0: no limit{note}).",
+            ),
+            click.option(
+                "--max-call-queue-size",
+                type=click.IntRange(1, 10_000_000),
+                help="Calls that may wait; beyond, POST /calls answers 429 (default: calls per"
+                " second x 300).",
+            ),
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 callback_timeout_option = click.option(
     "--callback-timeout",
     type=click.FloatRange(MIN_CALLBACK_TIMEOUT_S, MAX_CALLBACK_TIMEOUT_S),

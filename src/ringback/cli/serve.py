@@ -10,7 +10,7 @@ import click
 from ringback import hosting
 from ringback.api.auth import listens_beyond_loopback
 from ringback.cli.log import log_options, print_log
-from ringback.cli.options import audio_options, audio_sources_of
+from ringback.cli.options import audio_options, audio_sources_of, pacing_options
 from ringback.engine.clock import ClockMode
 from ringback.engine.pacing import DEFAULT_CALLS_PER_SECOND, DEFAULT_MAX_CONCURRENT_CALLS
 from ringback.hosting.server import Prepared
@@ -79,25 +79,7 @@ DEFAULT_PASSWORD = "ringback"
     help="Default application's id (with --initiate-url it receives every unrouted number).",
 )
 @log_options("webhooks")
-@click.option(
-    "--calls-per-second",
-    type=click.FloatRange(0, 100_000),
-    default=DEFAULT_CALLS_PER_SECOND,
-    show_default=True,
-    help="Outbound calls leave the account's queue at this rate (0: no limit).",
-)
-@click.option(
-    "--max-concurrent-calls",
-    type=click.IntRange(0, 10_000_000),
-    default=DEFAULT_MAX_CONCURRENT_CALLS,
-    show_default=True,
-    help="Outbound calls up at once; more wait in the queue (0: no limit).",
-)
-@click.option(
-    "--max-call-queue-size",
-    type=click.IntRange(1, 10_000_000),
-    help="Calls that may wait; beyond, POST /calls answers 429 (default: calls per second x 300).",
-)
+@pacing_options(DEFAULT_CALLS_PER_SECOND, DEFAULT_MAX_CONCURRENT_CALLS)
 @audio_options
 def serve(
     host: str,

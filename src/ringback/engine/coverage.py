@@ -32,9 +32,13 @@ import ringback.engine
 from ringback.bxml import VERB_CLASSES
 from ringback.bxml.attributes import ATTRIBUTES, CHILDREN, DEFAULTS, TEXT_CONTENT, Attr
 from ringback.bxml.values import Kind, range_text
+from ringback.engine.v1 import commands as v1_commands
+from ringback.engine.v1 import requests as v1_requests
+from ringback.engine.v1 import rooms as v1_rooms
 from ringback.engine.verbs import HANDLERS
 from ringback.engine.verbs.base import VerbRun
 from ringback.events import EVENT_TYPES, SYNC_EVENT_TYPES
+from ringback.events_v1 import EVENT_CLASSES as V1_EVENT_CLASSES
 
 COMMAND: Final = "python -m ringback.engine.coverage > docs/coverage.md"
 NOT_IMPLEMENTED: Final = "not implemented"
@@ -206,7 +210,36 @@ def coverage_markdown(
     for module in module_list:
         if sent_events(module) and module.__name__ not in handler_modules:
             lines.append(f"- `{short_name(module.__name__)}`: {_first_line(module.__doc__)}")
+    lines += ["", *_v1_section(module_list)]
     return "\n".join(lines) + "\n"
+
+
+def _v1_section(modules: Iterable[ModuleType]) -> list[str]:
+    """The v1 API (docs/v1.md): its commands, the callbacks and who sends them, simplifications."""
+    module_list = list(modules)
+    lines = [
+        "## The v1 API (Catapult)",
+        "",
+        "v1 REST commands run the engine's verbs and machinery (`engine/v1`); a call's observer",
+        "reports them as v1 callbacks (`ringback.events_v1`).",
+        "",
+        "| Command | What it is |",
+        "|---|---|",
+    ]
+    for command in v1_requests.Command.__args__:
+        lines.append(f"| `{command.__name__}` | {_first_line(command.__doc__)} |")
+    lines += ["", "| v1 eventType | Sent by |", "|---|---|"]
+    for cls in V1_EVENT_CLASSES:
+        senders = [
+            f"`{short_name(module.__name__)}`"
+            for module in module_list
+            if any(value is cls for value in vars(module).values())
+            and module.__name__.startswith(_ENGINE_PACKAGE)
+        ]
+        lines.append(f"| `{cls.__struct_config__.tag}` | {', '.join(senders) or 'not sent yet'} |")
+    for module in (v1_commands, v1_rooms):
+        lines += ["", f"### `{short_name(module.__name__)}`", "", *_quote(module.__doc__ or "")]
+    return lines
 
 
 def _summary(handlers: Mapping[type, type[VerbRun]], senders: Mapping[str, list[str]]) -> list[str]:

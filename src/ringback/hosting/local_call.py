@@ -73,9 +73,11 @@ async def local_platform(
     api_port: int = 0,
     *,
     audio: AudioSources | None = None,
+    idle_s: float = 0.0,
 ) -> AsyncIterator[Platform]:
     """A started platform on `db_path` (or a temporary file), its API on 127.0.0.1:`api_port`
-    (0: a free port; OSError when it cannot listen there); closed and committed on exit."""
+    (0: a free port; OSError when it cannot listen there); closed and committed on exit.
+    `idle_s`: the virtual clock's grace for an app that calls the API back (v1 apps)."""
     sock = bind(API_HOST, api_port)
     with tempfile.TemporaryDirectory(prefix="ringback-") as scratch:
         try:
@@ -84,7 +86,7 @@ async def local_platform(
             sock.close()
             raise
         config = PlatformConfig(
-            clock=clock, idle_s=0.0, base_url=url_of(sock), audio_sources=audio or AudioSources()
+            clock=clock, idle_s=idle_s, base_url=url_of(sock), audio_sources=audio or AudioSources()
         )
         platform = Platform(config, store)
         try:

@@ -2,6 +2,7 @@
 
 from ringback.messaging.actions import (
     CallbackDone,
+    CheckMedia,
     MessagingAction,
     Outgoing,
     SaveMessage,
@@ -23,6 +24,7 @@ from ringback.messaging.model import (
 
 __all__ = [
     "CallbackDone",
+    "CheckMedia",
     "Direction",
     "InboundRequest",
     "MediaRef",

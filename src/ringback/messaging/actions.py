@@ -53,6 +53,15 @@ class StoreMedia:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckMedia:
+    """Fetch a message's media at external URLs (Bandwidth does, to send an MMS): answer with
+    `MessagingCore.media_checked`, naming the first URL that could not be used, if any."""
+
+    message_id: str
+    urls: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CallbackDone:
     """A `SendCallback` delivery is over: `ok` when the app answered 2xx."""
 
@@ -62,5 +71,5 @@ class CallbackDone:
 
 
 MessagingAction = (
-    SendCallback | SaveMessage | StoreMedia | StartTimer | CancelTimer | AppendTimeline
+    SendCallback | SaveMessage | StoreMedia | CheckMedia | StartTimer | CancelTimer | AppendTimeline
 )

@@ -30,6 +30,7 @@ from ringback.delivery.retries import MESSAGING_V2_RETRIES, NO_RETRIES, RetrySch
 from ringback.engine.actions import AppendTimeline, StartTimer
 from ringback.messaging import codes, v1, v2
 from ringback.messaging.actions import (
+    CheckMedia,
     MessagingAction,
     Outgoing,
     SaveMessage,
@@ -116,6 +117,8 @@ class MessagingCore:
         self._timers: dict[int, Callable[[float], None]] = {}
         self._timer_ids = itertools.count(TIMER_ID_BASE, -1)
         self._delivery_ids = itertools.count(1)
+        # Messages whose external media are being fetched: deliveries wait for the verdict.
+        self._checking: dict[str, list[Callable[[float], None]]] = {}
         self._out: list[MessagingAction] = []
 
     # ---- the interface -------------------------------------------------------------------
@@ -149,6 +152,10 @@ class MessagingCore:
         self.note(message_id, at, "state", f"accepted: {len(request.to)} recipient(s), queued")
         self._save(message)
         rejection = self._rejection(request)
+        external = tuple(ref.url for ref in request.media if ref.size is None and not ref.missing)
+        if rejection is None and external:
+            self._checking[message_id] = []
+            self._out.append(CheckMedia(message_id, external))
         for number in message.recipients:
             if rejection is not None:
                 self._fail(message, number, rejection[0], at, rejection[1])
@@ -347,8 +354,30 @@ class MessagingCore:
             self._status_callback(message, number, MESSAGE_SENDING, at)
         self._status_callback(message, number, MESSAGE_SENT, at)
 
+    def media_checked(
+        self, at: float, message_id: str, problem: tuple[str, int | None] | None
+    ) -> list[MessagingAction]:
+        """The verdict on a message's external media: None when every file could be fetched,
+        else (URL, its size when it was too large, None when it could not be fetched)."""
+        waiting = self._checking.pop(message_id, [])
+        message = self.messages.get(message_id)
+        if message is not None and problem is not None:
+            url, size = problem
+            failure = codes.MEDIA_UNAVAILABLE if size is None else codes.MEDIA_TOO_LARGE
+            why = f"{url} could not be fetched" if size is None else f"{url} is {size} bytes"
+            for number, recipient in message.recipients.items():
+                if not recipient.status.final:
+                    self._fail(message, number, failure, at, why)
+        for arrive in waiting:
+            arrive(at)
+        return self._take()
+
     def _arrive(self, message: Message, number: str, at: float) -> None:
         if message.recipients[number].status.final:
+            return
+        waiting = self._checking.get(message.message_id)
+        if waiting is not None:  # the media are still being fetched: deliver after the verdict
+            waiting.append(self._bind(self._arrive, message, number))
             return
         if message.expiration is not None and message.expiration <= at:
             self._fail(message, number, codes.EXPIRED, at, "the expiration passed before sending")

@@ -48,21 +48,7 @@ def micros(at: float) -> str:
 
 def accepted_body(message: Message) -> dict[str, Any]:
     """The 202 body of POST /messages: the only place the text comes back (spec §2.1)."""
-    body: dict[str, Any] = {
-        "id": message.message_id,
-        "owner": message.owner,
-        "applicationId": message.application_id,
-        "time": millis(message.time),
-        "segmentCount": message.segment_count,
-        "direction": message.direction.value,
-        "to": list(message.to),
-        "from": message.from_,
-    }
-    if message.media:
-        body["media"] = list(message.media)
-    body["text"] = message.text
-    if message.tag is not None:
-        body["tag"] = message.tag
+    body = _message_fields(message, text=message.text)
     body["priority"] = message.priority or "default"
     if message.expiration_text is not None:
         body["expiration"] = message.expiration_text
@@ -70,7 +56,11 @@ def accepted_body(message: Message) -> dict[str, Any]:
 
 
 def callback_message(message: Message) -> dict[str, Any]:
-    """The nested `message` object of a callback (spec §3.3.1)."""
+    """The nested `message` object of a callback (spec §3.3.1): no text in status callbacks."""
+    return _message_fields(message, text=message.text if message.direction is Direction.IN else "")
+
+
+def _message_fields(message: Message, text: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": message.message_id,
         "owner": message.owner,
@@ -80,7 +70,7 @@ def callback_message(message: Message) -> dict[str, Any]:
         "direction": message.direction.value,
         "to": list(message.to),
         "from": message.from_,
-        "text": message.text if message.direction is Direction.IN else "",
+        "text": text,
     }
     if message.media:
         body["media"] = list(message.media)

@@ -13,9 +13,12 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+import aiohttp
+
 from ringback.delivery.policy import WebhookRequest
 from ringback.engine.actions import AppendTimeline, CancelTimer, StartTimer
 from ringback.messaging import (
+    CheckMedia,
     InboundRequest,
     MediaRef,
     Message,
@@ -29,6 +32,7 @@ from ringback.messaging import (
     SendRequest,
     StoreMedia,
 )
+from ringback.messaging.limits import MAX_MMS_MEDIA_BYTES
 from ringback.messaging.records import from_record, to_record
 from ringback.messaging.v1 import messaging_application as v1_messaging_application
 from ringback.runtime.views import callback_from_wire, callback_to_wire
@@ -38,6 +42,7 @@ if TYPE_CHECKING:
     from ringback.runtime.platform import Platform
 
 SETTING_KIND = "messaging-application"
+MEDIA_FETCH_TIMEOUT_S = 10.0  # real seconds to fetch one external media file
 
 
 class Texting:
@@ -159,11 +164,39 @@ class Texting:
                     store.save_message(to_record(message))
                 case StoreMedia(media_id=media_id, content=content, content_type=content_type):
                     store.put_media(media_id, content, content_type)
+                case CheckMedia():
+                    self.platform.spawn(self._check_media(action))
         for message_id, event in list(self._waiters.items()):
             if self.core.idle(message_id):
                 event.set()
                 del self._waiters[message_id]
         self.platform.changed.set()
+
+    async def _check_media(self, action: CheckMedia) -> None:
+        problem = None
+        for url in action.urls:
+            size = await self._media_size(url)
+            if size is None or size > MAX_MMS_MEDIA_BYTES:
+                problem = (url, size)
+                break
+        self._perform(self.core.media_checked(self.platform.now(), action.message_id, problem))
+
+    async def _media_size(self, url: str) -> int | None:
+        """The size of the file at `url` (counted up to just past the MMS limit), or None when
+        it cannot be fetched: an error status, a refused connection, a timeout."""
+        timeout = aiohttp.ClientTimeout(total=MEDIA_FETCH_TIMEOUT_S)
+        size = 0
+        try:
+            async with self.platform.sender.session.get(url, timeout=timeout) as response:
+                if response.status >= 300:
+                    return None
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    size += len(chunk)
+                    if size > MAX_MMS_MEDIA_BYTES:
+                        break
+        except (aiohttp.ClientError, OSError, TimeoutError, ValueError):
+            return None
+        return size
 
     async def _deliver(self, action: SendCallback) -> None:
         primary, fallback = callback_targets(action.target)

@@ -7,9 +7,10 @@ is shared with v2. Who is a member, and when, is kept here and reported as
 `conference-member`; the last member out, or `state: completed`, completes the conference. A v1
 bridge runs `<Bridge>` on its first call with the second as target.
 
-Audio to a whole conference, to one member or to a bridge plays on the engine's conference
-(members hear it) and is reported as `conference-speak`/`conference-playback` (or the member
-call's `speak`/`playback`) timed by the sentence or the file.
+Audio to a whole conference plays on the engine's conference (members hear it, conference
+recordings hold it) and is reported as `conference-speak`/`conference-playback`; audio to one
+member or to a bridge is reported as the calls' own `speak`/`playback`. Both are timed by the
+sentence's words or the file's real duration.
 
 Simplifications, stated: `joinTone`, `leavingTone` and the `profile` DTMF menu are stored and
 reported but do nothing (digits reach the app as `dtmf` events either way); audio to one
