@@ -15,8 +15,6 @@ import asyncio
 import base64
 import itertools
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +25,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bench.harness import ROOT, UNPACED, Figure, percentile, run
+from bench.harness import UNPACED, Figure, percentile, run, serving
 
 STREAMS = 200
 SECONDS = 8.0
@@ -179,22 +177,9 @@ async def ringback_streams(base: str) -> dict[str, Any]:
 
 def measure() -> Figure:
     """The figure: Ringback's frame pacing beside the bare sender's, same receiver, same run."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.streams", "--receiver"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        assert process.stdout is not None
-        base = f"http://127.0.0.1:{int(process.stdout.readline())}"
+    with serving("bench.streams", "--receiver") as base:
         bare = run(bare_sender(base))
         ours = run(ringback_streams(base))
-    finally:
-        assert process.stdin is not None
-        process.stdin.close()
-        process.wait(timeout=10)
     expected_fps = STREAMS / FRAME_S
     return Figure(
         key="stream_jitter",
