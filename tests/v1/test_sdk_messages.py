@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -253,3 +254,21 @@ def test_sdk_messages_unreachable_phone_gets_an_error_receipt(
     assert receipt["deliveryState"] == "not-delivered"
     assert receipt["deliveryCode"] == "650"
     assert receipt["deliveryDescription"] == "Destination Failure"
+
+
+def test_sdk_messages_failed_event_goes_to_the_error_log(v1server: V1Server) -> None:
+    """An event nobody takes is tried once, then logged as a `callback-failed` user error."""
+    number = "+15550007006"
+    v1server.v1("POST", "/phoneNumbers", {"number": number})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/events"
+    reply = v1server.v1(
+        "POST", "/messages", {"from": number, "to": PHONE, "text": "x", "callbackUrl": closed}
+    )
+    message_id = reply.headers["location"].rsplit("/", 1)[1]
+    _wait(v1server, message_id)
+    errors = v1server.v1("GET", "/errors").body
+    (logged,) = [e for e in errors if {"name": "messageId", "value": message_id} in e["details"]]
+    assert logged["code"] == "callback-failed"
+    assert logged["message"].startswith("The sms event was dropped")

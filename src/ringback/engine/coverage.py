@@ -32,6 +32,7 @@ import ringback.engine
 from ringback.bxml import VERB_CLASSES
 from ringback.bxml.attributes import ATTRIBUTES, CHILDREN, DEFAULTS, TEXT_CONTENT, Attr
 from ringback.bxml.values import Kind, range_text
+from ringback.engine.v1 import bridges as v1_bridges
 from ringback.engine.v1 import commands as v1_commands
 from ringback.engine.v1 import requests as v1_requests
 from ringback.engine.v1 import rooms as v1_rooms
@@ -237,7 +238,7 @@ def _v1_section(modules: Iterable[ModuleType]) -> list[str]:
             and module.__name__.startswith(_ENGINE_PACKAGE)
         ]
         lines.append(f"| `{cls.__struct_config__.tag}` | {', '.join(senders) or 'not sent yet'} |")
-    for module in (v1_commands, v1_rooms):
+    for module in (v1_commands, v1_rooms, v1_bridges):
         lines += ["", f"### `{short_name(module.__name__)}`", "", *_quote(module.__doc__ or "")]
     return lines
 

@@ -17,6 +17,7 @@ import aiohttp
 
 from ringback.delivery.policy import WebhookRequest
 from ringback.engine.actions import AppendTimeline, CancelTimer, StartTimer
+from ringback.masking import mask_url
 from ringback.messaging import (
     CheckMedia,
     InboundRequest,
@@ -35,6 +36,7 @@ from ringback.messaging import (
 from ringback.messaging.limits import MAX_MMS_MEDIA_BYTES
 from ringback.messaging.records import from_record, to_record
 from ringback.messaging.v1 import messaging_application as v1_messaging_application
+from ringback.messaging.v1 import seconds as v1_seconds
 from ringback.runtime.views import callback_from_wire, callback_to_wire
 from ringback.runtime.webhooks import attempt_entries, callback_targets
 
@@ -214,7 +216,25 @@ class Texting:
         at = self.platform.now()
         for summary, detail in attempt_entries(result):
             self.platform.note(action.message_id, at, "webhook", summary, detail)
+        message = self.core.messages.get(action.message_id)
+        if not result.ok and message is not None and message.api == "v1":
+            self._v1_user_error(action, result.error_message or "not delivered")
         self._perform(self.core.callback_done(self.platform.now(), action.delivery_id, result.ok))
+
+    def _v1_user_error(self, action: SendCallback, why: str) -> None:
+        """A v1 event is tried once: its failure goes in the user error log (v1 §2.10)."""
+        details = [
+            ("messageId", action.message_id),
+            ("eventType", action.event_type),
+            ("url", mask_url(action.target.url)),
+        ]
+        self.platform.v1.record_error(
+            v1_seconds(self.platform.now()),
+            "unavailable",
+            "callback-failed",
+            f"The {action.event_type} event was dropped: {why}",
+            details,
+        )
 
 
 def application_to_wire(app: MessagingApplication) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from ringback.api.v1.context import V1Context, created, ok, page, read_body
 from ringback.api.v1.values import Body
 from ringback.api.v1.views import call_view, v1_time
 from ringback.engine.core import Engine
+from ringback.engine.v1 import bridges, rooms
 from ringback.engine.v1 import requests as r
-from ringback.engine.v1 import rooms
 from ringback.engine.v1.leg import leg_of, user_url
 from ringback.errors import V1StateError
 
@@ -65,9 +65,9 @@ def member_view(engine: Engine, one: rooms.V1Member) -> dict[str, Any]:
     return {key: value for key, value in view.items() if value is not None}
 
 
-def bridge_view(engine: Engine, room: rooms.V1Bridge) -> dict[str, Any]:
+def bridge_view(engine: Engine, room: bridges.V1Bridge) -> dict[str, Any]:
     """GET /bridges/{id}."""
-    state = rooms.bridge_state(engine, room)
+    state = bridges.bridge_state(engine, room)
     if state == "completed" and room.completed is None:
         ends = [engine.calls[c].end_time for c in room.call_ids if c in engine.calls]
         room.completed = v1_time(max((end for end in ends if end is not None), default=None))
@@ -260,18 +260,18 @@ class Rooms:
         views = [
             bridge_view(self.engine, room)
             for room in self.engine.v1_bridges.values()
-            if isinstance(room, rooms.V1Bridge)
+            if isinstance(room, bridges.V1Bridge)
         ]
         return page(request, views)
 
     async def get_bridge(self, request: Request) -> Response:
         """GET /bridges/{id}."""
-        room = rooms.bridge(self.engine, request.path_params["bridgeId"])
+        room = bridges.bridge(self.engine, request.path_params["bridgeId"])
         return JSONResponse(bridge_view(self.engine, room))
 
     async def update_bridge(self, request: Request) -> Response:
         """POST /bridges/{id}: `callIds`, `bridgeAudio`."""
-        room = rooms.bridge(self.engine, request.path_params["bridgeId"])
+        room = bridges.bridge(self.engine, request.path_params["bridgeId"])
         body = await read_body(request, "bridge")
         command = r.UpdateBridge(room.bridge_id, self._call_ids(body), body.boolean("bridgeAudio"))
         self.platform.v1_command(command)
@@ -279,14 +279,14 @@ class Rooms:
 
     async def bridge_audio(self, request: Request) -> Response:
         """POST /bridges/{id}/audio: both calls hear it."""
-        room = rooms.bridge(self.engine, request.path_params["bridgeId"])
+        room = bridges.bridge(self.engine, request.path_params["bridgeId"])
         audio = read_audio(await read_body(request, "audio"))
         self.platform.v1_command(r.BridgeAudio(room.bridge_id, audio))
         return ok()
 
     async def bridge_calls(self, request: Request) -> Response:
         """GET /bridges/{id}/calls."""
-        room = rooms.bridge(self.engine, request.path_params["bridgeId"])
+        room = bridges.bridge(self.engine, request.path_params["bridgeId"])
         views = []
         for call_id in room.call_ids:
             call = self.engine.calls.get(call_id)

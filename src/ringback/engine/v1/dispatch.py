@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ringback import bxml
-from ringback.engine.v1 import commands, rooms
+from ringback.engine.v1 import bridges, commands, rooms
 from ringback.engine.v1 import requests as r
 
 if TYPE_CHECKING:
@@ -17,11 +17,11 @@ def perform(engine: Engine, command: r.Command) -> None:
     match command:
         case r.PlaceCall(bridge_id=bridge_id):
             if bridge_id is not None:
-                rooms.bridge(engine, bridge_id)  # 404 before anything is placed
+                bridges.bridge(engine, bridge_id)  # 404 before anything is placed
             commands.place_call(engine, command)
             if bridge_id is not None:
                 call, v1 = commands.leg(engine, command.call_id)
-                v1.on_answer.append(lambda: rooms.join_bridge(engine, bridge_id, call))
+                v1.on_answer.append(lambda: bridges.join_bridge(engine, bridge_id, call))
         case r.ReceiveCall():
             commands.receive_call(engine, command)
         case r.UpdateCall():
@@ -53,8 +53,8 @@ def perform(engine: Engine, command: r.Command) -> None:
         case r.MemberAudio():
             rooms.member_audio(engine, command)
         case r.CreateBridge():
-            rooms.create_bridge(engine, command)
+            bridges.create_bridge(engine, command)
         case r.UpdateBridge():
-            rooms.update_bridge(engine, command)
+            bridges.update_bridge(engine, command)
         case r.BridgeAudio():
-            rooms.bridge_audio(engine, command)
+            bridges.bridge_audio(engine, command)

@@ -163,7 +163,8 @@ class V1Leg(CallObserver):
         """`speak`/`playback` `started` for audio `/audio` asked for."""
         asked = self.audio.get(id(run.verb))
         if asked is not None:
-            self._audio_event(engine, call, run.verb, "started", asked[0])
+            spoken = isinstance(run.verb, bxml.SpeakSentence)
+            self.audio_event(engine, call, spoken, "started", asked[0])
 
     def verb_ended(self, engine: Engine, call: Call, run: VerbRun, interrupted: bool) -> None:
         """`speak`/`playback` `done`, or the `gather` result; a looping audio plays again."""
@@ -174,7 +175,8 @@ class V1Leg(CallObserver):
             return
         asked = self.audio.get(id(verb))
         if asked is not None:
-            self._audio_event(engine, call, verb, "done", asked[0])
+            spoken = isinstance(verb, bxml.SpeakSentence)
+            self.audio_event(engine, call, spoken, "done", asked[0])
             if asked[1] and not interrupted and not call.ended:
                 enqueue(engine, call, verb, first=True)
             else:
@@ -269,12 +271,14 @@ class V1Leg(CallObserver):
         )
         self.send(engine, call, event, data=digits)
 
-    def _audio_event(
-        self, engine: Engine, call: Call, verb: Any, status: str, tag: str | None
+    def audio_event(
+        self, engine: Engine, call: Call, spoken: bool, status: str, tag: str | None
     ) -> None:
-        if isinstance(verb, bxml.SpeakSentence):
+        """`speak` (a sentence) or `playback` (a file), `started` or `done`, on this call."""
+        event: V1Event
+        if spoken:
             state = "PLAYBACK_START" if status == "started" else "PLAYBACK_STOP"
-            speak = Speak(
+            event = Speak(
                 call_id=call.call_id,
                 call_uri=call.call_url,
                 status=status,
@@ -283,16 +287,15 @@ class V1Leg(CallObserver):
                 time=v1_now(engine),
                 tag=tag,
             )
-            self.send(engine, call, speak, data=status)
         else:
-            playback = Playback(
+            event = Playback(
                 call_id=call.call_id,
                 call_uri=call.call_url,
                 status=status,
                 time=v1_now(engine),
                 tag=tag,
             )
-            self.send(engine, call, playback, data=status)
+        self.send(engine, call, event, data=status)
 
 
 def transcription_event(engine: Engine, recording: EngineRecording) -> Transcription:
