@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from ringback import bxml
@@ -87,7 +88,11 @@ def ssml_markup(draw: st.DrawFn) -> str:
     """Canonical SpeakSentence content: escaped text and SSML, trimmed, with words in it."""
     pieces = draw(st.lists(st.one_of(any_text.map(escape_text), _ssml_element), max_size=5))
     pieces.insert(draw(st.integers(0, len(pieces))), escape_text(draw(non_blank)))
-    return "".join(pieces).strip(XML_SPACE)
+    markup = "".join(pieces).strip(XML_SPACE)
+    # A carriage return is written escaped (&#13;), so it survives the trim above; parsing reads
+    # it back as white space and trims it: canonical markup never starts or ends with one.
+    assume(not markup.startswith("&#13;") and not markup.endswith("&#13;"))
+    return markup
 
 
 def element(cls: type, extra: dict[str, st.SearchStrategy[Any]] | None = None) -> Any:

@@ -88,6 +88,12 @@ def test_script_steps_accept_a_single_step() -> None:
         ({"steps": [{"press": "1", "wait": 1}]}, "found press, wait"),
         ({"steps": [{"waitFor": "dance"}]}, "steps[0].waitFor: must be one of answer, gather"),
         ({"steps": [{"waitFor": {"heard": ""}}]}, "steps[0].waitFor: `heard` must be a non-empty"),
+        ({"steps": [{"waitFor": {"played": 0}}]}, "waitFor.played: must be greater than 0"),
+        ({"steps": [{"waitFor": {"played": "1s"}}]}, "steps[0].waitFor.played: must be a number"),
+        (
+            {"steps": [{"waitFor": {"played": 1, "heard": "x"}}]},
+            'steps[0].waitFor: needs exactly one of "heard", "played"',
+        ),
         ({"steps": [{"hangup": False}]}, "steps[0].hangup: must be true, got False"),
         ({"steps": [{"say": "hi", "duration": 0}]}, "steps[0].duration: must be greater than 0"),
         ({"steps": [{"say": "hi", "loud": True}]}, "steps[0]: unknown key 'loud'"),
@@ -117,6 +123,8 @@ def test_script_wire_form_round_trips() -> None:
         "steps": [
             {"waitFor": "record"},
             {"waitFor": {"heard": "beep"}},
+            {"waitFor": "played"},
+            {"waitFor": {"played": 2.5}},
             {"press": "12#"},
             {"say": "hello there", "duration": 1.5},
             {"wait": 3.0},

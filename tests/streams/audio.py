@@ -67,3 +67,48 @@ def loudness(samples: Sequence[int]) -> float:
     if not samples:
         return 0.0
     return math.sqrt(sum(s * s for s in samples) / len(samples))
+
+
+def linear_to_ulaw(sample: int) -> int:
+    """One 16-bit sample as a μ-law byte (ITU-T G.711, with the usual 0x84 bias)."""
+    sign = 0x80 if sample < 0 else 0
+    magnitude = min(abs(sample), 32635) + 0x84
+    exponent = 7
+    while exponent > 0 and not magnitude & (0x4000 >> (7 - exponent)):
+        exponent -= 1
+    mantissa = (magnitude >> (exponent + 3)) & 0x0F
+    return ~(sign | exponent << 4 | mantissa) & 0xFF
+
+
+def tone(
+    frequency_hz: float, seconds: float, rate_hz: int = RATE_HZ, level: int = 10000
+) -> list[int]:
+    """A sine tone as 16-bit samples."""
+    count = round(seconds * rate_hz)
+    return [round(level * math.sin(2 * math.pi * frequency_hz * n / rate_hz)) for n in range(count)]
+
+
+def pcmu_payload(samples: Sequence[int]) -> str:
+    """8 kHz samples as a base64 μ-law payload."""
+    return base64.b64encode(bytes(linear_to_ulaw(s) for s in samples)).decode("ascii")
+
+
+def pcm_payload(samples: Sequence[int]) -> str:
+    """Samples as base64 16-bit signed little-endian PCM."""
+    return base64.b64encode(
+        b"".join(s.to_bytes(2, "little", signed=True) for s in samples)
+    ).decode()
+
+
+def tone_seconds(samples: Sequence[int], frequency_hz: float, block: int = 160) -> float:
+    """How long a tone of this frequency sounds in the samples (20 ms blocks where it dominates)."""
+    found = 0
+    for start in range(0, len(samples) - block + 1, block):
+        chunk = samples[start : start + block]
+        energy = sum(s * s for s in chunk)
+        if (
+            energy > block * 1000**2
+            and goertzel_power(chunk, frequency_hz) > 0.3 * energy * block / 2
+        ):
+            found += 1
+    return found * block / RATE_HZ

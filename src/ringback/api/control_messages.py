@@ -52,26 +52,23 @@ def read_messaging_application(
     """The messaging settings of a PUT /applications body; None when it has none."""
     if not any(key in data for key in MESSAGING_KEYS):
         return None
-    inbound_url = bodies.url(data, "inboundCallbackUrl")
-    outbound_url = bodies.url(data, "outboundCallbackUrl")
-    inbound = outbound = None
-    if inbound_url is not None:
-        user, password = bodies.credentials(data, "inboundCallbackCreds")
-        inbound = Callback(inbound_url, "POST", user, password)
-    elif data.get("inboundCallbackCreds") is not None:
-        raise RequestValidationError(
-            "inboundCallbackCreds needs an inboundCallbackUrl", field="inboundCallbackCreds"
-        )
-    if outbound_url is not None:
-        user, password = bodies.credentials(data, "outboundCallbackCreds")
-        outbound = Callback(outbound_url, "POST", user, password)
-    elif data.get("outboundCallbackCreds") is not None:
-        raise RequestValidationError(
-            "outboundCallbackCreds needs an outboundCallbackUrl", field="outboundCallbackCreds"
-        )
+    inbound = _callback(data, "inbound")
+    outbound = _callback(data, "outbound")
     return MessagingApplication(
         application_id, inbound, outbound, _callback_types(data.get("requestedCallbackTypes"))
     )
+
+
+def _callback(data: Mapping[str, Any], kind: str) -> Callback | None:
+    """`{kind}CallbackUrl` with its `{kind}CallbackCreds` (Basic auth), or None."""
+    url_key, creds_key = f"{kind}CallbackUrl", f"{kind}CallbackCreds"
+    url = bodies.url(data, url_key)
+    if url is None:
+        if data.get(creds_key) is not None:
+            raise RequestValidationError(f"{creds_key} needs an {url_key}", field=creds_key)
+        return None
+    user, password = bodies.credentials(data, creds_key)
+    return Callback(url, "POST", user, password)
 
 
 def _callback_types(value: Any) -> frozenset[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -86,6 +87,9 @@ class Store(MessageTables):
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._writer: ThreadPoolExecutor | None = None  # the background committer, on first use
         self._background: Future[None] | None = None  # its batch under way
+        # Held while rows are on their way to the writer (taken, not yet handed over), so a
+        # reader on another thread (a test beside a served platform) never misses them.
+        self._handoff = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA + MESSAGING_SCHEMA)
@@ -102,8 +106,9 @@ class Store(MessageTables):
     def _db(self) -> sqlite3.Connection:
         """The connection, for the caller's thread: a background commit under way ends first,
         so the connection is never used by two threads at once and reads see every write."""
-        if self._background is not None:
+        with self._handoff:  # not between flush_soon taking the rows and handing them over
             background, self._background = self._background, None
+        if background is not None:
             background.result()  # what the writer raised is raised here
         return self._conn
 
@@ -176,12 +181,13 @@ class Store(MessageTables):
         if self._background is not None and not self._background.done():
             return  # one batch at a time: these rows go with the next
         self._db  # noqa: B018 - collects the previous batch's outcome
-        calls, timeline = self._take_pending()
-        if not calls and not timeline and not self._dirty:
-            return
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="ringback-store")
-        self._background = self._writer.submit(self._commit_rows, calls, timeline)
+        with self._handoff:
+            calls, timeline = self._take_pending()
+            if not calls and not timeline and not self._dirty:
+                return
+            if self._writer is None:
+                self._writer = ThreadPoolExecutor(1, thread_name_prefix="ringback-store")
+            self._background = self._writer.submit(self._commit_rows, calls, timeline)
 
     def close(self) -> None:
         """Commit and close."""

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 STREAM_RATE_HZ = 8000
 PCM16_BYTES = 2
+# Audio queued ahead of what is playing, at most: a runaway app cannot fill memory. Chunks past
+# it are dropped (and noted once per stream); 5 minutes is far more than any bot sends ahead.
+MAX_QUEUED_S = 300.0
 
 
 class AppAudio:
@@ -31,6 +34,7 @@ class AppAudio:
         self.stream_name = stream_name
         self.queue_end = engine.now  # when what is queued now has played
         self.pending: list[tuple[Segment, int]] = []  # not yet played to the end, with its timer
+        self.dropped = 0  # chunks dropped for MAX_QUEUED_S
 
     def enqueue(self, audio: bytes) -> None:
         """Play `audio` (8 kHz signed 16-bit samples) after what is already queued."""
@@ -39,6 +43,16 @@ class AppAudio:
             return
         now = self.engine.now
         start = max(now, self.queue_end)
+        if start + seconds - now > MAX_QUEUED_S:
+            self.dropped += 1
+            if self.dropped == 1:
+                self.engine.note(
+                    self.call,
+                    "stream",
+                    f"app audio dropped: more than {MAX_QUEUED_S:g} s queued ahead",
+                    stream=self.stream_name,
+                )
+            return
         self.queue_end = start + seconds
         segment = self.call.media.add(
             start, self.queue_end, Side.PLATFORM, Sound.STREAM, self.stream_name, audio
