@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import calls, core, delivery, latency, memory, parse_worst, speedup
+from bench import calls, core, delivery, latency, memory, parse_worst, speedup, streams
 from bench.harness import Figure
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +33,7 @@ STEPS: list[tuple[str, Callable[[], Figure]]] = [
     ("BXML parsing", core.measure_parse),
     ("event serialization", core.measure_serialize),
     ("BXML worst-case parse, adversarial documents", parse_worst.measure),
+    ("media streams: 200 real-time streams beside bare aiohttp (~25 s)", streams.measure),
 ]
 
 

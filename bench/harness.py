@@ -77,8 +77,15 @@ def responder(routes: dict[str, str], timed: Collection[str] = ()) -> Iterator[s
     """Start the loopback app (bench.responder) in a subprocess; yields its base URL."""
     config = dict(routes)
     config["_timed"] = json.dumps(list(timed))
+    with serving("bench.responder", json.dumps(config)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(module: str, *args: str) -> Iterator[str]:
+    """Run `python -m module args` that prints its port, then serves until stdin closes."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.responder", json.dumps(config)],
+        [sys.executable, "-m", module, *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         cwd=ROOT,

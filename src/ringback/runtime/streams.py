@@ -42,7 +42,7 @@ from ringback.engine.clock import ClockMode
 from ringback.engine.media import Side
 from ringback.media.app_messages import Clear, Ignored, PlayAudio, read_app_message
 from ringback.media.frames import TrackFrames
-from ringback.media.pcmu import FRAME_S
+from ringback.media.pcmu import FRAME_S, SILENT_FRAME
 from ringback.runtime.speech import NO_SYNTHESISER_NOTE
 
 if TYPE_CHECKING:
@@ -259,7 +259,8 @@ class StreamHub:
             index = connection.frames
             connection.frames += 1
             for name, track in connection.tracks:
-                payload = base64.b64encode(track.frame(index)).decode("ascii")
+                frame = track.frame(index)
+                payload = SILENT_PAYLOAD if frame is SILENT_FRAME else _base64(frame)
                 connection.outbox.append(
                     f'{{"eventType":"media","track":"{name}",'
                     f'"sequenceNumber":"{connection.sent["media"] + 1}","payload":"{payload}"}}'
@@ -421,6 +422,13 @@ class StreamHub:
         detail["socketId"] = connection.action.socket_id
         detail["purpose"] = connection.action.purpose
         self.platform.note(connection.call_id, self.platform.now(), "websocket", summary, detail)
+
+
+def _base64(frame: bytes) -> str:
+    return base64.b64encode(frame).decode("ascii")
+
+
+SILENT_PAYLOAD = _base64(SILENT_FRAME)  # most frames of most calls: encoded once
 
 
 def _json(message: Any) -> str:
