@@ -77,8 +77,9 @@ def _read(
         raise ValueError(f"unknown BXML context {context!r}; use one of {', '.join(CONTEXTS)}")
     root = read_tree_fast(text)
     if root is not None:
-        # The position-free tree is enough while nothing needs a line and column to report.
-        reader = _DocumentReader(context, allowed, max_errors)
+        # The position-free tree is enough while nothing needs a line and column to report;
+        # the first error ends this walk (it is found again, with its position, below).
+        reader = _DocumentReader(context, allowed, 1)
         try:
             document = reader.document(root)
         except _Enough:

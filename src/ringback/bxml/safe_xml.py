@@ -17,6 +17,9 @@ from ringback.errors import BxmlSyntaxError
 
 MAX_DOCUMENT_BYTES = 64 * 1024  # spec §3.6: BXML documents are limited to 64 KB
 MAX_DEPTH = 64  # far deeper than any real BXML + SSML; bounds recursion on hostile input
+# Larger documents skip `read_tree_fast`: a document with an error is read twice, and this keeps
+# that second reading off the worst case (a full 64 KB of hostile markup; real BXML is < 2 KB).
+MAX_FAST_BYTES = 8 * 1024
 
 
 class Node:
@@ -105,17 +108,17 @@ def read_tree_fast(text: str | bytes) -> Node | None:
 
     Nodes come back without positions (line and column 0): the caller uses this tree only while
     the document has no error, and parses again with `read_tree` to report one. None means "use
-    `read_tree`": too large, unusual markup (`<!`: DOCTYPE, comment or CDATA;
+    `read_tree`": over MAX_FAST_BYTES, unusual markup (`<!`: DOCTYPE, comment or CDATA;
     `xmlns` or `xml:`: namespaces, which ElementTree resolves to `{uri}tag` where
     `read_tree` keeps names as written), too deep, or not well-formed.
     """
-    if len(text) > MAX_DOCUMENT_BYTES:
+    if len(text) > MAX_FAST_BYTES:
         return None
     try:
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
     except UnicodeEncodeError:
         return None
-    if len(data) > MAX_DOCUMENT_BYTES or b"<!" in data or b"xmlns" in data or b"xml:" in data:
+    if len(data) > MAX_FAST_BYTES or b"<!" in data or b"xmlns" in data or b"xml:" in data:
         return None
     parser = ElementTree.XMLParser(encoding="utf-8" if isinstance(text, str) else None)
     try:
