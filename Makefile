@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install speech sdk-envs browser screenshots test lint typecheck unit docs demo bench clean
+.PHONY: install speech sdk-envs browser screenshots test lint typecheck unit docs demo bench soak clean
 
 install: $(STAMP)
 
@@ -87,6 +87,15 @@ test: lint typecheck unit
 # Every benchmark figure beside its baseline; writes bench/results.json (see docs/benchmarks.md).
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The suite's bounded attacks, run long (docs/reliability.md): 5,000 fuzzed BXML documents,
+# 20,000 calls with the heap measured, 2,000 calls against a failing app, 50 kill -9 rounds,
+# the OpenAPI fuzz at 200 cases an operation.
+soak: $(STAMP)
+	RINGBACK_FUZZ_EXAMPLES=5000 RINGBACK_SOAK_CALLS=20000 RINGBACK_FAULT_CALLS=2000 \
+	RINGBACK_CRASH_ROUNDS=50 RINGBACK_SCHEMA_EXAMPLES=200 $(BIN)/pytest -q -p no:cacheprovider \
+		tests/bxml/test_hostile.py tests/runtime/test_retention.py \
+		tests/runtime/test_fault_run.py tests/test_crash.py tests/api/test_schemathesis.py
 
 clean:
 	rm -rf $(VENV) .venv-sdk15 .venv-sdk3 .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

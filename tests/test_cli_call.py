@@ -130,7 +130,8 @@ def test_cli_call_phone_file_not_json_exits_2(ivr_app: RunningApp, tmp_path: Pat
     phone.write_text('{"steps": [\n')
     result = call(ivr_app.url, "--phone", str(phone))
     assert result.exit_code == 2
-    assert "not JSON: line 2" in result.output
+    assert "is not valid JSON" in result.output
+    assert "line 2" in result.output
 
 
 def test_cli_call_bad_flags_exit_2(ivr_app: RunningApp) -> None:

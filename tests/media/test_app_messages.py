@@ -55,3 +55,10 @@ def test_app_message_ignored_with_a_reason(text: str, reason: str) -> None:
     read = read_app_message(text)
     assert isinstance(read, Ignored)
     assert reason in read.reason
+
+
+def test_app_message_deeply_nested_frame_is_ignored() -> None:
+    """A frame nested thousands deep is ignored with a reason, not a RecursionError."""
+    read = read_app_message("[" * 100_000 + "]" * 100_000)
+    assert isinstance(read, Ignored)
+    assert "nested too deeply" in read.reason

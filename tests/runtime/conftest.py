@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.runtime import Platform, PlatformConfig
 from ringback.store import Store
 
@@ -72,3 +73,16 @@ async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
     yield running
     await running.close()
     running.store.close()
+
+
+def outbound(app: App, path: str = "/answer", **options: object) -> OutboundCallRequest:
+    """A POST /calls request to the test app (options override the defaults)."""
+    fields: dict[str, object] = {
+        "to": "+15553334444",
+        "from_": "+15551112222",
+        "application_id": "app-1",
+        "answer": Callback(app.url + path),
+        "disconnect": Callback(app.url + "/disconnect"),
+    }
+    fields.update(options)
+    return OutboundCallRequest(**fields)  # type: ignore[arg-type]

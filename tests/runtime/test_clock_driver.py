@@ -12,24 +12,12 @@ import pytest
 
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
-from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.runtime import Platform
 from ringback.runtime.clockwork import MAX_CLOCK_EPOCH_S
 
-from .conftest import App, make_platform
+from .conftest import App, make_platform, outbound
 
 PAUSE_THEN_HANGUP = '<Response><Pause duration="5"/><Hangup/></Response>'
-
-
-def outbound(app: App) -> OutboundCallRequest:
-    """A call to the test app's /answer."""
-    return OutboundCallRequest(
-        to="+15553334444",
-        from_="+15551112222",
-        application_id="app-1",
-        answer=Callback(app.url + "/answer"),
-        disconnect=None,
-    )
 
 
 async def test_clock_driver_goes_on_after_a_timer_fails(
@@ -48,12 +36,14 @@ async def test_clock_driver_goes_on_after_a_timer_fails(
 
     platform.engine.handle = failing_once  # type: ignore[method-assign]
     with caplog.at_level(logging.ERROR, logger="ringback.clock"):
-        platform.place_call(outbound(app))
+        platform.place_call(outbound(app, disconnect=None))
         for _ in range(500):
             if failed:
                 break
             await asyncio.sleep(0.01)
-        survivor = platform.place_call(outbound(app))  # placed once a timer has failed
+        survivor = platform.place_call(
+            outbound(app, disconnect=None)
+        )  # placed once a timer has failed
         assert await platform.wait(survivor, timeout_s=5)
     assert failed
     assert "failed; its call may be stuck" in caplog.text
@@ -75,7 +65,7 @@ async def test_clock_driver_goes_on_after_a_failed_turn(
 
     platform.store.flush_soon = failing_flush  # type: ignore[method-assign]
     with caplog.at_level(logging.ERROR, logger="ringback.clock"):
-        call_id = platform.place_call(outbound(app))
+        call_id = platform.place_call(outbound(app, disconnect=None))
         assert await platform.wait(call_id, timeout_s=5)
     assert failures
     assert "the clock's driver failed" in caplog.text
@@ -89,7 +79,7 @@ async def test_clock_reset_starts_a_driver_that_had_ended(app: App, platform: Pl
     await asyncio.gather(driver, return_exceptions=True)
     await platform.reset()
     app.routes["/answer"] = PAUSE_THEN_HANGUP
-    call_id = platform.place_call(outbound(app))
+    call_id = platform.place_call(outbound(app, disconnect=None))
     assert await platform.wait(call_id, timeout_s=5)
 
 
@@ -120,7 +110,7 @@ async def test_clock_timer_past_the_year_9000_is_dropped_not_fatal(
     try:
         app.routes["/answer"] = PAUSE_THEN_HANGUP
         with caplog.at_level(logging.ERROR, logger="ringback.clock"):
-            call_id = running.place_call(outbound(app))
+            call_id = running.place_call(outbound(app, disconnect=None))
             assert not await running.wait(call_id, timeout_s=0.5)
         assert "past the year 9000; dropped" in caplog.text
         assert running.call_state(call_id) is not None

@@ -11,27 +11,14 @@ from bandwidth import AnswerCallback, DisconnectCallback
 
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
-from ringback.engine.requests import Application, Callback, OutboundCallRequest
+from ringback.engine.requests import Application, Callback
 from ringback.errors import UnknownApplicationError
 from ringback.phones.script import parse_script
 from ringback.runtime import Platform
 
-from .conftest import App, make_platform
+from .conftest import App, make_platform, outbound
 
 START = 1_700_000_000.0
-
-
-def outbound(app: App, path: str = "/answer", **options: object) -> OutboundCallRequest:
-    """A POST /calls request to the test app (options override the defaults)."""
-    fields: dict[str, object] = {
-        "to": "+15553334444",
-        "from_": "+15551112222",
-        "application_id": "app-1",
-        "answer": Callback(app.url + path),
-        "disconnect": Callback(app.url + "/disconnect"),
-    }
-    fields.update(options)
-    return OutboundCallRequest(**fields)  # type: ignore[arg-type]
 
 
 async def test_platform_virtual_call_runs_at_once(app: App, platform: Platform) -> None:

@@ -22,14 +22,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ringback.api.errors import response_for
 from ringback.errors import AuthenticationError, AuthorizationError, RequestValidationError
 
 DEFAULT_TOKEN_TTL_S = 3600
 TOKEN_PATH = "/api/v1/oauth2/token"
 CLIENT_CREDENTIALS = "client_credentials"
+CONTROL_PREFIX = "/_ringback"
 
 
 @dataclass(slots=True)
@@ -144,3 +148,25 @@ def listens_beyond_loopback(host: str) -> bool:
         return not ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:  # a host name: it may resolve anywhere
         return True
+
+
+class ControlApiAuth:
+    """ASGI middleware: the control API (`/_ringback`) asks for the REST API's credentials.
+
+    On by default when `ringback serve` listens beyond loopback (`--host 0.0.0.0`): the control
+    API resets the store, scripts phones and moves the clock, and must not be open to anyone
+    who can reach the port. Basic with the REST username and password, or a Bearer token.
+    """
+
+    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
+        self.app = app
+        self.authenticator = authenticator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith(CONTROL_PREFIX):
+            try:
+                self.authenticator.authenticate(Headers(scope=scope).get("authorization"))
+            except AuthenticationError as refused:
+                await response_for(refused)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

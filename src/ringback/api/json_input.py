@@ -17,39 +17,39 @@ from ringback.errors import RequestValidationError
 MAX_JSON_DEPTH = 32  # the deepest real body (an application's credentials) is 2
 
 
-def _refuse_constant(name: str) -> NoReturn:
-    raise RequestValidationError(f"The request body is not valid JSON: {name} is not a JSON number")
-
-
 _REQUIRED: Any = object()
+REQUEST_BODY = "The request body"
 
 
-def parse_json(raw: bytes | str, *, empty: Any = _REQUIRED) -> Any:
-    """`raw` as JSON (`empty`, if given, when it is blank). Anything but plain JSON is a 400."""
+def parse_json(raw: bytes | str, *, empty: Any = _REQUIRED, what: str = REQUEST_BODY) -> Any:
+    """`raw` as JSON (`empty`, if given, when it is blank). Anything but plain JSON is a 400
+    whose description starts with `what` (a file's name, for the command line)."""
     if empty is not _REQUIRED and not raw.strip():
         return empty
+
+    def refuse_constant(name: str) -> NoReturn:
+        raise RequestValidationError(f"{what} is not valid JSON: {name} is not a JSON number")
+
     try:
-        data = json.loads(raw, parse_constant=_refuse_constant)
-    except RequestValidationError:  # NaN or Infinity, refused by _refuse_constant
+        data = json.loads(raw, parse_constant=refuse_constant)
+    except RequestValidationError:  # NaN or Infinity, refused by refuse_constant
         raise
     except RecursionError:
-        raise _too_deep() from None
+        raise _too_deep(what) from None
     except ValueError as exc:  # JSONDecodeError, bad UTF-8, and int() of 4,300+ digits
         message = str(exc)
         if "integer string conversion" in message:
             message = "a number has more than 4,300 digits"
-        raise RequestValidationError(f"The request body is not valid JSON: {message}") from None
-    _check_depth(data)
+        raise RequestValidationError(f"{what} is not valid JSON: {message}") from None
+    _check_depth(data, what)
     return data
 
 
-def _too_deep() -> RequestValidationError:
-    return RequestValidationError(
-        f"The request body is nested more than {MAX_JSON_DEPTH} deep; refused"
-    )
+def _too_deep(what: str) -> RequestValidationError:
+    return RequestValidationError(f"{what} is nested more than {MAX_JSON_DEPTH} deep; refused")
 
 
-def _check_depth(data: Any) -> None:
+def _check_depth(data: Any, what: str) -> None:
     """Refuse nesting past MAX_JSON_DEPTH, without recursion (a flat body costs a few steps)."""
     level: list[Any] = [data]
     for _ in range(MAX_JSON_DEPTH):
@@ -62,4 +62,4 @@ def _check_depth(data: Any) -> None:
         if not deeper:
             return
         level = deeper
-    raise _too_deep()
+    raise _too_deep(what)

@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 import click
 from rich.console import Console
 
+from ringback.api.json_input import parse_json
 from ringback.cli.timeline_view import render_report, report_json, webhook_warnings
 from ringback.delivery.policy import (
     DEFAULT_CALLBACK_TIMEOUT_S,
     MAX_CALLBACK_TIMEOUT_S,
     MIN_CALLBACK_TIMEOUT_S,
 )
-from ringback.errors import PhoneScriptError
+from ringback.errors import PhoneScriptError, RequestValidationError
 from ringback.hosting.local_call import DEFAULT_WAIT_S, CallReport
 from ringback.media.sources import AudioSources
 from ringback.phones.script import PhoneScript, parse_script
@@ -232,16 +233,12 @@ def load_phone(path: Path | None, shortcuts: PhoneShortcuts) -> PhoneScript | No
     script = None
     if path is not None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = parse_json(path.read_bytes(), what=str(path))
         except OSError as error:
             message = f"{path}: cannot read: {error.strerror}"
             raise click.BadParameter(message, None, None, "--phone") from None
-        except json.JSONDecodeError as error:
-            message = f"{path}: not JSON: line {error.lineno}, col {error.colno}: {error.msg}"
-            raise click.BadParameter(message, None, None, "--phone") from None
-        except UnicodeDecodeError as error:
-            message = f"{path}: not UTF-8 text: {error.reason}"
-            raise click.BadParameter(message, None, None, "--phone") from None
+        except RequestValidationError as error:  # the one JSON reader's refusal
+            raise click.BadParameter(error.description, None, None, "--phone") from None
         try:
             script = parse_script(data)
         except PhoneScriptError as error:

@@ -10,7 +10,7 @@ import yaml
 
 @click.group()
 def schema() -> None:
-    """Machine-readable descriptions of the webhooks Ringback sends."""
+    """Machine-readable descriptions of the webhooks Ringback sends and the APIs it serves."""
 
 
 @schema.command("asyncapi")
@@ -24,6 +24,22 @@ def schema_asyncapi(as_json: bool) -> None:
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         click.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), nl=False)
+
+
+@schema.command("openapi")
+def schema_openapi() -> None:
+    """The OpenAPI 3.0 document of the REST API and the control API (JSON)."""
+    from ringback.api.app import create_app
+    from ringback.api.openapi import openapi_document
+    from ringback.runtime import Platform, PlatformConfig
+    from ringback.store import Store
+
+    store = Store(":memory:")  # the routes need a platform to bind to; nothing is served
+    try:
+        app = create_app(Platform(PlatformConfig(), store))
+        click.echo(json.dumps(openapi_document(app.routes), indent=2, ensure_ascii=False))
+    finally:
+        store.close()
 
 
 @schema.command("events")

@@ -8,16 +8,30 @@ from pathlib import Path
 import click
 
 from ringback import hosting
+from ringback.api.auth import listens_beyond_loopback
 from ringback.cli.log import log_options, print_log
 from ringback.cli.options import audio_options, audio_sources_of, pacing_options
 from ringback.engine.clock import ClockMode
 from ringback.engine.pacing import DEFAULT_CALLS_PER_SECOND, DEFAULT_MAX_CONCURRENT_CALLS
 from ringback.hosting.server import Prepared
+from ringback.masking import MASKED_SECRET
 from ringback.runtime import PlatformConfig
+
+DEFAULT_PASSWORD = "ringback"
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on. Beyond loopback the control API asks for the REST credentials.",
+)
+@click.option(
+    "--open-control-api",
+    is_flag=True,
+    help="With --host beyond loopback: leave the control API (/_ringback) without credentials.",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -48,7 +62,7 @@ from ringback.runtime import PlatformConfig
 )
 @click.option("--account-id", default="9900000", show_default=True, help="The one account.")
 @click.option("--username", default="ringback", show_default=True, help="REST API user.")
-@click.option("--password", default="ringback", show_default=True, help="REST API password.")
+@click.option("--password", default=DEFAULT_PASSWORD, show_default=True, help="REST API password.")
 @click.option(
     "--webhook-auth",
     type=click.Choice(["challenge", "preemptive"]),
@@ -69,6 +83,7 @@ from ringback.runtime import PlatformConfig
 @audio_options
 def serve(
     host: str,
+    open_control_api: bool,
     port: int,
     db: Path,
     clock: str,
@@ -100,6 +115,7 @@ def serve(
         calls_per_second=calls_per_second,
         max_concurrent_calls=max_concurrent_calls,
         max_call_queue_size=max_call_queue_size,
+        open_control_api=open_control_api,
         audio_sources=audio_sources_of(
             {"audio_files": audio_files, "audio_fallback": audio_fallback}
         ),
@@ -120,19 +136,45 @@ def serve(
         raise click.BadParameter(f"{db}: {exc}", param_hint="--db") from None
     # With JSON lines on stdout, the banner goes to stderr so stdout stays machine-readable.
     click.echo(
-        banner(prepared, db, default_application=setup is not None), err=log_format == "json"
+        banner(prepared, db, default_application=setup is not None, host=host),
+        err=log_format == "json",
     )
+    if open_control_api and listens_beyond_loopback(host):
+        click.secho(
+            f"WARNING: --open-control-api: anyone who can reach {host} port"
+            f" {prepared.sock.getsockname()[1]} may reset Ringback, script its phones and move"
+            " its clock (the control API asks for no credentials)",
+            fg="red",
+            bold=True,
+            err=True,
+        )
     print_log(prepared.platform, log_level, log_format)
     hosting.run_until_stopped(prepared)
 
 
-def banner(prepared: Prepared, db: str | Path, *, default_application: bool = False) -> str:
-    """What `ringback serve` prints on start: where it listens and how to point the SDK at it."""
+def banner(
+    prepared: Prepared,
+    db: str | Path,
+    *,
+    default_application: bool = False,
+    host: str = "127.0.0.1",
+) -> str:
+    """What `ringback serve` prints on start: where it listens and how to point the SDK at it.
+
+    The password is shown only while it is the documented default; a chosen one is masked.
+    """
     config = prepared.platform.config
     url = prepared.url
+    password = config.password if config.password == DEFAULT_PASSWORD else MASKED_SECRET
     lines = [
         f"Ringback serving on {url} (clock {config.clock.value}, idle {config.idle_s:g} s,"
         f" store {db})",
+    ]
+    listening = f"{host}:{prepared.sock.getsockname()[1]}"
+    if listens_beyond_loopback(host):
+        guard = "no credentials" if config.open_control_api else "the REST credentials"
+        lines.append(f"Listening on {listening}: the control API asks for {guard}.")
+    lines += [
         "",
         "Bandwidth SDK configuration:",
         "",
@@ -140,7 +182,7 @@ def banner(prepared: Prepared, db: str | Path, *, default_application: bool = Fa
         "    configuration = Configuration(",
         f'        host="{url}/api/v2",',
         f'        username="{config.username}",',
-        f'        password="{config.password}",',
+        f'        password="{password}",',
         "        ignore_operation_servers=True,",
         "    )",
         f'    account_id = "{config.account_id}"',

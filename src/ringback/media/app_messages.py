@@ -52,6 +52,8 @@ def read_app_message(text: str) -> AppMessage:
         message = json.loads(text)
     except ValueError as error:
         return Ignored(f"not JSON: {error}")
+    except RecursionError:  # nested a thousand deep: json.loads gives up
+        return Ignored("not JSON: nested too deeply")
     if not isinstance(message, dict):
         return Ignored(f"not a JSON object but {type(message).__name__}")
     event_type = message.get("eventType")

@@ -58,6 +58,7 @@ from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, scri
 from ringback.runtime import clockwork, media, v1_calls
 from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
 from ringback.runtime.recording_audio import RecordingAudio
+from ringback.runtime.retention import DEFAULT_ENDED_CALLS_KEPT, EndedCalls
 from ringback.runtime.speech import Speech, voices
 from ringback.runtime.streams import StreamHub
 from ringback.runtime.texting import Texting
@@ -87,6 +88,9 @@ class PlatformConfig:
     calls_per_second: float = DEFAULT_CALLS_PER_SECOND
     max_concurrent_calls: int = DEFAULT_MAX_CONCURRENT_CALLS
     max_call_queue_size: int | None = None  # None: calls_per_second × 300
+    ended_calls_kept: int = DEFAULT_ENDED_CALLS_KEPT  # in memory; older ones only in the store
+    # serve --open-control-api: beyond loopback too, the control API asks for no credentials.
+    open_control_api: bool = False
     # <PlayAudio> URLs served from local files, and what unreachable audio becomes.
     audio_sources: AudioSources = field(default_factory=AudioSources)
 
@@ -124,7 +128,8 @@ class Platform:
         self.quiet = asyncio.Event()  # set while nothing is in flight
         self.quiet.set()
         self.audio_cache = AudioCache()
-        self._ended: dict[str, asyncio.Event] = {}  # set once a call ended and went quiet
+        self._ended: dict[str, asyncio.Event] = {}  # wait()ers' events, set when a call settles
+        self.ended = EndedCalls(self, config.ended_calls_kept)
         self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
         # v1 events of one call (or conference) go one after another (v1 spec §8 #15): the
         # delivery each new one waits for.
@@ -270,6 +275,7 @@ class Platform:
                 self.note(call_id, at, kind, summary, action.detail, state)
             case SaveRecording(recording=recording):
                 self.audio.saved(recording)
+                self.ended.recording_saved(recording.call_id, recording.recording_id)
             case EndCall(call_id=call_id):
                 self.store.save_call(call_id, call_state(self.engine.call(call_id)), ended=True)
                 self._settle_call(call_id)
@@ -370,7 +376,10 @@ class Platform:
         call = self.engine.calls.get(call_id)
         if call is not None and call.ended and self._call_flight[call_id] <= 0:
             self._call_flight.pop(call_id, None)
-            self._ended_event(call_id).set()
+            event = self._ended.pop(call_id, None)
+            if event is not None:
+                event.set()
+            self.ended.settled(call_id)
         elif call is not None and call.ended and self._held:
             self._release(self._held.call_ended(call_id, self._call_flight[call_id]))
 
@@ -474,7 +483,11 @@ class Platform:
     def list_calls(self, **filters: Any) -> list[tuple[int, dict[str, Any]]]:
         """GET /calls: stored calls in creation order, live ones with their current state."""
         rows = self.store.calls(**filters)
-        return [(seq, self.call_state(state["callId"]) or state) for seq, state in rows]
+        live = self.engine.calls
+        return [
+            (seq, call_state(live[state["callId"]]) if state["callId"] in live else state)
+            for seq, state in rows
+        ]
 
     def timeline(self, call_id: str) -> list[dict[str, Any]]:
         """Everything that happened on a call, in order."""
@@ -489,6 +502,8 @@ class Platform:
             if self.store.call(call_id) is None:
                 self.engine.call(call_id)  # raises UnknownCallError
             return True
+        if call_id in self.ended:
+            return True
         try:
             async with asyncio.timeout(timeout_s):  # not wait_for: on 3.11 it makes a task
                 await self._ended_event(call_id).wait()
@@ -498,6 +513,12 @@ class Platform:
 
     def _ended_event(self, call_id: str) -> asyncio.Event:
         return self._ended.setdefault(call_id, asyncio.Event())
+
+    def forget_call(self, call_id: str) -> None:
+        """An ended call left memory (ringback.runtime.retention): drop what is kept of it."""
+        self._ended.pop(call_id, None)
+        self._call_flight.pop(call_id, None)
+        self.store.forget_call(call_id)
 
     # ---- recordings and other webhooks -----------------------------------------------------
 
@@ -570,6 +591,7 @@ class Platform:
         self.numbers.clear()
         self.v1.clear()
         self._ended.clear()
+        self.ended.clear()
         self._call_flight.clear()
         self._v1_chains.clear()
         self.audio.clear()

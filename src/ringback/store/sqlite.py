@@ -244,6 +244,10 @@ class Store(MessageTables):
             dict(data),  # a copy: encoded when written, as it is now
         )
 
+    def forget_call(self, call_id: str) -> None:
+        """The call will not change again: drop its cached sequence number (memory stays flat)."""
+        self._call_seqs.pop(call_id, None)
+
     def call(self, call_id: str) -> dict[str, Any] | None:
         """A call's stored state, or None."""
         self._write_pending()
