@@ -88,12 +88,15 @@ def serve_handler() -> Callable[..., contextlib.AbstractAsyncContextManager[str]
 
 
 @pytest.fixture
-def closed_url() -> str:
-    """A loopback URL nothing listens on (its port was bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+def closed_url() -> Iterator[str]:
+    """A loopback URL whose connections are refused, for the whole test.
+
+    The port stays bound (never listened on) until the test ends: a port that was merely
+    released could be taken by another process meanwhile, and then something would answer.
+    """
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}"
 
 
 INVALID_BXML = "<Response><SpeakSentence>hi</Response>"

@@ -76,7 +76,7 @@ def test_cli_load_inbound(ivr_app: RunningApp) -> None:
 
 def test_cli_load_failed_threshold_on_refused(closed_url: str) -> None:
     """Nothing listening: calls fail with refused connections; --max-failed 0 exits 1."""
-    result = outbound(closed_url, "--calls", "2", "--max-failed", "0")
+    result = outbound(closed_url, "--calls", "2", "--workers", "1", "--max-failed", "0")
     assert result.exit_code == 1, result.output
     assert "refused" in result.stdout
     assert "THRESHOLD CROSSED: 2 calls failed > --max-failed 0" in result.stdout

@@ -95,7 +95,10 @@ def test_live_log_levels_choose_the_lines(server: BackgroundServer, bad_app: str
     call_id = _call(server, bad_app, "/broken")
     assert quiet == []
     assert [line.record["kind"] for line in calls] == ["callEnded"]
-    timeline = server.prepared.platform.timeline(call_id)
+    # Read on the server's own loop (the control API), never from this thread: the store
+    # belongs to that loop, and a read from here raced its buffered writes.
+    with urllib.request.urlopen(f"{server.url}/_ringback/calls/{call_id}/timeline") as answer:
+        timeline = json.load(answer)["entries"]
     assert len(verbose) == len(timeline)
     assert [line.record["kind"] for line in verbose][-1] == "callEnded"
     assert {"state", "webhook"} <= {line.record["kind"] for line in verbose}

@@ -109,6 +109,9 @@ def test_browser_call_from_the_form_appears_live_and_plays_its_recording(
     watcher.close()
 
     page.wait_for_selector("#cause:has-text('hangup')")
+    # recordingAvailable is sent after `disconnect`: under load it reaches the page a refresh
+    # after the cause does, so the page is read once it is there.
+    page.wait_for_selector(".kind-webhook .what:text-is('recordingAvailable')")
     events = page.locator(".kind-webhook .what").all_inner_texts()
     assert events[:2] == ["answer", "gather"]
     assert "recordingAvailable" in events

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
+import pytest
 from aiohttp import web
 
+from ringback.delivery.policy import DeliveryResult
 from ringback.load.histogram import RELATIVE_PRECISION
 from ringback.load.plan import CallSpec, LoadPlan
 from ringback.load.report import Thresholds, crossed, report_json, report_lines
@@ -14,9 +19,6 @@ from ringback.load.workers import run_load
 from .conftest import SlowApp
 
 QUICK_PHONE = {"answer": "human", "answerAfter": 0, "steps": []}
-# Loopback, the platform and the app share this process's loop: what a measured answer may take
-# beyond the injected delay. Generous, as the machine is shared; the lower bound is exact.
-OVERHEAD_S = 0.06
 
 
 def plan(url: str, calls: int, **options: object) -> LoadPlan:
@@ -26,26 +28,60 @@ def plan(url: str, calls: int, **options: object) -> LoadPlan:
     return LoadPlan(spec, calls, **settings)  # type: ignore[arg-type]
 
 
-def assert_near(measured_ms: float, injected_s: float) -> None:
-    injected_ms = injected_s * 1000
-    assert injected_ms - 1 <= measured_ms  # asyncio may wake a timer up to a ms early
-    assert measured_ms <= (injected_ms + OVERHEAD_S * 1000) * (1 + RELATIVE_PRECISION)
+def assert_at_least(measured_ms: float, injected_s: float) -> None:
+    """An answer delayed `injected_s` is never measured shorter (asyncio may wake a timer up
+    to a ms early). There is no upper bound: how much longer depends on the machine's load."""
+    assert injected_s * 1000 - 1 <= measured_ms
+
+
+def nearest_rank(samples: list[float], percent: float) -> float:
+    """The exact nearest-rank percentile of the samples (what the histogram approximates)."""
+    ordered = sorted(samples)
+    return ordered[max(1, math.ceil(percent / 100 * len(ordered))) - 1]
+
+
+class SampledRunner(LoadRunner):
+    """A LoadRunner that also keeps every answered attempt's measured time, exactly."""
+
+    def __init__(self, load_plan: LoadPlan, on_progress: Callable[[Progress], None]) -> None:
+        super().__init__(load_plan, on_progress)
+        self.samples_ms: dict[str, list[float]] = {}
+
+    def _delivered(self, result: DeliveryResult) -> None:
+        for attempt in result.attempts:
+            if attempt.status is not None:
+                self.samples_ms.setdefault(attempt.event_type, []).append(attempt.duration_ms)
+        super()._delivered(result)
 
 
 async def test_percentiles_match_injected_delays(slow_app: SlowApp) -> None:
-    """One answer in five takes 200 ms, the rest 40 ms: p50 reads 40, p90 and up 200."""
+    """One answer in five takes 200 ms, the rest 40 ms: the percentiles are the measured
+    times' own (within the histogram's precision); p50 is a 40 ms answer, p90 and up 200 ms.
+
+    Compared with the exact samples rather than with the injected delays plus an allowance:
+    how long a loopback answer takes beyond its delay depends on the machine's load.
+    """
     slow_app.delays["/answer"] = lambda n: 0.2 if n % 5 == 0 else 0.04
     seen: list[Progress] = []
-    tally = await LoadRunner(plan(slow_app.url, 50), seen.append).run()
+    runner = SampledRunner(plan(slow_app.url, 50), seen.append)
+    tally = await runner.run()
     assert tally.placed == 50
     assert tally.outcomes == {"ok": 50}
     assert tally.causes == {"hangup": 50}
     answer = tally.response["answer"]
     assert answer.total == 50
-    assert_near(answer.percentile_ms(50), 0.04)
-    assert_near(answer.percentile_ms(90), 0.2)
-    assert_near(answer.percentile_ms(99.9), 0.2)
-    assert_near(answer.max / 1000, 0.2)
+    samples = runner.samples_ms["answer"]
+    assert len(samples) == 50
+    for percent in (50, 90, 99.9, 100):
+        exact = nearest_rank(samples, percent)
+        # Kept to the microsecond (±0.5 µs), read up to its bucket's relative width above.
+        assert exact - 0.001 <= answer.percentile_ms(percent)
+        assert answer.percentile_ms(percent) <= exact * (1 + RELATIVE_PRECISION) + 0.001
+    assert answer.max / 1000 == pytest.approx(max(samples), abs=0.001)
+    # 10 of the 50 answers were delayed 200 ms: p90 (the 45th) and up are among them.
+    assert_at_least(answer.percentile_ms(90), 0.2)
+    assert_at_least(answer.percentile_ms(50), 0.04)
+    assert max(samples) <= tally.elapsed_s * 1000  # no answer outlasts the whole run
     assert tally.response["disconnect"].total == 50
     assert tally.webhooks == 100
     assert tally.errors == {}
@@ -153,7 +189,7 @@ async def test_workers_merge_their_tallies(slow_app: SlowApp) -> None:
     assert tally.placed == 20
     assert tally.outcomes == {"ok": 20}
     assert tally.response["answer"].total == 20
-    assert_near(tally.response["answer"].percentile_ms(50), 0.03)
+    assert_at_least(tally.response["answer"].percentile_ms(50), 0.03)
     assert seen[-1].done == 20
 
 
