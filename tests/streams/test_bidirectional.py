@@ -100,7 +100,7 @@ async def test_clear_drops_the_queued_audio(voice_app: VoiceApp, platform: Platf
     call_id = call_app(voice_app, platform, bxml, phone)
     await finished(platform, call_id)
     _, ours = await recorded_channels(platform, call_id)
-    assert tone_seconds(ours, 1000) <= 0.1  # cut at once (at most one clock step played)
+    assert tone_seconds(ours, 1000) <= 0.3  # cut at once (a clock step or two may play first)
     assert 0.45 <= tone_seconds(ours, 600) <= 0.5
     cleared = [
         e for e in platform.timeline(call_id) if e["summary"].startswith("app audio cleared")
@@ -143,7 +143,10 @@ async def test_phone_waits_for_the_bots_answer(voice_app: VoiceApp, platform: Pl
     await finished(platform, call_id)
     summaries = [e["summary"] for e in platform.timeline(call_id)]
     assert summaries.index("waitFor played") < summaries.index("hung up")
-    assert voice_app.webhook("disconnect")["endTime"] == "2023-11-14T22:13:22.600Z"  # 2 s + 0.6 s
+    # The bot answers once it hears silence (on the virtual clock, a step or two after the
+    # caller stopped: Ringback does not wait for apps); the caller hangs up when it has played.
+    ended = voice_app.webhook("disconnect")["endTime"]
+    assert "2023-11-14T22:13:22.000Z" < ended <= "2023-11-14T22:13:22.800Z"
 
 
 async def test_malformed_app_messages_are_noted_and_ignored(
