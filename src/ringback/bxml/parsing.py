@@ -6,6 +6,9 @@ driven by the tables of `attributes.py`, converting each value and recording eve
 instead of stopping at the first, so `check` can report them all (up to `MAX_CHECK_ERRORS`).
 `parse` needs only the first, so its walk stops there: a hostile document of thousands of bad
 elements would otherwise cost a "did you mean" search each (a quarter of a second at 64 KB).
+An ordinary document is first read by `safe_xml.read_tree_fast` (ElementTree's C parser, no
+positions); only when that walk finds something to report is it read and walked again the
+careful way, so every message keeps its line and column.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from ringback.bxml.attributes import (
     TEXT_CONTENT,
     Children,
 )
-from ringback.bxml.safe_xml import Node, read_tree
+from ringback.bxml.safe_xml import Node, read_tree, read_tree_fast
 from ringback.bxml.values import BadValue, convert
 from ringback.bxml.verbs import NESTED_CLASSES, VERB_CLASSES, Document, Verb
 from ringback.errors import BxmlError, BxmlInvalidError, BxmlSyntaxError
@@ -35,6 +38,8 @@ _REQUIRED = {
     tag: tuple(attr.wire for attr in table.values() if attr.required)
     for tag, table in BY_WIRE.items()
 }
+# Each container's allowed children as messages name them (`<SpeakSentence>/<PlayAudio>`).
+_CHILD_NAMES = {tag: "/".join(f"<{name}>" for name in spec.tags) for tag, spec in CHILDREN.items()}
 MAX_GATHER_PLAYS = 20  # repeatCount × nested prompts (spec §4.6 Gather)
 _XML_SPACE = " \t\n\r"
 _QUOTED_TEXT_CHARS = 40
@@ -73,6 +78,18 @@ def _read(
     allowed = CONTEXTS.get(context)
     if allowed is None:
         raise ValueError(f"unknown BXML context {context!r}; use one of {', '.join(CONTEXTS)}")
+    root = read_tree_fast(text)
+    if root is not None:
+        # The position-free tree is enough while nothing needs a line and column to report;
+        # the first error ends this walk (it is found again, with its position, below).
+        reader = _DocumentReader(context, allowed, 1)
+        try:
+            document = reader.document(root)
+        except _Enough:
+            pass
+        else:
+            if not reader.errors and not reader.notes:
+                return document, []
     root = read_tree(text)
     reader = _DocumentReader(context, allowed, max_errors)
     try:
@@ -187,6 +204,10 @@ class _DocumentReader:
         table = BY_WIRE[tag]
         aliases = ATTRIBUTE_ALIASES.get(tag)
         values: dict[str, Any] = {}
+        if not node.attrs:  # common for nested prompts: skip the bookkeeping below
+            for wire in _REQUIRED[tag]:
+                self.fail(node, f"<{tag}> requires the {wire} attribute")
+            return values
         present: set[str] = set()
         for name, raw in node.attrs.items():
             wire = aliases.get(name, name) if aliases else name
@@ -261,7 +282,7 @@ class _DocumentReader:
 
     def children(self, node: Node, spec: Children, values: dict[str, Any]) -> None:
         tag = node.tag
-        names = "/".join(f"<{name}>" for name in spec.tags)
+        names = _CHILD_NAMES[tag]
         items: list[object] = []
         count = 0
         for child in node.elements():

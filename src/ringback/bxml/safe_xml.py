@@ -10,12 +10,16 @@ then a plain well-formedness error. Nesting is capped so later recursive walks s
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 from ringback.errors import BxmlSyntaxError
 
 MAX_DOCUMENT_BYTES = 64 * 1024  # spec §3.6: BXML documents are limited to 64 KB
 MAX_DEPTH = 64  # far deeper than any real BXML + SSML; bounds recursion on hostile input
+# Larger documents skip `read_tree_fast`: a document with an error is read twice, and this keeps
+# that second reading off the worst case (a full 64 KB of hostile markup; real BXML is < 2 KB).
+MAX_FAST_BYTES = 8 * 1024
 
 
 class Node:
@@ -37,7 +41,10 @@ class Node:
 
     def text(self) -> str:
         """The text directly inside this element (not inside its children)."""
-        return "".join(child for child in self.children if isinstance(child, str))
+        children = self.children
+        if not self._elements:  # no child elements: at most one merged piece of text
+            return children[0] if children else ""  # type: ignore[return-value]
+        return "".join(child for child in children if isinstance(child, str))
 
 
 class _TreeBuilder:
@@ -94,6 +101,52 @@ class _TreeBuilder:
             self.parser.CurrentLineNumber,
             self.parser.CurrentColumnNumber + 1,
         )
+
+
+def read_tree_fast(text: str | bytes) -> Node | None:
+    """The tree of an ordinary document built by ElementTree's C parser, or None.
+
+    Nodes come back without positions (line and column 0): the caller uses this tree only while
+    the document has no error, and parses again with `read_tree` to report one. None means "use
+    `read_tree`": over MAX_FAST_BYTES, unusual markup (`<!`: DOCTYPE, comment or CDATA;
+    `xmlns` or `xml:`: namespaces, which ElementTree resolves to `{uri}tag` where
+    `read_tree` keeps names as written), too deep, or not well-formed.
+    """
+    if len(text) > MAX_FAST_BYTES:
+        return None
+    try:
+        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    except UnicodeEncodeError:
+        return None
+    if len(data) > MAX_FAST_BYTES or b"<!" in data or b"xmlns" in data or b"xml:" in data:
+        return None
+    parser = ElementTree.XMLParser(encoding="utf-8" if isinstance(text, str) else None)
+    try:
+        parser.feed(data)
+        root = parser.close()
+    except Exception:  # any refusal (syntax, encoding) is reported by the careful path
+        return None
+    return _node(root, 1)
+
+
+def _node(element: ElementTree.Element, depth: int) -> Node | None:
+    node = Node(element.tag, element.attrib, 0, 0)  # nothing modifies a node's attrs
+    children = node.children
+    if element.text:
+        children.append(element.text)
+    if len(element):
+        if depth >= MAX_DEPTH:
+            return None
+        elements = node._elements
+        for sub in element:
+            child = _node(sub, depth + 1)
+            if child is None:
+                return None
+            children.append(child)
+            elements.append(child)
+            if sub.tail:
+                children.append(sub.tail)
+    return node
 
 
 def _too_large(size: int) -> BxmlSyntaxError:
