@@ -14,6 +14,7 @@ it alive until they end; only the lookup by id goes.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,3 +64,32 @@ class EndedCalls:
         """Forget the window (a reset: the engine is new)."""
         self._settled.clear()
         self._recordings.clear()
+
+
+class EndedWindow:
+    """The `kept` most recently ended things of one kind (messages, conferences, v1 rooms),
+    by id; `evict` lets go of each one that leaves the window, oldest first."""
+
+    def __init__(self, evict: Callable[[str], None], kept: int = DEFAULT_ENDED_CALLS_KEPT) -> None:
+        self.evict = evict
+        self.kept = kept
+        self._ended: OrderedDict[str, None] = OrderedDict()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._ended
+
+    def __len__(self) -> int:
+        return len(self._ended)
+
+    def ended(self, key: str) -> None:
+        """`key` has ended and nothing more will happen to it: keep it a while."""
+        if key in self._ended:
+            return
+        self._ended[key] = None
+        while len(self._ended) > self.kept:
+            oldest, _ = self._ended.popitem(last=False)
+            self.evict(oldest)
+
+    def clear(self) -> None:
+        """Forget the window (a reset: what it named is gone anyway)."""
+        self._ended.clear()
