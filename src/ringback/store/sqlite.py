@@ -25,6 +25,7 @@ from typing import Any
 
 import msgspec
 
+from ringback.store.conferences import CONFERENCES_SCHEMA, ConferenceTables
 from ringback.store.messages import MESSAGING_SCHEMA, MessageTables
 
 SCHEMA = """
@@ -79,7 +80,7 @@ def _dumps(data: Any) -> str:
     return _ENCODER.encode(data).decode()
 
 
-class Store(MessageTables):
+class Store(MessageTables, ConferenceTables):
     """Calls, timelines, recordings, messages, media and control-API settings in one file."""
 
     def __init__(self, path: str | Path) -> None:
@@ -92,7 +93,7 @@ class Store(MessageTables):
         self._handoff = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA + MESSAGING_SCHEMA)
+        self._db.executescript(SCHEMA + MESSAGING_SCHEMA + CONFERENCES_SCHEMA)
         self._seq = self._max_seq()
         # A call id not seen by this Store is new unless the file held calls when opened (or
         # since a reset): only then is it looked up, so a new call costs no read.
@@ -210,6 +211,7 @@ class Store(MessageTables):
             "messages",
             "message_rows",
             "media",
+            "conferences",
         )
         for table in tables:
             self._write(f"DELETE FROM {table}", ())
