@@ -9,6 +9,7 @@ not one instance. Modules, classes, functions' code and the event loop are not f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import types
 from collections import Counter, deque
 from typing import Any
@@ -54,10 +55,8 @@ def table_sizes(root: Any, name: str) -> Counter[str]:
             stack.append((obj.__self__, path + ".__self__"))
         elif isinstance(obj, types.FunctionType):
             for cell in obj.__closure__ or ():
-                try:
+                with contextlib.suppress(ValueError):  # an empty cell
                     stack.append((cell.cell_contents, path + ".<closure>"))
-                except ValueError:  # an empty cell
-                    pass
         else:
             attributes = dict(getattr(obj, "__dict__", {}))
             for cls in type(obj).__mro__:

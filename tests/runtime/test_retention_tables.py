@@ -158,7 +158,8 @@ def one_of_each(live: Live, n: int) -> dict[str, str]:
     calls = f"/api/v2/accounts/{ACCOUNT}/calls"
     place = {"from": "+15551112222", "applicationId": "app-1"}
     ids: dict[str, str] = {}
-    ids["call"] = live.ok("POST", calls, {**place, "to": PHONES[0], "answerUrl": live.app + "/answer"})[0]["callId"]  # fmt: skip
+    answered = {**place, "to": PHONES[0], "answerUrl": live.app + "/answer"}
+    ids["call"] = live.ok("POST", calls, answered)[0]["callId"]
     for to in PHONES[1:3]:
         live.ok("POST", calls, {**place, "to": to, "answerUrl": f"{live.app}/conf?room={n}"})
     text = {"applicationId": "sms-app", "to": [PHONES[3]], "from": APP_NUMBER, "text": f"hi {n}"}
@@ -168,7 +169,9 @@ def one_of_each(live: Live, n: int) -> dict[str, str]:
     ids["v1Call"] = live.ok("POST", f"{V1}/calls", {**v1_call, "to": PHONES[0]})[1]
     ids["v1Conference"] = live.ok("POST", f"{V1}/conferences", v1_call)[1]
     members = [
-        live.ok("POST", f"{V1}/calls", {**v1_call, "to": to, "conferenceId": ids["v1Conference"]})[1]
+        live.ok("POST", f"{V1}/calls", {**v1_call, "to": to, "conferenceId": ids["v1Conference"]})[
+            1
+        ]
         for to in PHONES[1:3]
     ]
     legs = [live.ok("POST", f"{V1}/calls", {**v1_call, "to": to})[1] for to in PHONES[3:5]]
@@ -244,3 +247,15 @@ def test_retention_evicted_items_still_answer(live: Live) -> None:
         f"{V1}/bridges/{first['v1Bridge']}",
     ):
         assert live.request("GET", path)[0] == 404, path
+
+
+def test_retention_ended_conferences_survive_a_restart(live: Live, tmp_path: Path) -> None:
+    """An ended conference is stored when it completes: a restarted server still shows it."""
+    ids = one_of_each(live, 0)
+    live.server.stop()
+    config = PlatformConfig(clock=ClockMode.MANUAL, start_time=1.7e9)
+    live.server = start_in_thread(config, tmp_path / "db.sqlite3")
+    view, _ = live.ok("GET", f"/api/v2/accounts/{ACCOUNT}/conferences/{ids['conference']}")
+    assert (view["name"], view["activeMembers"]) == ("room-0", [])
+    listed, _ = live.ok("GET", "/_ringback/conferences")
+    assert ids["conference"] in [c["id"] for c in listed["conferences"]]
