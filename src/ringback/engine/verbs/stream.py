@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from ringback.bxml import StartStream, StopStream
 from ringback.engine.actions import CloseSocket, OpenSocket
 from ringback.engine.payloads import duration, timestamp
 from ringback.engine.requests import Callback
-from ringback.engine.sockets import SocketOwner
+from ringback.engine.sockets import SocketOwner, not_a_websocket
 from ringback.engine.verbs import handles
 from ringback.engine.verbs.base import Feature, VerbRun
 from ringback.engine.verbs.stream_audio import AppAudio
@@ -55,7 +54,6 @@ STREAM_FEATURE_PREFIX = "stream:"
 STREAM_TRANSPORT = "WebSocket"
 # `metadata.tracks[].mediaFormat` of every track (streams spec §3.1: the example's spelling).
 MEDIA_FORMAT = {"encoding": "PCMU", "sampleRate": 8000}
-WEBSOCKET_SCHEMES = ("ws", "wss")
 
 
 @dataclass(eq=False)
@@ -295,9 +293,8 @@ class StartStreamRun(VerbRun):
         elif in_use + len(stream.tracks) > MAX_CONCURRENT_TRACKS:
             message = track_limit_message("a media stream", in_use, len(stream.tracks))
             stream.reject("track-limit", message)
-        elif urlsplit(stream.destination).scheme.lower() not in WEBSOCKET_SCHEMES:
-            message = f"destination {stream.destination!r} is not a ws:// or wss:// URL"
-            stream.reject("error", message)
+        elif (problem := not_a_websocket(stream.destination)) is not None:
+            stream.reject("error", problem)
         else:
             stream.on_established = self.done
             stream.connect(verb)
