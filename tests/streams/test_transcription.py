@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 from bandwidth.models.bxml import CustomParam, Pause, Response, SpeakSentence, StartTranscription
 
 from ringback.engine.clock import ClockMode
@@ -17,7 +16,8 @@ from ringback.engine.payloads import timestamp
 from ringback.runtime import Platform, PlatformConfig
 from ringback.store import Store
 
-from .conftest import START, Session, VoiceApp, call_app, finished
+from .conftest import START, VoiceApp, call_app, finished
+from .test_failures import APP_CLOSES, CANNOT_CONNECT, closing_with
 
 
 def epoch(stamp: str) -> float:
@@ -162,14 +162,7 @@ async def test_sdk_bxml_stabilized_finals_on_both_tracks_stop_at_hangup(
     assert voice_app.webhook("disconnect")["cause"] == "hangup"
 
 
-@pytest.mark.parametrize(
-    ("refuse_with", "destination", "cause", "words"),
-    [
-        (403, None, "connection-error", "was refused: HTTP 403"),
-        (None, "ws://127.0.0.1:9/ws", "connection-error", "connection refused"),
-        (None, "http://127.0.0.1:9/ws", "error", "is not a ws:// or wss:// URL"),
-    ],
-)
+@CANNOT_CONNECT
 async def test_refused_connection_is_rejected_and_the_call_goes_on(
     voice_app: VoiceApp,
     platform: Platform,
@@ -210,24 +203,12 @@ async def manual_platform(tmp_path: Path) -> AsyncIterator[Platform]:
     running.store.close()
 
 
-@pytest.mark.parametrize(
-    ("code", "cause", "message"),
-    [
-        (1000, "closed", None),
-        (4403, "connection-error", "the websocket closed abnormally (code 4403: forbidden)"),
-    ],
-)
+@APP_CLOSES
 async def test_app_closing_the_socket_stops_the_transcription(
     voice_app: VoiceApp, manual_platform: Platform, code: int, cause: str, message: str | None
 ) -> None:
     """The app closes: Stopped with the cause, then Available; no `stop`; the call goes on."""
-
-    async def on_socket(session: Session, ws: web.WebSocketResponse) -> None:
-        while not session.messages:
-            await asyncio.sleep(0.002)
-        await ws.close(code=code, message=b"forbidden")
-
-    voice_app.on_socket = on_socket
+    voice_app.on_socket = closing_with(code)
     bxml = transcription_bxml(voice_app, "", '<Pause duration="5"/>')
     call_id = call_app(voice_app, manual_platform, bxml)
     while "realTimeTranscriptionAvailable" not in voice_app.events():

@@ -28,7 +28,8 @@ from ringback.engine.payloads import duration, timestamp
 from ringback.engine.requests import Callback
 from ringback.engine.sockets import SocketOwner, not_a_websocket
 from ringback.engine.verbs import handles
-from ringback.engine.verbs.base import Feature, VerbRun
+from ringback.engine.verbs.base import VerbRun
+from ringback.engine.verbs.socket_feature import SocketFeature
 from ringback.engine.verbs.stream_audio import AppAudio
 from ringback.engine.verbs.tracks import (
     MAX_CONCURRENT_TRACKS,
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
 
     from ringback.engine.call import Call
     from ringback.engine.core import Engine
-    from ringback.events import Event
 
 STREAM_FEATURE_PREFIX = "stream:"
 STREAM_TRANSPORT = "WebSocket"
@@ -57,7 +57,7 @@ MEDIA_FORMAT = {"encoding": "PCMU", "sampleRate": 8000}
 
 
 @dataclass(eq=False)
-class MediaStreamFork(Feature):
+class MediaStreamFork(SocketFeature):
     """One media stream of a call, from its connection to its end."""
 
     engine: Engine
@@ -74,6 +74,11 @@ class MediaStreamFork(Feature):
     on_established: Callable[[], None] | None = None  # the <StartStream> waiting to go on
     waiters: list[Callable[[], None]] = field(default_factory=list)  # <StopStream wait="true">
     audio: AppAudio | None = None
+
+    @property
+    def socket_id(self) -> str:
+        """The id its socket is followed by."""
+        return self.stream_id
 
     @property
     def key(self) -> str:
@@ -237,21 +242,6 @@ class MediaStreamFork(Feature):
         waiters, self.waiters = self.waiters, []
         for resume in waiters:
             resume()
-
-    def _forget(self) -> None:
-        self.state = "closed"
-        if self.call.features.get(self.key) is self:
-            del self.call.features[self.key]
-        self.engine.sockets.pop(self.stream_id, None)
-
-    def _established(self) -> None:
-        resume, self.on_established = self.on_established, None
-        if resume is not None:
-            resume()
-
-    def _send(self, event: Event) -> None:
-        if self.events is not None:
-            self.engine.send_webhook(self.call, event, self.events, sync=False)
 
 
 def open_streams(call: Call) -> list[MediaStreamFork]:

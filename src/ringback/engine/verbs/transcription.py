@@ -32,7 +32,8 @@ from ringback.engine.actions import CloseSocket, OpenSocket, SendSocketMessage
 from ringback.engine.payloads import duration, timestamp
 from ringback.engine.sockets import SocketOwner, not_a_websocket
 from ringback.engine.verbs import handles
-from ringback.engine.verbs.base import Feature, VerbRun
+from ringback.engine.verbs.base import VerbRun
+from ringback.engine.verbs.socket_feature import SocketFeature
 from ringback.engine.verbs.tracks import (
     MAX_CONCURRENT_TRACKS,
     Track,
@@ -60,14 +61,13 @@ if TYPE_CHECKING:
     from ringback.engine.call import Call
     from ringback.engine.core import Engine
     from ringback.engine.requests import Callback
-    from ringback.events import Event
 
 TRANSCRIPTION_FEATURE_PREFIX = "transcription:"
 SOCKET_PURPOSE = "real-time transcription"  # how the timeline names its WebSocket
 
 
 @dataclass(eq=False)
-class LiveTranscription(Feature):
+class LiveTranscription(SocketFeature):
     """One real-time transcription of a call, from its start (or connection) to its stop."""
 
     engine: Engine
@@ -84,6 +84,11 @@ class LiveTranscription(Feature):
     state: str = "connecting"  # then "open", then "closed"
     on_established: Callable[[], None] | None = None  # the <StartTranscription> waiting to go on
     feed: TranscriptionFeed | None = None  # the socket's messages, while it is open
+
+    @property
+    def socket_id(self) -> str:
+        """The id its socket is followed by."""
+        return self.transcription_id
 
     @property
     def key(self) -> str:
@@ -282,17 +287,6 @@ class LiveTranscription(Feature):
             )
         )
 
-    def _forget(self) -> None:
-        self.state = "closed"
-        if self.call.features.get(self.key) is self:
-            del self.call.features[self.key]
-        self.engine.sockets.pop(self.transcription_id, None)
-
-    def _established(self) -> None:
-        resume, self.on_established = self.on_established, None
-        if resume is not None:
-            resume()
-
     def _send_message(self, message: dict[str, Any]) -> None:
         """One `transcription` message onto the socket (finals also noted on the timeline)."""
         self.engine.emit(SendSocketMessage(self.transcription_id, message))
@@ -305,10 +299,6 @@ class LiveTranscription(Feature):
                 startTime=message["startTime"],
                 endTime=message["endTime"],
             )
-
-    def _send(self, event: Event) -> None:
-        if self.events is not None:
-            self.engine.send_webhook(self.call, event, self.events, sync=False)
 
 
 def live_transcriptions(call: Call) -> list[LiveTranscription]:
