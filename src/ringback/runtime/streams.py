@@ -114,6 +114,12 @@ class StreamHub:
                 connection.flush()
                 await connection.all_written()
 
+    async def flush(self) -> None:
+        """Wait until every message queued so far is written (before a virtual clock moves on)."""
+        for connection in list(self.connections.values()):
+            if connection.ws is not None:
+                await self._written(connection)
+
     async def close_all(self) -> None:
         """Close every socket at once (the platform stops or resets)."""
         self.pacer.stop()
@@ -275,7 +281,7 @@ class StreamHub:
             closeCode=code,
             cause=cause,
             errorMessage=message,
-            frames=connection.frames,
+            frames=connection.frames if connection.action.tracks else None,  # no audio: no count
             **connection.counts(),
         )
         if connection.closing is not None:
