@@ -118,7 +118,7 @@ class StreamHub:
         """Wait until every message queued so far is written (before a virtual clock moves on)."""
         for connection in list(self.connections.values()):
             if connection.ws is not None:
-                await self._written(connection)
+                await connection.all_written()
 
     async def close_all(self) -> None:
         """Close every socket at once (the platform stops or resets)."""
