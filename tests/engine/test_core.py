@@ -8,7 +8,8 @@ from bandwidth.models.bxml import Hangup, Pause, Redirect, SpeakSentence
 
 from ringback.engine import facts as f
 from ringback.engine.actions import AppendTimeline, EndCall, SendWebhook, StartTimer
-from ringback.engine.core import MAX_DOCUMENTS_PER_INSTANT, Engine
+from ringback.engine.core import Engine
+from ringback.engine.flow import MAX_DOCUMENTS_PER_INSTANT
 from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.engine.sim import Failure, Routes, Simulation
 from ringback.errors import BxmlError, UnknownCallError

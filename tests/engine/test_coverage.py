@@ -86,7 +86,7 @@ def test_coverage_engine_modules_send_lifecycle_events() -> None:
     senders = coverage.event_senders(HANDLERS, coverage.engine_modules())
     assert senders["disconnect"] == ["`core.py`"]
     assert senders["initiate"] == ["`lifecycle.py`"]
-    assert senders["redirect"] == ["`<Redirect>`", "`core.py`"]
+    assert senders["redirect"] == ["`<Redirect>`", "`lifecycle.py`"]  # and a redirect by the API
 
 
 def test_coverage_every_handler_has_docstrings() -> None:

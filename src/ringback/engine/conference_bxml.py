@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ringback import bxml
-from ringback.engine import conference_recording
+from ringback.engine import conference_recording, farend
 from ringback.engine.conference import (
     Conference,
     NowPlaying,
@@ -74,7 +74,7 @@ def member_left(engine: Engine, conference: Conference, call: Call) -> None:
     segment = playing.segments.pop(call.call_id, None)
     if segment is not None:
         call.media.cut(segment, engine.now)
-        engine.prompt_ended(call, playing.words)
+        farend.prompt_ended(engine, call, playing.words)
 
 
 def stop(engine: Engine, conference: Conference) -> None:
@@ -164,7 +164,7 @@ def _play(
     for call in listeners:
         # A far end may act on hearing the prompt start (and even hang up): re-check each time.
         if conference.now_playing is playing and call.call_id in playing.segments:
-            engine.prompt_started(call)
+            farend.prompt_started(engine, call)
 
 
 def _finished(engine: Engine, conference: Conference, playing: NowPlaying) -> None:
@@ -177,5 +177,5 @@ def _finished(engine: Engine, conference: Conference, playing: NowPlaying) -> No
     for call_id in list(playing.segments):
         call = engine.calls.get(call_id)
         if playing.segments.pop(call_id, None) is not None and call is not None and not call.ended:
-            engine.prompt_ended(call, playing.words)
+            farend.prompt_ended(engine, call, playing.words)
     _next(engine, conference)

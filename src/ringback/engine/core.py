@@ -6,10 +6,8 @@ webhook, start a timer, fetch audio, add to the timeline). The engine never read
 time of every fact is `fact.at`, and timers are actions. It never does I/O: webhooks and media
 fetches go out as actions and their results come back as facts.
 
-Each call runs a `Program` (the verbs of a BXML document). `_advance` starts verbs one after the
-other; a verb that takes time (a `<Pause>`, a `<Gather>`) is a `VerbRun` kept on the call until it
-calls `done()`. A verb with a callback URL sends a sync webhook and the call waits; the answer's
-BXML becomes the new program. Reaching the end of a program hangs up (spec §4.1).
+Each call runs a `Program` (the verbs of a BXML document): `ringback.engine.flow` starts its verbs
+and fetches new BXML; `ringback.engine.farend` is what passes between the call and its far end.
 
 Customer mistakes never raise: invalid BXML ends the call with `invalid-bxml`, a failed sync
 webhook with `callback-error`, unplayable audio with `application-error`, each with a message.
@@ -19,13 +17,12 @@ What raises is a caller's bug or a request that does not fit (EngineError): the 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from ringback import bxml
-from ringback.engine import conferencing, lifecycle, sockets
+from ringback.engine import conferencing, farend, flow, lifecycle, sockets
 from ringback.engine import facts as f
 from ringback.engine.actions import (
     Action,
@@ -36,30 +33,23 @@ from ringback.engine.actions import (
     SendWebhook,
     StartTimer,
 )
-from ringback.engine.call import Call, CallStatus, Direction, Program
+from ringback.engine.call import Call, CallStatus, Direction
 from ringback.engine.conference import Conference
-from ringback.engine.farend import DTMF_TONE_S, FarEnd
 from ringback.engine.ids import IdSource
-from ringback.engine.media import Side, Sound
 from ringback.engine.pacing import CallLimits, CallQueue, start_due
 from ringback.engine.payloads import call_event, timestamp
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Callback
 from ringback.engine.sockets import SocketOwner
 from ringback.engine.v1 import dispatch as v1_dispatch
-from ringback.engine.verbs import handler_for
-from ringback.engine.verbs.base import VerbRun
 from ringback.engine.verbs.recording import set_recording_state
-from ringback.errors import CallStateError, EngineError, UnknownCallError
-from ringback.events import DisconnectEvent, Event, RedirectEvent
+from ringback.errors import EngineError, UnknownCallError
+from ringback.events import DisconnectEvent, Event
 from ringback.events_v1 import V1Event
 from ringback.masking import mask_text
-from ringback.phones.script import SILENT_PHONE, Condition, PhoneScript, Step
+from ringback.phones.script import PhoneScript
 
 DEFAULT_ACCOUNT_ID = "9900000"
-# A call that fetches this many BXML documents without any time passing is in a loop (say, a
-# `<Redirect>` to itself): on a virtual clock it would never end, so it ends with an error.
-MAX_DOCUMENTS_PER_INSTANT = 100
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 
@@ -186,14 +176,9 @@ class Engine:
                 self.outbound.limits = limits
                 start_due(self)
             case f.CallUpdateRequested():
-                self._update_call(fact)
+                lifecycle.update_by_api(self, fact)
             case f.CallBxmlReplaced(call_id=call_id, bxml=text):
-                call = self._answered_call(call_id)
-                document = bxml.parse(text)
-                self.interrupt(call)
-                self.note(call, "bxml", "BXML replaced through the API")
-                self.note_leniency(call, document)
-                self.run_document(call, document.verbs, call.base_url)
+                lifecycle.replace_bxml_by_api(self, call_id, text)
             case f.ConferenceUpdateRequested():
                 conferencing.update_by_api(self, fact)
             case f.ConferenceBxmlReplaced(conference_id=conference_id, bxml=text):
@@ -201,10 +186,10 @@ class Engine:
             case f.ConferenceMemberUpdateRequested():
                 conferencing.update_member_by_api(self, fact)
             case f.PhoneStepsAdded(call_id=call_id, steps=steps):
-                call = self._live_call(call_id)
-                self.far_end(call).add_steps(steps)
+                call = lifecycle.live_call(self, call_id)
+                farend.far_end(self, call).add_steps(steps)
             case f.RecordingStateRequested(call_id=call_id, state=state):
-                set_recording_state(self, self._live_call(call_id), state)
+                set_recording_state(self, lifecycle.live_call(self, call_id), state)
             case f.V1CommandRequested(command=command):
                 v1_dispatch.perform(self, command)
             case (
@@ -231,33 +216,6 @@ class Engine:
 
     def _media_wanted(self, call_id: str | None) -> bool:
         return call_id is None or not self.call(call_id).ended
-
-    def _live_call(self, call_id: str) -> Call:
-        call = self.call(call_id)
-        if call.ended:
-            raise CallStateError(f"Call [{call_id}] cannot be modified in its current state")
-        return call
-
-    def _answered_call(self, call_id: str) -> Call:
-        # New BXML (a redirect or a replacement) only runs on a call that is up (409 before).
-        call = self._live_call(call_id)
-        if not call.answered:
-            raise CallStateError(f"Call [{call_id}] cannot be modified in its current state")
-        return call
-
-    def _update_call(self, fact: f.CallUpdateRequested) -> None:
-        call = self._live_call(fact.call_id)
-        if fact.state == "completed":
-            lifecycle.complete_by_api(self, call, fact.by)
-            return
-        if fact.redirect is not None:
-            self._answered_call(fact.call_id)
-        if fact.set_tag:
-            call.tag = fact.tag or None
-        if fact.redirect is not None:
-            self.interrupt(call)
-            self.note(call, "redirect", "redirected through the API")
-            self.fetch_bxml(call, RedirectEvent, self.resolve(fact.redirect, call.base_url))
 
     # ---- emitting --------------------------------------------------------------------------
 
@@ -328,147 +286,7 @@ class Engine:
             )
         return rid
 
-    def fetch_bxml(
-        self,
-        call: Call,
-        event_cls: type[Event],
-        callback: Callback,
-        context: str = "call",
-        **extra: Any,
-    ) -> None:
-        """Send a sync webhook whose BXML replaces the rest of the call's program."""
-        if call.ended:
-            return
-        if self._looping(call):
-            message = (
-                f"BXML loop: {MAX_DOCUMENTS_PER_INSTANT} documents fetched without any time "
-                f"passing (the last from {call.base_url}); Ringback ends such calls"
-            )
-            self.end_call(call, "application-error", message)
-            return
-        call.program = None
-        rid = self.send_webhook(
-            call,
-            self.event(event_cls, call, **extra),
-            callback,
-            sync=True,
-            on_answer=lambda body, url: self.run_reply(call, body, url, context),
-            on_fail=lambda message: self.end_call(call, "callback-error", message),
-            replaces_program=True,
-        )
-        call.waiting = rid
-
-    def _looping(self, call: Call) -> bool:
-        instant, count = call.extra.get("fetches", (None, 0))
-        count = count + 1 if instant == self.now else 1
-        call.extra["fetches"] = (self.now, count)
-        return count > MAX_DOCUMENTS_PER_INSTANT
-
-    def run_reply(self, call: Call, body: str, url: str, context: str = "call") -> None:
-        """Run the BXML a sync webhook answered with (`url` is where it came from)."""
-        call.waiting = None
-        if not body.strip() and not self.config.empty_reply_is_invalid:
-            self.run_document(call, (), url, context)
-            return
-        try:
-            document = bxml.parse(body, context=context)
-        except bxml.BxmlError as error:
-            self.end_call(call, "invalid-bxml", f"Invalid BXML from {url}: {error}")
-            return
-        self.note_leniency(call, document)
-        self.run_document(call, document.verbs, url, context)
-
-    def note_leniency(self, call: Call, document: bxml.Document) -> None:
-        """Put what the parser read leniently (`attr="None"`) on the call's timeline."""
-        for text in document.notes:
-            self.note(call, "bxml", text)
-
-    def run_document(
-        self, call: Call, verbs: Iterable[Any], base_url: str, context: str = "call"
-    ) -> None:
-        """Start running a document's verbs on the call."""
-        call.base_url = base_url
-        call.program = Program(tuple(verbs), base_url, context)
-        self.advance(call)
-
-    # ---- running verbs ---------------------------------------------------------------------
-
-    def advance(self, call: Call) -> None:
-        """Start verbs one after another until one takes time, waits for BXML, or the call ends."""
-        if call.advancing:
-            return  # a verb finished synchronously inside start(); the outer loop carries on
-        call.advancing = True
-        try:
-            while not call.ended and call.run is None and call.waiting is None:
-                program = call.program
-                if program is None or program.index >= len(program.verbs):
-                    if call.on_bxml_end is not None:
-                        on_bxml_end, call.on_bxml_end = call.on_bxml_end, None
-                        on_bxml_end()
-                        return
-                    if call.idle_at_end:
-                        call.program = None
-                        return
-                    self.note(call, "verb", "end of BXML: implicit <Hangup>")
-                    self.hang_up(call)
-                    return
-                verb = program.verbs[program.index]
-                program.index += 1
-                self._start_verb(call, verb)
-        finally:
-            call.advancing = False
-
-    def _start_verb(self, call: Call, verb: Any) -> None:
-        tag = getattr(verb, "tag", None)
-        if tag is not None and not isinstance(verb, bxml.Tag):
-            call.tag = tag or None  # a verb's tag applies to its own and all later callbacks
-        handler = handler_for(verb)
-        if handler.answers_call(verb) and not call.answered:
-            lifecycle.answer_inbound(self, call)
-            if call.ended:
-                # The caller hung up as the call was answered: `end_call` dropped the program,
-                # but this verb had already been taken from it, so it must not start either.
-                return
-        run = handler(self, call, verb)
-        call.run = run
-        self.note(call, "verb", f"<{type(verb).__name__}> started", verb=type(verb).__name__)
-        if call.observer is not None:
-            call.observer.verb_started(self, call, run)
-        run.start()
-
-    def finish_verb(self, call: Call, run: VerbRun) -> None:
-        """A verb is over: note it and go on with the program (unless it sent a webhook)."""
-        if self.complete_verb(call, run):
-            self.advance(call)
-
-    def complete_verb(self, call: Call, run: VerbRun) -> bool:
-        """Note that a verb is over, without going on (False if it was not the running one)."""
-        if call.run is not run:
-            return False
-        call.run = None
-        run.finished = True
-        name = type(run.verb).__name__
-        self.note(call, "verb", f"<{name}> ended", verb=name, started=run.started_at)
-        if call.observer is not None:
-            call.observer.verb_ended(self, call, run, interrupted=False)
-        return True
-
-    def interrupt(self, call: Call) -> None:
-        """Stop the running verb and drop the rest of the program (redirect, new BXML, hangup)."""
-        run = call.run
-        call.program = None
-        call.waiting = None
-        if run is not None:
-            self.stop_run(call, run)
-
-    def stop_run(self, call: Call, run: VerbRun) -> None:
-        """Stop the running verb only; the program goes on when `advance` is next called."""
-        call.run = None
-        run.stop()
-        name = type(run.verb).__name__
-        self.note(call, "verb", f"<{name}> interrupted", verb=name, started=run.started_at)
-        if call.observer is not None:
-            call.observer.verb_ended(self, call, run, interrupted=True)
+    # ---- resolving URLs -----------------------------------------------------------------
 
     @staticmethod
     def resolve_url(url: str, base_url: str) -> str:
@@ -499,67 +317,6 @@ class Engine:
         self.emit(FetchMedia(rid, call_id, url, username, password, conference_id))
         return rid
 
-    def prompt_started(self, call: Call) -> None:
-        """A prompt began playing: the far end may be waiting for any speech."""
-        call.activities.add(Condition.SPEAK.value)
-        self.far_end(call).observe()
-
-    def prompt_ended(self, call: Call, words: str) -> None:
-        """A prompt finished (or was cut): the far end has heard its words."""
-        call.activities.discard(Condition.SPEAK.value)
-        call.heard.append((self.now, words))
-        self.far_end(call).observe()
-
-    def begin_activity(self, call: Call, activity: Condition) -> None:
-        """The platform started collecting digits or recording: wake a waiting far end."""
-        call.activities.add(activity.value)
-        self.far_end(call).observe()
-
-    def end_activity(self, call: Call, activity: Condition) -> None:
-        """The platform stopped collecting digits or recording."""
-        call.activities.discard(activity.value)
-
-    # ---- the far end -----------------------------------------------------------------------
-
-    def far_end(self, call: Call) -> FarEnd:
-        """The phone at the other end of the call (a silent one if none was given)."""
-        if call.far_end is None:
-            call.far_end = FarEnd(self, call, SILENT_PHONE)
-        return call.far_end
-
-    def phone_for(self, number: str) -> PhoneScript:
-        """The script registered for a number, or the silent phone."""
-        return self.phones.get(number, SILENT_PHONE)
-
-    def far_end_pressed(self, call: Call, digit: str) -> None:
-        """The far end pressed a digit (heard at the end of its tone, already on the media log)."""
-        self.note(call, "far-end", f"pressed {digit}", digit=digit)
-        if call.observer is not None:
-            call.observer.digit_pressed(self, call, digit, DTMF_TONE_S)
-        # Background features hear the digit first, as things stood when it was pressed: the verb
-        # may end on this digit and start others (a `<StartGather>` started next must not get it,
-        # and one paused by the `<Gather>` that takes it must still see that Gather running).
-        for feature in list(call.features.values()):
-            feature.on_digit(digit)
-        if call.run is not None and not call.ended:
-            call.run.on_digit(digit)
-
-    def far_end_said(self, call: Call, text: str, duration_s: float) -> None:
-        """The far end starts speaking for `duration_s` seconds."""
-        call.media.add(self.now, self.now + duration_s, Side.FAR, Sound.SPEECH, text)
-        self.note(call, "far-end", f"says {text!r}", text=text, duration=duration_s)
-        if call.run is not None:
-            call.run.on_speech(duration_s)
-
-    def far_end_hung_up(self, call: Call) -> None:
-        """The far end hung up."""
-        self.note(call, "far-end", "hung up")
-        self.end_call(call, "hangup")
-
-    def add_phone_steps(self, call: Call, steps: tuple[Step, ...]) -> None:
-        """Give the far end steps to run now, alongside its script."""
-        self.far_end(call).add_steps(steps)
-
     # ---- ending ----------------------------------------------------------------------------
 
     def hang_up(self, call: Call) -> None:
@@ -589,7 +346,7 @@ class Engine:
             message = mask_text(message)
         after = self._after_disconnect.setdefault(call.call_id, [])
         call.cause = cause  # known while what runs on the call is stopped (a v1 gather: hung-up)
-        self.interrupt(call)
+        flow.interrupt(self, call)
         for feature in list(call.features.values()):
             feature.on_call_end()
         call.features.clear()

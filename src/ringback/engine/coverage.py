@@ -46,6 +46,9 @@ NOT_IMPLEMENTED: Final = "not implemented"
 _ENGINE_PACKAGE: Final = "ringback.engine"
 _UNITS: Final[Mapping[Kind, str]] = {Kind.SECONDS: "s", Kind.MILLISECONDS: "ms"}
 _EVENT_CLASSES: Final = frozenset(EVENT_TYPES.values())
+# The flow starts whichever verb comes next: followed, it would credit each verb with what every
+# other verb sends. Like the core's own methods, it is not a verb's doing.
+_NOT_FOLLOWED: Final = frozenset({f"{_ENGINE_PACKAGE}.flow"})
 
 
 # ---- what the code holds ---------------------------------------------------------------------
@@ -99,7 +102,11 @@ def handler_events(handler: type) -> list[str]:
 
 def _in_engine(value: object) -> bool:
     name = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", "")
-    return isinstance(name, str) and name.startswith(_ENGINE_PACKAGE + ".")
+    return (
+        isinstance(name, str)
+        and name.startswith(_ENGINE_PACKAGE + ".")
+        and name not in _NOT_FOLLOWED
+    )
 
 
 def _hooks(owner: type | ModuleType) -> set[str]:

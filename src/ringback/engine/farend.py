@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ringback.engine.media import Side, Sound
 from ringback.phones.script import (
+    SILENT_PHONE,
     Condition,
     HangUp,
     PhoneScript,
@@ -79,7 +80,7 @@ class _Sequence:
                     self._press(digits)
                     return
                 case Say(text=text, duration_s=seconds):
-                    engine.far_end_said(call, text, seconds)
+                    said(engine, call, text, seconds)
                     self._resume_after(seconds)
                     return
                 case Wait(seconds=seconds):
@@ -87,7 +88,7 @@ class _Sequence:
                     self._resume_after(seconds)
                     return
                 case HangUp():
-                    engine.far_end_hung_up(call)
+                    hung_up(engine, call)
                     return
                 case _:  # a texting step: the messaging core runs those, a call skips them
                     engine.note(call, "far-end", f"skips {step_to_wire(step)} (a texting step)")
@@ -115,7 +116,7 @@ class _Sequence:
             # happens (a media stream) carries every tone from its start.
             tone_start = engine.now + i * step_s
             call.media.add(tone_start, tone_start + DTMF_TONE_S, Side.FAR, Sound.DTMF, digit)
-            press = partial(engine.far_end_pressed, call, digit)
+            press = partial(pressed, engine, call, digit)
             engine.set_timer(call, i * step_s + DTMF_TONE_S, press)
         self._resume_after(len(digits) * step_s)
 
@@ -170,3 +171,70 @@ class FarEnd:
         sequence = _Sequence(self, steps)
         self.sequences.append(sequence)
         sequence.run()
+
+
+# ---- between the platform and the far end ---------------------------------------------------
+
+
+def far_end(engine: Engine, call: Call) -> FarEnd:
+    """The phone at the other end of the call (a silent one if none was given)."""
+    if call.far_end is None:
+        call.far_end = FarEnd(engine, call, SILENT_PHONE)
+    return call.far_end
+
+
+def phone_for(engine: Engine, number: str) -> PhoneScript:
+    """The script registered for a number, or the silent phone."""
+    return engine.phones.get(number, SILENT_PHONE)
+
+
+def prompt_started(engine: Engine, call: Call) -> None:
+    """A prompt began playing: the far end may be waiting for any speech."""
+    call.activities.add(Condition.SPEAK.value)
+    far_end(engine, call).observe()
+
+
+def prompt_ended(engine: Engine, call: Call, words: str) -> None:
+    """A prompt finished (or was cut): the far end has heard its words."""
+    call.activities.discard(Condition.SPEAK.value)
+    call.heard.append((engine.now, words))
+    far_end(engine, call).observe()
+
+
+def begin_activity(engine: Engine, call: Call, activity: Condition) -> None:
+    """The platform started collecting digits or recording: wake a waiting far end."""
+    call.activities.add(activity.value)
+    far_end(engine, call).observe()
+
+
+def end_activity(call: Call, activity: Condition) -> None:
+    """The platform stopped collecting digits or recording."""
+    call.activities.discard(activity.value)
+
+
+def pressed(engine: Engine, call: Call, digit: str) -> None:
+    """The far end pressed a digit (heard at the end of its tone, already on the media log)."""
+    engine.note(call, "far-end", f"pressed {digit}", digit=digit)
+    if call.observer is not None:
+        call.observer.digit_pressed(engine, call, digit, DTMF_TONE_S)
+    # Background features hear the digit first, as things stood when it was pressed: the verb
+    # may end on this digit and start others (a `<StartGather>` started next must not get it,
+    # and one paused by the `<Gather>` that takes it must still see that Gather running).
+    for feature in list(call.features.values()):
+        feature.on_digit(digit)
+    if call.run is not None and not call.ended:
+        call.run.on_digit(digit)
+
+
+def said(engine: Engine, call: Call, text: str, duration_s: float) -> None:
+    """The far end starts speaking for `duration_s` seconds."""
+    call.media.add(engine.now, engine.now + duration_s, Side.FAR, Sound.SPEECH, text)
+    engine.note(call, "far-end", f"says {text!r}", text=text, duration=duration_s)
+    if call.run is not None:
+        call.run.on_speech(duration_s)
+
+
+def hung_up(engine: Engine, call: Call) -> None:
+    """The far end hung up."""
+    engine.note(call, "far-end", "hung up")
+    engine.end_call(call, "hangup")

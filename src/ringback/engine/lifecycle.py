@@ -1,4 +1,4 @@
-"""Call lifecycles: dialing and ringing, answering, machine detection, API hang-ups.
+"""Call lifecycles: dialing and ringing, answering, machine detection, changes through the API.
 
 Outbound: queued → initiated (ringing) → answered, or ended with `timeout`, `busy`, `rejected` or
 `cancel`. The far end's script decides how the phone answers and after how long. Inbound: the
@@ -18,18 +18,21 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from ringback import bxml
+from ringback.engine import farend, flow
 from ringback.engine.call import Call, CallStatus, Direction
 from ringback.engine.farend import FarEnd
 from ringback.engine.pacing import start_due
 from ringback.engine.payloads import duration
 from ringback.engine.requests import Callback, MachineDetection, MachineDetectionMode
-from ringback.errors import EngineError
+from ringback.errors import CallStateError, EngineError
 from ringback.events import (
     AnswerEvent,
     InitiateEvent,
     MachineDetectionCompleteEvent,
     MachineDetectionResult,
     MachineDetectionValue,
+    RedirectEvent,
 )
 from ringback.phones.script import AnswerMode, Condition, PhoneScript
 
@@ -66,19 +69,19 @@ def place_outbound(engine: Engine, fact: f.OutboundCallPlaced) -> None:
     )
     call.extra["request"] = request
     engine.note(call, "state", "queued")
-    script = request.phone or engine.phone_for(request.to)
+    script = request.phone or farend.phone_for(engine, request.to)
 
     def answered() -> None:
         # The webhook goes out as the phone picks up; its script starts after (it may hang up).
         detection = request.machine_detection
         if detection is None:
-            engine.fetch_bxml(call, AnswerEvent, request.answer)
+            flow.fetch_bxml(engine, call, AnswerEvent, request.answer)
         elif detection.mode is MachineDetectionMode.SYNC:
             detect_machine(engine, call, script, detection, sync_answer=request.answer)
         else:
-            engine.fetch_bxml(call, AnswerEvent, request.answer)
+            flow.fetch_bxml(engine, call, AnswerEvent, request.answer)
             detect_machine(engine, call, script, detection, sync_answer=None)
-        engine.far_end(call).start()
+        farend.far_end(engine, call).start()
 
     def failed(cause: str, message: str | None, sip: int | None) -> None:
         call.sip_response_code = sip
@@ -150,7 +153,7 @@ def mark_answered(engine: Engine, call: Call) -> None:
     engine.note(call, "state", "answered")
     if call.observer is not None:
         call.observer.call_answered(engine, call)
-    engine.begin_activity(call, Condition.ANSWER)
+    farend.begin_activity(engine, call, Condition.ANSWER)
 
 
 def detect_machine(
@@ -171,7 +174,7 @@ def detect_machine(
     def decided() -> None:
         engine.note(call, "machine-detection", f"result: {value}", value=value)
         if sync_answer is not None:
-            engine.fetch_bxml(call, AnswerEvent, sync_answer, machine_detection_result=result)
+            flow.fetch_bxml(engine, call, AnswerEvent, sync_answer, machine_detection_result=result)
         elif detection.callback is not None:
             event = engine.event(
                 MachineDetectionCompleteEvent, call, machine_detection_result=result
@@ -201,7 +204,7 @@ def receive_inbound(engine: Engine, fact: f.InboundCallArrived) -> None:
     engine.note(call, "state", "initiated", **{"from": request.from_, "to": request.to})
     call.far_end = FarEnd(engine, call, request.caller)
     call.far_end.start()
-    engine.fetch_bxml(call, InitiateEvent, app.call_initiated)
+    flow.fetch_bxml(engine, call, InitiateEvent, app.call_initiated)
 
 
 def answer_inbound(engine: Engine, call: Call) -> None:
@@ -219,6 +222,49 @@ def complete_by_api(engine: Engine, call: Call, by: str = "through the API") -> 
         engine.end_call(call, "cancel")
     else:
         engine.end_call(call, "rejected", "The application rejected the call")
+
+
+def live_call(engine: Engine, call_id: str) -> Call:
+    """The call, if the API may still change it (CallStateError once it ended)."""
+    call = engine.call(call_id)
+    if call.ended:
+        raise CallStateError(f"Call [{call_id}] cannot be modified in its current state")
+    return call
+
+
+def answered_call(engine: Engine, call_id: str) -> Call:
+    """The call, if new BXML may run on it: a redirect or a replacement needs it up (409 before)."""
+    call = live_call(engine, call_id)
+    if not call.answered:
+        raise CallStateError(f"Call [{call_id}] cannot be modified in its current state")
+    return call
+
+
+def update_by_api(engine: Engine, fact: f.CallUpdateRequested) -> None:
+    """POST /calls/{id}: complete the call, or set its tag and redirect it to new BXML."""
+    call = live_call(engine, fact.call_id)
+    if fact.state == "completed":
+        complete_by_api(engine, call, fact.by)
+        return
+    if fact.redirect is not None:
+        answered_call(engine, fact.call_id)
+    if fact.set_tag:
+        call.tag = fact.tag or None
+    if fact.redirect is not None:
+        flow.interrupt(engine, call)
+        engine.note(call, "redirect", "redirected through the API")
+        callback = resolve_callback(fact.redirect, call.base_url)
+        flow.fetch_bxml(engine, call, RedirectEvent, callback)
+
+
+def replace_bxml_by_api(engine: Engine, call_id: str, text: str) -> None:
+    """PUT /calls/{id}/bxml: the document replaces whatever the call was running."""
+    call = answered_call(engine, call_id)
+    document = bxml.parse(text)
+    flow.interrupt(engine, call)
+    engine.note(call, "bxml", "BXML replaced through the API")
+    flow.note_leniency(engine, call, document)
+    flow.run_document(engine, call, document.verbs, call.base_url)
 
 
 def disconnect_callback(answer: Callback, disconnect: Callback | None) -> Callback | None:

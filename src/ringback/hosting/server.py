@@ -5,8 +5,10 @@ all import it from here (`ringback.hosting`), and it imports nothing of `ringbac
 
 How this works. The listening socket is bound first, so the platform knows its own URL (it goes
 into `callUrl` and recordings' `mediaUrl`) even with port 0. uvicorn then runs the app on that
-socket, with httptools and uvloop when they are installed. The app's lifespan starts and closes
-the platform; the store is closed here, after the server has stopped.
+socket, with uvloop when it is installed and httptools through `LingeringHttpToolsProtocol`
+(lingering.py: a connection whose request body was refused is closed as nginx does). The
+app's lifespan starts and closes the platform; the store is closed here, after the server has
+stopped.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from starlette.types import ASGIApp
 from ringback.api.app import Setup, create_app
 from ringback.api.auth import listens_beyond_loopback
 from ringback.api.control_bodies import ANY_NUMBER, read_application
+from ringback.hosting.lingering import LingeringHttpToolsProtocol
 from ringback.runtime import Platform, PlatformConfig, collector
 from ringback.store import Store
 
@@ -94,7 +97,7 @@ def prepare(
     uv_config = uvicorn.Config(
         app,
         loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
-        http="httptools" if importlib.util.find_spec("httptools") else "h11",
+        http=LingeringHttpToolsProtocol,
         lifespan="on",
         log_level=log_level,
         access_log=False,
@@ -144,7 +147,7 @@ async def serving(app: ASGIApp, sock: socket.socket) -> AsyncIterator[None]:
     server = _EmbeddedServer(
         uvicorn.Config(
             app,
-            http="httptools" if importlib.util.find_spec("httptools") else "h11",
+            http=LingeringHttpToolsProtocol,
             lifespan="off",
             log_level="warning",
             access_log=False,

@@ -160,6 +160,12 @@ class StreamHub:
                     break
                 await self._written(connection)
 
+    async def flush(self) -> None:
+        """Wait until every message queued so far is written (before a virtual clock moves on)."""
+        for connection in list(self.connections.values()):
+            if connection.ws is not None:
+                await self._written(connection)
+
     async def close_all(self) -> None:
         """Close every socket at once (the platform stops or resets)."""
         if self._ticker is not None:
@@ -408,7 +414,7 @@ class StreamHub:
             closeCode=code,
             cause=cause,
             errorMessage=message,
-            frames=connection.frames,
+            frames=connection.frames if connection.action.tracks else None,  # no audio: no count
             **connection.counts(),
         )
         if connection.closing is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ringback import bxml
+from ringback.engine import flow
 from ringback.engine.v1 import requests as r
 from ringback.engine.v1.commands import leg
 from ringback.engine.v1.leg import enqueue, v1_now
@@ -73,8 +74,8 @@ def _rebridge(
     if room.verb is not None:  # undo the bridge as it was
         first = engine.calls.get(room.call_ids[0])
         if first is not None and first.run is not None and first.run.verb is room.verb:
-            engine.stop_run(first, first.run)
-            engine.advance(first)
+            flow.stop_run(engine, first, first.run)
+            flow.advance(engine, first)
         room.verb = None
     for call_id in call_ids:
         _, v1 = leg(engine, call_id)
@@ -85,7 +86,7 @@ def _rebridge(
         verb = bxml.Bridge(call_ids[1])
         room.verb = verb
         room.activated = room.activated or v1_now(engine)
-        engine.interrupt(first)
+        flow.interrupt(engine, first)
         enqueue(engine, first, verb)
 
 

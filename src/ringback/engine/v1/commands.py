@@ -17,7 +17,7 @@ import html
 from typing import TYPE_CHECKING
 
 from ringback import bxml
-from ringback.engine import lifecycle
+from ringback.engine import farend, flow, lifecycle
 from ringback.engine.call import Call, CallStatus, Direction
 from ringback.engine.v1 import requests as r
 from ringback.engine.v1.leg import (
@@ -97,10 +97,10 @@ def place_call(engine: Engine, request: r.PlaceCall) -> None:
     )
     v1.log_only(engine, "create")
     engine.note(call, "state", "queued")
-    script = request.phone or engine.phone_for(request.to)
+    script = request.phone or farend.phone_for(engine, request.to)
 
     def answered() -> None:
-        engine.far_end(call).start()
+        farend.far_end(engine, call).start()
         if v1.recording.enabled and not call.ended:
             start_recording(engine, call, v1)
 
@@ -152,10 +152,10 @@ def receive_call(engine: Engine, request: r.ReceiveCall) -> None:
         withhold_caller_name=False,
     )
     v1.send(engine, call, incoming)
-    engine.far_end(call).script = request.caller
+    farend.far_end(engine, call).script = request.caller
     if request.auto_answer:
         lifecycle.mark_answered(engine, call)
-    engine.far_end(call).start()
+    farend.far_end(engine, call).start()
 
 
 # ---- updating ---------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def transfer(engine: Engine, call: Call, v1: V1Leg, request: r.Transfer) -> None
     b_leg = V1Leg(request.events)
     v1.transferring = True
     v1.transfer_legs[id(verb)] = (request.new_call_id, b_leg)
-    engine.interrupt(call)
+    flow.interrupt(engine, call)
     enqueue(engine, call, verb)
 
 
@@ -243,8 +243,8 @@ def play_audio(engine: Engine, call: Call, audio: r.Audio) -> None:
                 code="call-audio-invalid-state",
             )
         v1.audio[id(run.verb)] = (v1.audio[id(run.verb)][0], False)
-        engine.stop_run(call, run)
-        engine.advance(call)
+        flow.stop_run(engine, call, run)
+        flow.advance(engine, call)
         return
     verb = audio_verb(audio)
     v1.audio[id(verb)] = (audio.tag, audio.loop)
@@ -305,8 +305,8 @@ def stop_gather(engine: Engine, call: Call, gather_id: str) -> None:
         return
     run = call.run
     if run is not None and run.verb is gather.verb:
-        engine.stop_run(call, run)  # the leg reports it, with the digits so far
-        engine.advance(call)
+        flow.stop_run(engine, call, run)  # the leg reports it, with the digits so far
+        flow.advance(engine, call)
         return
     program = call.program
     if program is not None:

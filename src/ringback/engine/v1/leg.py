@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ringback import bxml
+from ringback.engine import flow
 from ringback.engine.call import Program
 from ringback.engine.observer import CallObserver
 from ringback.engine.payloads import timestamp
@@ -337,7 +338,7 @@ def enqueue(engine: Engine, call: Call, verb: Any, *, first: bool = False) -> No
         program.verbs, program.index = (verb, *rest), 0
     else:
         program.verbs = (*program.verbs, verb)
-    engine.advance(call)
+    flow.advance(engine, call)
 
 
 def leg_of(call: Call) -> V1Leg | None:

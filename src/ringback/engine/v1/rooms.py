@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ringback import bxml
-from ringback.engine import conferencing
+from ringback.engine import conferencing, flow
 from ringback.engine import facts as f
 from ringback.engine.conference import MAX_MEMBERS, find_active
 from ringback.engine.v1 import requests as r
@@ -231,7 +231,7 @@ def add_member(engine: Engine, request: r.AddMember) -> None:
     room.members[one.member_id] = one
     room.state = "active"
     v1.after_verb[id(verb)] = lambda _run, _interrupted: _left(engine, room, one)
-    engine.interrupt(call)
+    flow.interrupt(engine, call)
     enqueue(engine, call, verb)
     _member_event(engine, room, one)
 
@@ -251,8 +251,8 @@ def update_member(engine: Engine, request: r.UpdateMember) -> None:
     if request.state == "completed":
         call = engine.call(one.call_id)
         if call.run is not None and call.run.verb is one.verb:
-            engine.stop_run(call, call.run)  # leaving reports `completed` (`_left`)
-            engine.advance(call)
+            flow.stop_run(engine, call, call.run)  # leaving reports `completed` (`_left`)
+            flow.advance(engine, call)
         return
     _set_member(engine, room, one, mute=request.mute, hold=request.hold)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ringback.engine import flow
 from ringback.engine.requests import Callback
 
 if TYPE_CHECKING:
@@ -87,11 +88,11 @@ class VerbRun:
             return
         self.finished = True
         self.cancel_timers()
-        self.engine.finish_verb(self.call, self)
+        flow.finish_verb(self.engine, self.call, self)
 
     def fetch(self, event_cls: type[Event], callback: Callback, **fields: Any) -> None:
         """End the verb by sending a sync webhook; its BXML replaces the rest of the program."""
-        self.engine.fetch_bxml(self.call, event_cls, callback, **fields)
+        flow.fetch_bxml(self.engine, self.call, event_cls, callback, **fields)
         self.done()
 
     def callback(self, prefix: str, *, fallback: bool = True) -> Callback | None:

@@ -1,7 +1,7 @@
 """`<Bridge>`: join this call with another existing call.
 
 How this works. `BridgeRun` runs on the bridging call for as long as the bridge lasts. Starting
-it cancels whatever BXML the target is running (`engine.interrupt`) and puts the stand-in
+it cancels whatever BXML the target is running (`flow.interrupt`) and puts the stand-in
 `BridgedRun` on the target. Whichever call leaves first decides the one event: the target leaves
 (hangs up, is redirected, gets new BXML) → `bridgeComplete` on the bridging call, whose reply
 replaces its program (no URL: the next verb runs); the bridging call leaves → `bridgeTargetComplete`
@@ -11,7 +11,7 @@ on the target, whose reply runs there (no URL: the target is hung up).
 from __future__ import annotations
 
 from ringback.bxml import Bridge, Forward
-from ringback.engine import lifecycle
+from ringback.engine import flow, lifecycle
 from ringback.engine.call import Call, Direction
 from ringback.engine.verbs import bridging, handles
 from ringback.engine.verbs.base import VerbRun
@@ -46,7 +46,7 @@ class BridgeRun(VerbRun):
             self._complete(cause, message, engine.ids.error())
             return
         target = engine.calls[target_id]
-        engine.interrupt(target)
+        flow.interrupt(engine, target)
         target.on_bxml_end = None  # what would have followed the target's BXML is cancelled too
         lifecycle.answer_inbound(engine, target)
         bridging.join(engine, call, target)
@@ -100,4 +100,6 @@ class BridgeRun(VerbRun):
         if self.target_complete_callback is None:
             engine.end_call(target, "hangup")
         else:
-            engine.fetch_bxml(target, BridgeTargetCompleteEvent, self.target_complete_callback)
+            flow.fetch_bxml(
+                engine, target, BridgeTargetCompleteEvent, self.target_complete_callback
+            )

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ringback.engine import flow
 from ringback.engine.media import Side
 from ringback.engine.verbs.base import VerbRun
 
@@ -119,4 +120,4 @@ class BridgedRun(VerbRun):
         """The partner left: take the stand-in off the call without telling the owner."""
         self.finished = True
         if self.call.run is self:
-            self.engine.interrupt(self.call)
+            flow.interrupt(self.engine, self.call)

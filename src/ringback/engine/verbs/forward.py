@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ringback.bxml import Forward
-from ringback.engine import lifecycle
+from ringback.engine import farend, lifecycle
 from ringback.engine.call import Call, CallStatus, Direction
 from ringback.engine.verbs import handles
 from ringback.engine.verbs.base import VerbRun
@@ -74,7 +74,7 @@ class ForwardRun(VerbRun):
         lifecycle.dial(
             engine,
             leg,
-            engine.phone_for(verb.to),
+            farend.phone_for(engine, verb.to),
             verb.call_timeout,
             self._leg_answered,
             self._leg_failed,
@@ -91,7 +91,7 @@ class ForwardRun(VerbRun):
     def _leg_answered(self) -> None:
         assert self.leg is not None
         lifecycle.mark_answered(self.engine, self.call)
-        self.engine.far_end(self.leg).start()
+        farend.far_end(self.engine, self.leg).start()
 
     def _leg_failed(self, cause: str, message: str | None, sip: int | None) -> None:
         assert self.leg is not None

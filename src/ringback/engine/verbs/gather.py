@@ -17,6 +17,7 @@ the program goes on with the next verb.
 from __future__ import annotations
 
 from ringback.bxml import Gather, PlayAudio, SpeakSentence
+from ringback.engine import farend
 from ringback.engine.verbs import handles
 from ringback.engine.verbs.base import VerbRun
 from ringback.engine.verbs.prompt import PromptPlayer
@@ -64,7 +65,7 @@ class GatherRun(VerbRun):
                 "verb",
                 f'<Gather input="{verb.input}">: speech is not recognised; collecting DTMF only',
             )
-        self.engine.begin_activity(self.call, Condition.GATHER)
+        farend.begin_activity(self.engine, self.call, Condition.GATHER)
         self._play_next()
 
     def on_digit(self, digit: str) -> None:
@@ -136,7 +137,7 @@ class GatherRun(VerbRun):
 
     def _stop_collecting(self) -> None:
         if START_GATHER_FEATURE not in self.call.features:
-            self.engine.end_activity(self.call, Condition.GATHER)
+            farend.end_activity(self.call, Condition.GATHER)
 
     # ---- the end ---------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ringback.bxml import Hangup
+from ringback.engine import flow
 from ringback.engine.verbs import handles
 from ringback.engine.verbs.base import VerbRun
 
@@ -15,5 +16,5 @@ class HangupRun(VerbRun):
 
     def start(self) -> None:
         """Hang up now; the verb is complete (not interrupted) when the call ends."""
-        self.engine.complete_verb(self.call, self)
+        flow.complete_verb(self.engine, self.call, self)
         self.engine.hang_up(self.call)

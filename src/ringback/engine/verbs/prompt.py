@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ringback.bxml import PlayAudio, SpeakSentence
+from ringback.engine import farend
 from ringback.engine.media import Segment, Side, Sound
 from ringback.engine.verbs.base import VerbRun
 
@@ -71,7 +72,7 @@ class PromptPlayer:
     def _begin(self, seconds: float, sound: Sound, text: str) -> None:
         engine, call = self.run.engine, self.run.call
         self.segment = call.media.add(engine.now, engine.now + seconds, Side.PLATFORM, sound, text)
-        engine.prompt_started(call)
+        farend.prompt_started(engine, call)
         self.timer = self.run.after(seconds, self._ended)
 
     def _ended(self) -> None:
@@ -81,4 +82,4 @@ class PromptPlayer:
 
     def _heard(self) -> None:
         self.segment = None
-        self.run.engine.prompt_ended(self.run.call, self.words)
+        farend.prompt_ended(self.run.engine, self.run.call, self.words)

@@ -17,6 +17,7 @@ the call's `disconnect` (as on Bandwidth).
 from __future__ import annotations
 
 from ringback.bxml import Record
+from ringback.engine import flow
 from ringback.engine.media import Side, Sound
 from ringback.engine.recordings import Recording
 from ringback.engine.verbs import handles
@@ -83,8 +84,12 @@ class RecordRun(VerbRun):
         self._close(at, reason)
         engine, call, recording = self.engine, self.call, self.recording
         if self.complete_callback is not None:
-            engine.fetch_bxml(
-                call, RecordCompleteEvent, self.complete_callback, **recording.event_fields()
+            flow.fetch_bxml(
+                engine,
+                call,
+                RecordCompleteEvent,
+                self.complete_callback,
+                **recording.event_fields(),
             )
         announce(engine, call, recording, self.callbacks)
         self.done()

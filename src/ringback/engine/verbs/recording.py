@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from ringback.bxml import PauseRecording, ResumeRecording, StartRecording, StopRecording
+from ringback.engine import farend
 from ringback.engine.actions import SaveRecording
 from ringback.engine.payloads import timestamp
 from ringback.engine.recordings import Recording
@@ -80,11 +81,11 @@ def set_live(engine: Engine, call: Call, recording: Recording, live: bool) -> No
     recording_ids: set[str] = call.extra.setdefault(_LIVE_KEY, set())
     if live:
         recording_ids.add(recording.recording_id)
-        engine.begin_activity(call, Condition.RECORD)  # may run far-end steps at once
+        farend.begin_activity(engine, call, Condition.RECORD)  # may run far-end steps at once
     else:
         recording_ids.discard(recording.recording_id)
         if not recording_ids:
-            engine.end_activity(call, Condition.RECORD)
+            farend.end_activity(call, Condition.RECORD)
 
 
 def announce(

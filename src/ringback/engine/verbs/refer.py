@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Final
 
 from ringback.bxml import Refer
+from ringback.engine import farend
 from ringback.engine.call import Direction
 from ringback.engine.verbs import handles
 from ringback.engine.verbs.base import VerbRun
@@ -61,7 +62,7 @@ class ReferRun(VerbRun):
             )
             self._failed(SIP_METHOD_NOT_ALLOWED, None)
             return
-        phone = self.engine.phone_for(target)
+        phone = farend.phone_for(self.engine, target)
         self.engine.note(call, "refer", f"REFER to {target} accepted (202)", to=target)
         answers = phone.answer in (AnswerMode.HUMAN, AnswerMode.MACHINE)
         if phone.answer is AnswerMode.NO_ANSWER or (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ringback.bxml import StartGather, StopGather
+from ringback.engine import farend
 from ringback.engine.verbs import handles
 from ringback.engine.verbs.base import Feature, VerbRun
 from ringback.engine.verbs.gather import START_GATHER_FEATURE, GatherRun
@@ -63,7 +64,7 @@ class StartGatherRun(VerbRun):
         self.call.features[START_GATHER_FEATURE] = DtmfNotifier(self.engine, self.call, callback)
         if replaced:
             self.engine.note(self.call, "gather", "<StartGather> replaces the previous one")
-        self.engine.begin_activity(self.call, Condition.GATHER)
+        farend.begin_activity(self.engine, self.call, Condition.GATHER)
         self.done()
 
 
@@ -78,5 +79,5 @@ class StopGatherRun(VerbRun):
         if self.call.features.pop(START_GATHER_FEATURE, None) is None:
             self.engine.note(self.call, "gather", "<StopGather>: no <StartGather> to stop")
         else:
-            self.engine.end_activity(self.call, Condition.GATHER)
+            farend.end_activity(self.call, Condition.GATHER)
         self.done()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ringback.engine import farend
 from ringback.engine.media import Segment, Side, Sound
 
 if TYPE_CHECKING:
@@ -79,9 +80,9 @@ class AppAudio:
             )
         self.pending.clear()
         self.queue_end = now
-        self.engine.far_end(self.call).observe()
+        farend.far_end(self.engine, self.call).observe()
 
     def _chunk_played(self) -> None:
         now = self.engine.now
         self.pending = [(s, t) for s, t in self.pending if s.end > now]
-        self.engine.far_end(self.call).observe()
+        farend.far_end(self.engine, self.call).observe()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ringback.bxml import PhoneNumber, SipUri, Transfer
-from ringback.engine import lifecycle
+from ringback.engine import farend, flow, lifecycle
 from ringback.engine.call import Call, Direction
 from ringback.engine.payloads import timestamp
 from ringback.engine.requests import Callback
@@ -143,7 +143,7 @@ class TransferRun(VerbRun):
             b_leg.sip_response_code = sip
             engine.end_call(b_leg, cause, message)
 
-        script = engine.phone_for(address)
+        script = farend.phone_for(engine, address)
         lifecycle.dial(
             engine, b_leg, script, self.verb.call_timeout, lambda: self._answered(leg), failed
         )
@@ -157,12 +157,12 @@ class TransferRun(VerbRun):
             if other is not leg:
                 engine.end_call(other.call, "cancel")
         engine.note(self.call, "transfer", f"{b_leg.transfer_to} answered", callId=b_leg.call_id)
-        engine.far_end(b_leg).start()
+        farend.far_end(engine, b_leg).start()
         if leg.answer is None:
             self._bridge(leg)
             return
         b_leg.on_bxml_end = lambda: self._bridge(leg)
-        engine.fetch_bxml(b_leg, TransferAnswerEvent, leg.answer, context="transferAnswer")
+        flow.fetch_bxml(engine, b_leg, TransferAnswerEvent, leg.answer, context="transferAnswer")
 
     def _bridge(self, leg: _Leg) -> None:
         """The B-leg's transferAnswer BXML is done: join the legs."""
