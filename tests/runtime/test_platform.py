@@ -229,7 +229,7 @@ async def test_platform_ids_are_not_reused_after_a_crash(app: App, tmp_path: Pat
     assert crashed._driver is not None
     crashed._driver.cancel()  # the rest of the dead process: no clock, no tasks
     await asyncio.gather(crashed._driver, return_exceptions=True)
-    await crashed._cancel_tasks()
+    await crashed.tasks.cancel_all()
     await crashed.sender.close()
     again = make_platform(path, clock=ClockMode.MANUAL)
     await again.start()

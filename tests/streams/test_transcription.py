@@ -120,6 +120,7 @@ async def test_partials_then_final_timed_on_the_virtual_clock(
     assert connected["detail"]["purpose"] == "real-time transcription"
     assert closed["summary"] == "WebSocket closed by Ringback (1000)"
     assert closed["detail"]["messagesSent"] == {"start": 1, "transcription": 3, "stop": 1}
+    assert "frames" not in closed["detail"]  # it carries no audio
 
 
 async def test_sdk_bxml_stabilized_finals_on_both_tracks_stop_at_hangup(

@@ -414,7 +414,7 @@ class StreamHub:
             closeCode=code,
             cause=cause,
             errorMessage=message,
-            frames=connection.frames,
+            frames=connection.frames if connection.action.tracks else None,  # no audio: no count
             **connection.counts(),
         )
         if connection.closing is not None:
