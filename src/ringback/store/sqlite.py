@@ -332,6 +332,15 @@ class Store(MessageTables):
         rows = self._db.execute("SELECT call_id FROM calls WHERE ended = 0 ORDER BY seq")
         return [row[0] for row in rows]
 
+    def end_unfinished_calls(self, message: str) -> None:
+        """Store the calls a stopped server left up as disconnected, cause `unknown`: they cannot
+        be resumed (their state lived in memory). Committed when this returns."""
+        for call_id in self.unfinished_calls():
+            state = self.call(call_id) or {}
+            state.update(state="disconnected", disconnectCause="unknown", errorMessage=message)
+            self.save_call(call_id, state, ended=True)
+        self.flush()
+
     # ---- timelines -------------------------------------------------------------------------
 
     def add_timeline(
