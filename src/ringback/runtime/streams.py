@@ -5,13 +5,13 @@ URL as given, with `Authorization: Basic` when the verb gave credentials, within
 `HANDSHAKE_TIMEOUT_S`, sends the `start` message and tells the engine (`SocketOpened`, or
 `SocketFailed` with the reason). The `media` frames, what the engine sends (`SendSocketMessage`)
 and at the end `stop` and a close with 1000 (`CloseSocket`) follow, in order, through the
-connection's outbox, written at once where the socket takes it (`ringback.runtime.
-stream_connection`, which also says what an app that reads too slowly costs). Frames
-follow the call's clock: frame n of each track covers `origin + n × 20 ms` and is sent once the
-clock has passed its end. On the real clock one timer paces every socket
-(`ringback.runtime.stream_pacer`); on the virtual and manual clocks the clockwork calls
-`pump_until(t)` before time moves to `t`, so a stream of L seconds carries exactly ⌊L / 20 ms⌋
-frames per track however fast time goes. The audio is the call's (`ringback.media.frames`).
+connection's outbox, written at once where the socket takes it (`stream_connection.py`, which
+also says what an app that reads too slowly costs). Frames follow the call's clock: frame n of
+each track covers `origin + n × 20 ms` and is sent once the clock has passed its end. On the
+real clock one timer paces every socket (`stream_pacer.py`); on the virtual and manual clocks
+the clockwork calls `pump_until(t)` before time moves to `t`, so a stream of L seconds carries
+exactly ⌊L / 20 ms⌋ frames per track however fast time goes. The audio is the call's
+(`ringback.media.frames`).
 
 A reader task per connection takes what the app sends: `playAudio`/`clear` on a bidirectional
 stream become facts; anything else is ignored and noted on the timeline (the first few of each
