@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from loopback import make_platform
 from ringback.errors import CallStateError
 from ringback.runtime import Platform
 
-from .conftest import App, make_platform, outbound
+from .conftest import App, outbound
 
 HANGUP = "<Response><Hangup/></Response>"
 KEPT = 20
@@ -76,7 +77,8 @@ async def main():
         first = await heap_after(CALLS)
         grown = await heap_after(CALLS) - first
         print(json.dumps({"perCall": grown / CALLS, "live": len(platform.engine.calls),
-                          "seqs": len(platform.store._call_seqs), "events": len(platform._ended)}))
+                          "seqs": len(platform.store._call_seqs),
+                          "events": len(platform.deliveries._settled)}))
         await platform.close()
         platform.store.close()
     await runner.cleanup()

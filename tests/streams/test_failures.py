@@ -10,7 +10,7 @@ from aiohttp import web
 
 from ringback.runtime import Platform
 
-from .conftest import Session, VoiceApp, call_app, finished
+from .conftest import Session, SocketHandler, VoiceApp, call_app, finished
 
 
 def start(app: VoiceApp, name: str, tracks: str = "inbound", destination: str | None = None) -> str:
@@ -49,7 +49,9 @@ async def test_stream_past_four_tracks_is_rejected(voice_app: VoiceApp, platform
     assert voice_app.events().count("mediaStreamStopped") == 2
 
 
-@pytest.mark.parametrize(
+# Sockets that never open (also for live transcription): what the app answers or where to dial,
+# and the Rejected cause and words of its errorMessage.
+CANNOT_CONNECT = pytest.mark.parametrize(
     ("refuse_with", "destination", "cause", "words"),
     [
         (403, None, "connection-error", "was refused: HTTP 403"),
@@ -57,6 +59,9 @@ async def test_stream_past_four_tracks_is_rejected(voice_app: VoiceApp, platform
         (None, "http://127.0.0.1:9/ws", "error", "is not a ws:// or wss:// URL"),
     ],
 )
+
+
+@CANNOT_CONNECT
 async def test_stream_that_cannot_connect_is_rejected_and_the_call_goes_on(
     voice_app: VoiceApp,
     platform: Platform,
@@ -93,7 +98,18 @@ async def started(session: Session) -> None:
 WAIT_FOR_STREAM = '<StopStream name="a" wait="true"/><Hangup/>'
 
 
-@pytest.mark.parametrize(
+def closing_with(code: int) -> SocketHandler:
+    """An app that closes the socket with `code` (reason "forbidden") once `start` arrived."""
+
+    async def on_socket(session: Session, ws: web.WebSocketResponse) -> None:
+        await started(session)
+        await ws.close(code=code, message=b"forbidden")
+
+    return on_socket
+
+
+# The app closes the socket with a code (reason "forbidden"): the Stopped cause and errorMessage.
+APP_CLOSES = pytest.mark.parametrize(
     ("code", "cause", "message"),
     [
         (1000, "closed", None),
@@ -101,16 +117,14 @@ WAIT_FOR_STREAM = '<StopStream name="a" wait="true"/><Hangup/>'
         (4403, "connection-error", "the websocket closed abnormally (code 4403: forbidden)"),
     ],
 )
+
+
+@APP_CLOSES
 async def test_stream_closed_by_the_app_releases_stop_stream_wait(
     voice_app: VoiceApp, platform: Platform, code: int, cause: str, message: str | None
 ) -> None:
     """The app closes: `mediaStreamStopped` with the cause; `<StopStream wait>` goes on."""
-
-    async def on_socket(session: Session, ws: web.WebSocketResponse) -> None:
-        await started(session)
-        await ws.close(code=code, message=b"forbidden")
-
-    voice_app.on_socket = on_socket
+    voice_app.on_socket = closing_with(code)
     bxml = f"<Response>{start(voice_app, 'a')}{WAIT_FOR_STREAM}</Response>"
     call_id = call_app(voice_app, platform, bxml)
     await finished(platform, call_id)

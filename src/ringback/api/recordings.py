@@ -24,7 +24,7 @@ from ringback.api.context import Endpoints, empty, json_body, json_response
 from ringback.api.queries import recording_query
 from ringback.engine.payloads import call_event, timestamp
 from ringback.engine.recordings import Recording
-from ringback.engine.verbs.transcription import transcripts
+from ringback.engine.verbs.transcripts import transcripts
 from ringback.errors import ResourceNotFoundError
 from ringback.events import Transcription, TranscriptionAvailableEvent
 

@@ -6,6 +6,7 @@ over this log, rendered to audio at the edge, and a transcription is the far end
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -66,12 +67,31 @@ class Segment:
             self.offset + lo - self.start,
         )
 
+    def word_spans(self) -> list[tuple[str, float, float]]:
+        """Each word of the sound's text with when it is said: spread evenly over the whole sound.
+
+        The spread is over the sound's planned length, so a sound cut short keeps its words' times
+        (the words after the cut are simply not said).
+        """
+        words = self.text.split()
+        if not words:
+            return []
+        origin = self.start - self.offset
+        share = self.full_length / len(words)
+        return [
+            (word, origin + i * share, origin + (i + 1) * share) for i, word in enumerate(words)
+        ]
+
 
 @dataclass(slots=True)
 class MediaLog:
-    """Every sound on one call, in the order it started."""
+    """Every sound on one call, in the order it started.
+
+    `watchers` hear of every sound added or cut short (a live transcription follows the words).
+    """
 
     segments: list[Segment] = field(default_factory=list)
+    watchers: list[Callable[[Segment], None]] = field(default_factory=list)
 
     def add(
         self,
@@ -85,12 +105,15 @@ class MediaLog:
         """Append a sound and return it (so that it can be cut short)."""
         segment = Segment(start, end, side, sound, text, audio, end - start)
         self.segments.append(segment)
+        for watch in list(self.watchers):
+            watch(segment)
         return segment
 
-    @staticmethod
-    def cut(segment: Segment, at: float) -> None:
+    def cut(self, segment: Segment, at: float) -> None:
         """End a sound early (barge-in, hangup, interruption)."""
         segment.end = max(segment.start, min(segment.end, at))
+        for watch in list(self.watchers):
+            watch(segment)
 
     def window(self, start: float, end: float) -> list[Segment]:
         """The segments overlapping [start, end), clipped to it."""

@@ -12,11 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from ringback.engine import facts as f
 
 if TYPE_CHECKING:
     from ringback.engine.core import Engine
+
+
+WEBSOCKET_SCHEMES = ("ws", "wss")
+
+
+def not_a_websocket(url: str) -> str | None:
+    """Why `url` cannot be dialled as a WebSocket (the `errorMessage` of cause `error`), or None."""
+    if urlsplit(url).scheme.lower() in WEBSOCKET_SCHEMES:
+        return None
+    return f"destination {url!r} is not a ws:// or wss:// URL"
 
 
 def _ignore() -> None:

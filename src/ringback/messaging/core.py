@@ -14,38 +14,33 @@ recipient at once with the spec's code; an expired message fails with 4360 when 
 phone that is unreachable fails it with 4701. A delivered message reaches the phone's script,
 which may read it and text back: that is an inbound message to the app.
 
-Callbacks of one message go out one at a time, in order: a later one waits while an earlier one
-is retried (spec §3.7). The wire format (v2 array of callbacks, v1 `sms`/`mms` events) and the
-retry schedule are data chosen by the message's `api`.
+Callbacks of one message go out one at a time, in order (`ringback.messaging.callbacks`);
+inbound messages are made in `ringback.messaging.inbound`. The wire format (v2 array of
+callbacks, v1 `sms`/`mms` events) and the retry schedule are data chosen by the message's `api`.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ringback.delivery.retries import MESSAGING_V2_RETRIES, NO_RETRIES, RetrySchedule
 from ringback.engine.actions import AppendTimeline, StartTimer
-from ringback.messaging import codes, v1, v2
+from ringback.messaging import codes, inbound, v1, v2
 from ringback.messaging.actions import (
     CheckMedia,
     MessagingAction,
     Outgoing,
     SaveMessage,
-    SendCallback,
-    StoreMedia,
 )
+from ringback.messaging.callbacks import CallbackQueues
 from ringback.messaging.codes import Failure
 from ringback.messaging.ids import MessageIds
 from ringback.messaging.limits import MAX_MMS_MEDIA_BYTES, segment_count
-from ringback.messaging.media import generated_media
 from ringback.messaging.model import (
     MESSAGE_DELIVERED,
     MESSAGE_FAILED,
     MESSAGE_READ,
-    MESSAGE_RECEIVED,
     MESSAGE_SENDING,
     MESSAGE_SENT,
     Direction,
@@ -61,7 +56,6 @@ from ringback.phones.script import PhoneScript
 
 SENDING_AFTER_S = 0.5
 DELIVERED_AFTER_S = 1.0
-V2_CALLBACK_TIMEOUT_S = 10.0
 ANY_NUMBER = "*"
 # The platform's timers share one queue: the engine's ids are positive, delayed webhooks' (the
 # testing faults) small negatives, the messaging core's start here and go down.
@@ -75,22 +69,6 @@ class MessagingConfig:
     account_id: str = "9900000"
     base_url: str = "http://127.0.0.1:8080"
     v1_user_id: str = "u-ringback"
-
-
-@dataclass(slots=True)
-class _Pending:
-    delivery_id: int
-    message_id: str
-    outgoing: Outgoing
-    schedule: RetrySchedule
-    on_done: Callable[[float, bool], None] | None = None
-    tries: int = 0
-    first_at: float | None = None
-
-
-@dataclass(slots=True)
-class _Queue:
-    items: deque[_Pending] = field(default_factory=deque)
 
 
 class MessagingCore:
@@ -112,11 +90,9 @@ class MessagingCore:
         self.applications: dict[str, MessagingApplication] = {}
         self.messages: dict[str, Message] = {}
         self._texting: dict[str, TextingPhone] = {}
-        self._queues: dict[str, _Queue] = {}
-        self._deliveries: dict[int, _Pending] = {}
+        self.callbacks = CallbackQueues(self)
         self._timers: dict[int, Callable[[float], None]] = {}
         self._timer_ids = itertools.count(TIMER_ID_BASE, -1)
-        self._delivery_ids = itertools.count(1)
         # Messages whose external media are being fetched: deliveries wait for the verdict.
         self._checking: dict[str, list[Callable[[float], None]]] = {}
         self._out: list[MessagingAction] = []
@@ -150,12 +126,12 @@ class MessagingCore:
         )
         self.messages[message_id] = message
         self.note(message_id, at, "state", f"accepted: {len(request.to)} recipient(s), queued")
-        self._save(message)
+        self.save(message)
         rejection = self._rejection(request)
         external = tuple(ref.url for ref in request.media if ref.size is None and not ref.missing)
         if rejection is None and external:
             self._checking[message_id] = []
-            self._out.append(CheckMedia(message_id, external))
+            self.emit(CheckMedia(message_id, external))
         for number in message.recipients:
             if rejection is not None:
                 self._fail(message, number, rejection[0], at, rejection[1])
@@ -171,36 +147,7 @@ class MessagingCore:
         self, at: float, request: InboundRequest
     ) -> tuple[list[Message], list[MessagingAction]]:
         """A handset texted `request.to`: one message per number an application owns."""
-        made: list[Message] = []
-        for number in dict.fromkeys(request.to):
-            app = self.application_for(number)
-            if app is None:
-                continue
-            message_id = self.ids.v1() if app.api == "v1" else self.ids.v2(at)
-            media = self._inbound_media(message_id, request.media, app)
-            message = Message(
-                message_id=message_id,
-                direction=Direction.IN,
-                owner=number,
-                application_id=app.application_id,
-                time=at,
-                to=request.to,
-                from_=request.from_,
-                text=request.text,
-                media=media,
-                segment_count=segment_count(request.text, media),
-                api=app.api,
-                recipients={number: Recipient(number, Status.RECEIVED, updated=at)},
-            )
-            self.messages[message_id] = message
-            self.note(message_id, at, "state", f"received from {request.from_} for {number}")
-            self._save(message)
-            made.append(message)
-            if app.inbound is None:
-                self.note(message_id, at, "note", "the application has no inbound callback URL")
-                continue
-            outgoing = self._inbound_outgoing(message, app, at)
-            self._enqueue(message, outgoing, at, self._accepted_by(message, number))
+        made = inbound.receive(self, at, request)
         return made, self._take()
 
     def resume(self, at: float, message: Message) -> list[MessagingAction]:
@@ -216,45 +163,12 @@ class MessagingCore:
             elif recipient.status is Status.RECEIVED:
                 app = self.application_for(number)
                 if app is not None and app.inbound is not None:
-                    outgoing = self._inbound_outgoing(message, app, at)
-                    self._enqueue(message, outgoing, at, self._accepted_by(message, number))
+                    inbound.announce(self, message, number, app, at)
         return self._take()
 
     def callback_done(self, at: float, delivery_id: int, ok: bool) -> list[MessagingAction]:
         """A callback's delivery ended: next in line, or a retry later, or give up."""
-        pending = self._deliveries.pop(delivery_id, None)
-        if pending is None:
-            return []
-        pending.tries += 1
-        first_at = pending.first_at if pending.first_at is not None else at
-        delay = None if ok else pending.schedule.delay_after(pending.tries, at - first_at)
-        if delay is not None:
-            self.note(
-                pending.message_id,
-                at,
-                "note",
-                f"{pending.outgoing.event_type} not delivered (try {pending.tries});"
-                f" retrying in {delay:g} s",
-            )
-            self.later(at + delay, lambda when: self._start(pending, when))
-            return self._take()
-        if not ok:
-            self.note(
-                pending.message_id,
-                at,
-                "note",
-                f"{pending.outgoing.event_type} dropped after {pending.tries} tr"
-                f"{'y' if pending.tries == 1 else 'ies'}",
-            )
-        if pending.on_done is not None:
-            pending.on_done(at, ok)
-        queue = self._queues.get(pending.message_id)
-        if queue is not None:
-            queue.items.popleft()
-            if queue.items:
-                self._start(queue.items[0], at)
-            else:
-                del self._queues[pending.message_id]
+        self.callbacks.done(at, delivery_id, ok)
         return self._take()
 
     def timer_fired(self, at: float, timer_id: int) -> list[MessagingAction]:
@@ -276,7 +190,7 @@ class MessagingCore:
         if message is None:
             return True
         settled = message.finished or message.direction is Direction.IN
-        return settled and message_id not in self._queues
+        return settled and not self.callbacks.busy(message_id)
 
     def application_for(self, number: str) -> MessagingApplication | None:
         """The messaging application a number routes to: its own route, a v1 phone number's
@@ -289,17 +203,21 @@ class MessagingCore:
             return v1
         return self.applications.get(self.numbers.get(ANY_NUMBER, ""))
 
-    # ---- used by TextingPhone ------------------------------------------------------------
+    # ---- used by the phone, the callback queues and inbound messages -----------------------
+
+    def emit(self, action: MessagingAction) -> None:
+        """Queue an action for the runtime."""
+        self._out.append(action)
 
     def later(self, at: float, fire: Callable[[float], None]) -> None:
         """Call `fire(at)` when the clock reaches `at`."""
         timer_id = next(self._timer_ids)
         self._timers[timer_id] = fire
-        self._out.append(StartTimer(timer_id, at))
+        self.emit(StartTimer(timer_id, at))
 
     def note(self, message_id: str, at: float, kind: str, summary: str, **detail: object) -> None:
         """Add an entry to a message's timeline."""
-        self._out.append(AppendTimeline(message_id, at, kind, summary, detail))
+        self.emit(AppendTimeline(message_id, at, kind, summary, detail))
 
     def phone_read(self, phone: TextingPhone, received: Received, at: float) -> None:
         """The phone's `waitFor text` took this message: it was read."""
@@ -314,8 +232,7 @@ class MessagingCore:
         """The phone's `text` step: an inbound message to the number that texted it."""
         if phone.peer is None:  # pragma: no cover - the steps start with a received message
             return
-        made, actions = self.receive(at, InboundRequest(phone.number, (phone.peer,), text, media))
-        self._out.extend(actions)
+        made = inbound.receive(self, at, InboundRequest(phone.number, (phone.peer,), text, media))
         ids = ", ".join(m.message_id for m in made) or "nobody: no application serves the number"
         if phone.context is not None:
             self.note(
@@ -349,7 +266,7 @@ class MessagingCore:
         recipient = message.recipients[number]
         if recipient.status.final:
             return
-        self._set_status(message, recipient, Status.SENDING, at)
+        self.set_status(message, recipient, Status.SENDING, at)
         if message.api == "v2" and (message.is_mms or len(message.to) > 1):
             self._status_callback(message, number, MESSAGE_SENDING, at)
         self._status_callback(message, number, MESSAGE_SENT, at)
@@ -388,7 +305,7 @@ class MessagingCore:
             self._fail(message, number, codes.DESTINATION_UNREACHABLE, at, why)
             return
         recipient = message.recipients[number]
-        self._set_status(message, recipient, Status.DELIVERED, at)
+        self.set_status(message, recipient, Status.DELIVERED, at)
         self._status_callback(message, number, MESSAGE_DELIVERED, at)
         if phone is not None:
             received = Received(at, message.message_id, message.from_, message.text)
@@ -397,18 +314,19 @@ class MessagingCore:
     def _fail(self, message: Message, number: str, failure: Failure, at: float, why: str) -> None:
         recipient = message.recipients[number]
         recipient.failure = failure
-        self._set_status(message, recipient, Status.FAILED, at, f"{failure.code} {failure.name}")
+        self.set_status(message, recipient, Status.FAILED, at, f"{failure.code} {failure.name}")
         self.note(message.message_id, at, "note", f"{number}: {why}", errorCode=failure.code)
         self._status_callback(message, number, MESSAGE_FAILED, at, failure)
 
-    def _set_status(
+    def set_status(
         self, message: Message, recipient: Recipient, status: Status, at: float, why: str = ""
     ) -> None:
+        """Set a recipient's status, on the timeline and in the store."""
         recipient.status = status
         recipient.updated = at
         suffix = f" ({why})" if why else ""
         self.note(message.message_id, at, "state", f"{recipient.number}: {status.value}{suffix}")
-        self._save(message)
+        self.save(message)
 
     def _status_callback(
         self,
@@ -419,7 +337,7 @@ class MessagingCore:
         failure: Failure | None = None,
     ) -> None:
         for outgoing in self._status_outgoing(message, number, event_type, at, failure):
-            self._enqueue(message, outgoing, at)
+            self.callbacks.enqueue(message, outgoing, at)
 
     def _status_outgoing(
         self, message: Message, number: str, event_type: str, at: float, failure: Failure | None
@@ -430,83 +348,11 @@ class MessagingCore:
         if app is None or app.outbound is None or event_type not in app.callback_types:
             return []
         body = v2.encode(v2.callback(event_type, message, number, at, failure))
-        return [Outgoing(event_type, body, app.outbound, V2_CALLBACK_TIMEOUT_S)]
+        return [Outgoing(event_type, body, app.outbound, v2.CALLBACK_TIMEOUT_S)]
 
     def _callback_types(self, message: Message) -> frozenset[str]:
         app = self.applications.get(message.application_id)
         return app.callback_types if app is not None else frozenset()
-
-    # ---- inbound -------------------------------------------------------------------------
-
-    def _inbound_media(
-        self, message_id: str, media: tuple[str, ...], app: MessagingApplication
-    ) -> tuple[str, ...]:
-        urls = []
-        for index, item in enumerate(media):
-            if "://" in item:
-                urls.append(item)
-                continue
-            stored = generated_media(item)
-            if app.api == "v1":
-                media_id = v1.inbound_media_name(item, message_id)
-                urls.append(v1.media_url(self.config, media_id))
-            else:
-                media_id = f"{message_id}/{index}/{item}"
-                urls.append(
-                    f"{self.config.base_url.rstrip('/')}/api/v2/users/"
-                    f"{self.config.account_id}/media/{media_id}"
-                )
-            self._out.append(StoreMedia(media_id, stored.content, stored.content_type))
-        return tuple(urls)
-
-    def _inbound_outgoing(self, message: Message, app: MessagingApplication, at: float) -> Outgoing:
-        assert app.inbound is not None
-        if app.api == "v1":
-            return v1.inbound_outgoing(self, message, app, at)
-        body = v2.encode(v2.callback(MESSAGE_RECEIVED, message, message.owner, at))
-        return Outgoing(MESSAGE_RECEIVED, body, app.inbound, V2_CALLBACK_TIMEOUT_S)
-
-    def _accepted_by(self, message: Message, number: str) -> Callable[[float, bool], None]:
-        def accepted(at: float, ok: bool) -> None:
-            if ok:  # the app took it: ACCEPTED (search's state for a handled inbound message)
-                self._set_status(message, message.recipients[number], Status.ACCEPTED, at)
-
-        return accepted
-
-    # ---- callbacks in order, with retries ------------------------------------------------
-
-    def _enqueue(
-        self,
-        message: Message,
-        outgoing: Outgoing,
-        at: float,
-        on_done: Callable[[float, bool], None] | None = None,
-    ) -> None:
-        schedule = NO_RETRIES if message.api == "v1" else MESSAGING_V2_RETRIES
-        pending = _Pending(
-            next(self._delivery_ids), message.message_id, outgoing, schedule, on_done
-        )
-        queue = self._queues.setdefault(message.message_id, _Queue())
-        queue.items.append(pending)
-        if len(queue.items) == 1:
-            self._start(pending, at)
-
-    def _start(self, pending: _Pending, at: float) -> None:
-        if pending.first_at is None:
-            pending.first_at = at
-        self._deliveries[pending.delivery_id] = pending
-        out = pending.outgoing
-        self._out.append(
-            SendCallback(
-                pending.delivery_id,
-                pending.message_id,
-                out.event_type,
-                out.body,
-                out.target,
-                out.timeout_s,
-                out.query,
-            )
-        )
 
     # ---- plumbing ------------------------------------------------------------------------
 
@@ -520,8 +366,9 @@ class MessagingCore:
             phone = self._texting[number] = TextingPhone(self, number, script)
         return phone
 
-    def _save(self, message: Message) -> None:
-        self._out.append(SaveMessage(message))
+    def save(self, message: Message) -> None:
+        """Have the runtime store the message as it is now."""
+        self.emit(SaveMessage(message))
 
     def _take(self) -> list[MessagingAction]:
         out, self._out = self._out, []

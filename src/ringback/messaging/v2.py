@@ -25,6 +25,9 @@ from ringback.messaging.model import (
     Status,
 )
 
+# How long a v2 callback's answer is waited for before the try counts as failed.
+CALLBACK_TIMEOUT_S = 10.0
+
 DESCRIPTIONS = {
     MESSAGE_SENDING: "Message is sending to carrier",
     MESSAGE_SENT: "Message sent to carrier",

@@ -1,5 +1,6 @@
 """The running platform: the one asyncio loop that drives the engine (see `Platform`)."""
 
-from ringback.runtime.platform import Platform, PlatformConfig
+from ringback.runtime.config import PlatformConfig
+from ringback.runtime.platform import Platform
 
 __all__ = ["Platform", "PlatformConfig"]

@@ -174,7 +174,8 @@ async def advance(platform: Platform, seconds: float) -> None:
 async def move_to(platform: Platform, at: float) -> None:
     """Move a virtual or manual clock towards `at`: straight there, unless media streams are open.
 
-    Streams' frames up to the new time are sent (and written) before it moves. With streams open
+    Streams' frames up to the new time are sent, and every socket's messages written (a live
+    transcription's words), before it moves. With streams open
     the clock moves at most `STREAM_STEP_S` at a time, so an app that answers what it heard
     (`playAudio`) is heard that much later in call time at most, not after a long jump.
     """
@@ -182,6 +183,7 @@ async def move_to(platform: Platform, at: float) -> None:
     if hub.streaming:
         at = min(at, platform.virtual_now + STREAM_STEP_S)
         await hub.pump_until(at)
+    await hub.flush()
     platform.virtual_now = max(platform.virtual_now, at)
 
 

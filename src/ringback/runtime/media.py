@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import aiohttp
 
@@ -18,6 +19,9 @@ from ringback.media.fetch import MAX_AUDIO_BYTES, measure_url
 from ringback.media.measure import audio_duration
 from ringback.media.render import SOUNDS, Voices, render_recording
 from ringback.media.sources import AudioSources
+
+if TYPE_CHECKING:
+    from ringback.runtime.platform import Platform
 
 
 async def measure(
@@ -82,3 +86,19 @@ def _measure_local(path: str, url: str, decoded: DecodedAudio | None = None) -> 
 def render(recording: Recording, voices: Voices = SOUNDS) -> tuple[bytes, str]:
     """A recording's audio and media type."""
     return render_recording(recording, voices)
+
+
+async def fetch(platform: Platform, action: FetchMedia) -> None:
+    """Measure a `<PlayAudio>` file for the engine (a note on the timeline if it fell back)."""
+    fact, note = await measure(
+        platform.sender.session,
+        action,
+        platform.audio_cache,
+        platform.now,
+        platform.audio_sources,
+        platform.decoded_audio,
+    )
+    if note is not None:
+        owner = action.call_id or action.conference_id or "account"
+        platform.note(owner, platform.now(), "media", note, {"url": action.url})
+    platform.feed(fact)

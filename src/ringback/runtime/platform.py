@@ -1,8 +1,9 @@
 """The running emulator: one asyncio loop that drives the engine and performs what it asks.
 
-How this works. Every fact goes through `_feed`: the engine returns actions and `_perform` carries
-them out — webhooks and media fetches become tasks whose results come back as facts, timers go
-into a queue, timeline entries and call states go to the store. `ringback.runtime.clockwork`
+How this works. Every fact goes through `feed`: the engine returns actions and `_perform` carries
+them out — webhooks (runtime/deliveries.py) and media fetches become tasks (runtime/tasks.py)
+whose results come back as facts, timers go into a queue, timeline entries and call states go to
+the store. `ringback.runtime.clockwork`
 moves time: in `real` mode timers fire on the wall clock; in `virtual` mode time jumps to the
 next timer once nothing is in flight and no API request has come for `idle_s` real seconds; in
 `manual` mode only `advance()` moves it. The HTTP layers (REST and control API) call the
@@ -16,12 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ringback.delivery.faults import Fault, FaultKind, FaultPlan
+from ringback.delivery.faults import FaultPlan
 from ringback.delivery.policy import DeliveryResult
 from ringback.delivery.sender import Sender
 from ringback.engine import facts as f
@@ -40,67 +39,30 @@ from ringback.engine.actions import (
     StartTimer,
 )
 from ringback.engine.clock import ClockMode, TimerQueue
-from ringback.engine.core import DEFAULT_ACCOUNT_ID, Engine, EngineConfig
+from ringback.engine.core import Engine, EngineConfig
 from ringback.engine.ids import IdSource
-from ringback.engine.pacing import (
-    DEFAULT_CALLS_PER_SECOND,
-    DEFAULT_MAX_CONCURRENT_CALLS,
-    CallLimits,
-)
 from ringback.engine.requests import Application, Callback, InboundCallRequest, OutboundCallRequest
 from ringback.engine.v1 import requests as v1r
-from ringback.errors import UnknownApplicationError
 from ringback.events import Event
-from ringback.events_v1 import V1Event
 from ringback.media.cache import AudioCache
 from ringback.media.decode import DecodedAudio
-from ringback.media.sources import AudioSources
-from ringback.phones.script import SILENT_PHONE, PhoneScript, parse_script, script_to_wire
+from ringback.phones.script import SILENT_PHONE, PhoneScript
 from ringback.runtime import clockwork, media, v1_calls
-from ringback.runtime.faults import Held, HeldWebhooks, choose, fault_label
+from ringback.runtime.config import PlatformConfig
+from ringback.runtime.deliveries import Deliveries
 from ringback.runtime.recording_audio import RecordingAudio
-from ringback.runtime.retention import DEFAULT_ENDED_CALLS_KEPT, EndedCalls
+from ringback.runtime.retention import EndedCalls
+from ringback.runtime.settings import Settings
 from ringback.runtime.speech import Speech, voices
 from ringback.runtime.streams import StreamHub
+from ringback.runtime.tasks import Tasks
 from ringback.runtime.texting import Texting
 from ringback.runtime.v1_account import V1Account
-from ringback.runtime.views import application_from_wire, application_to_wire, call_state
+from ringback.runtime.views import call_state
 from ringback.runtime.watchers import Entry, Watchers
-from ringback.runtime.webhooks import attempt_entries, outcome_fact, webhook_request
 from ringback.store import Store
 
 F = TypeVar("F", bound=f.Fact)
-
-
-@dataclass(frozen=True, slots=True)
-class PlatformConfig:
-    """How the emulated platform is set up (the `ringback serve` options)."""
-
-    account_id: str = DEFAULT_ACCOUNT_ID
-    username: str = "ringback"
-    password: str = "ringback"
-    base_url: str = "http://127.0.0.1:8080"
-    clock: ClockMode = ClockMode.VIRTUAL
-    idle_s: float = 0.0  # virtual clock: real seconds of quiet before time may jump
-    webhook_auth: str = "challenge"  # or "preemptive" (spec §3.4)
-    seed: str = "ringback"
-    start_time: float | None = None  # where the virtual clock starts; None: now
-    # The account's outbound limits (ringback.engine.pacing); 0: no limit.
-    calls_per_second: float = DEFAULT_CALLS_PER_SECOND
-    max_concurrent_calls: int = DEFAULT_MAX_CONCURRENT_CALLS
-    max_call_queue_size: int | None = None  # None: calls_per_second × 300
-    ended_calls_kept: int = DEFAULT_ENDED_CALLS_KEPT  # in memory; older ones only in the store
-    # serve --open-control-api: beyond loopback too, the control API asks for no credentials.
-    open_control_api: bool = False
-    # <PlayAudio> URLs served from local files, and what unreachable audio becomes.
-    audio_sources: AudioSources = field(default_factory=AudioSources)
-
-    @property
-    def call_limits(self) -> CallLimits:
-        """The limits the engine's outbound queue starts with."""
-        return CallLimits(
-            self.calls_per_second, self.max_concurrent_calls, self.max_call_queue_size
-        )
 
 
 class Platform:
@@ -112,35 +74,28 @@ class Platform:
         self.engine = self._new_engine()
         self.timers = TimerQueue()
         self.virtual_now = config.start_time if config.start_time is not None else time.time()
-        self.applications: dict[str, Application] = {}
-        self.numbers: dict[str, str] = {}
+        self.settings = Settings(store)  # applications, numbers, phone scripts
+        self.applications = self.settings.applications
+        self.numbers = self.settings.numbers
         # A lambda, not the bound method: `reset` replaces the engine and its id source.
         self.v1 = V1Account(store, lambda prefix: self.engine.ids.v1(prefix))  # noqa: PLW0108
         self.sender = Sender()
-        self.in_flight = 0
         self.last_activity = 0.0
         self.changed = asyncio.Event()
+        self.tasks = Tasks(landed=self._landed)
         self.commit_waiters: list[asyncio.Future[None]] = []  # see committed()
         self.speech = Speech()
         self.decoded_audio = DecodedAudio()  # <PlayAudio> files as the call hears them
         self.voices = voices(self.speech, self.decoded_audio)
         self.audio = RecordingAudio(store, written=self.changed.set, voices=self.voices)
         self.audio_sources = config.audio_sources  # PUT /_ringback/audio replaces it
-        self.quiet = asyncio.Event()  # set while nothing is in flight
-        self.quiet.set()
         self.audio_cache = AudioCache()
-        self._ended: dict[str, asyncio.Event] = {}  # wait()ers' events, set when a call settles
         self.ended = EndedCalls(self, config.ended_calls_kept)
-        self._call_flight: Counter[str] = Counter()  # webhooks in flight, per call
-        # v1 events of one call (or conference) go one after another (v1 spec §8 #15): the
-        # delivery each new one waits for.
-        self._v1_chains: dict[str, asyncio.Future[None]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
         self.watchers = Watchers()  # the terminal log and the console's live pages
         self.streams = StreamHub(self)
         self.faults = FaultPlan()  # faults on purpose, set by ringback.testing; none by default
-        self._held = HeldWebhooks()
+        self.deliveries = Deliveries(self)  # webhooks sent, held, owed to their calls
         # Told of every finished webhook delivery (`ringback load` times the app with it).
         self.on_delivered: Callable[[DeliveryResult], None] | None = None
         self.texting = Texting(self)  # messaging: its own core on this clock, sender and store
@@ -164,23 +119,10 @@ class Platform:
     async def start(self) -> None:
         """Load the stored settings, close calls a previous run left open, start the clock."""
         self.engine = self._new_engine(self.store.count_start())
-        for key, data in self.store.settings("application"):
-            self.applications[key] = application_from_wire(data)
-        for key, data in self.store.settings("number"):
-            self.numbers[key] = data["applicationId"]
-        for key, data in self.store.settings("phone"):
-            self.engine.phones[key] = parse_script(data)
+        self.settings.load(self.engine)
         self.texting.start()
         self.v1.load()
-        for call_id in self.store.unfinished_calls():
-            state = self.store.call(call_id) or {}
-            state.update(
-                state="disconnected",
-                disconnectCause="unknown",
-                errorMessage="Ringback stopped while the call was up",
-            )
-            self.store.save_call(call_id, state, ended=True)
-        self.store.flush()
+        self.store.end_unfinished_calls("Ringback stopped while the call was up")
         self.last_activity = asyncio.get_running_loop().time()
         self._driver = asyncio.create_task(clockwork.drive(self))
 
@@ -190,19 +132,21 @@ class Platform:
             self._driver.cancel()
             await asyncio.gather(self._driver, return_exceptions=True)
             self._driver = None
-        await self._cancel_tasks()
+        await self.tasks.cancel_all()
         await self.streams.close_all()
         await self.audio.finish()
         self.store.flush()
         await self.sender.close()
 
-    async def _cancel_tasks(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self.in_flight = 0
-        self.quiet.set()
+    @property
+    def in_flight(self) -> int:
+        """How many tasks are in flight (webhooks, media fetches): the virtual clock waits."""
+        return self.tasks.count
+
+    @property
+    def quiet(self) -> asyncio.Event:
+        """Set while nothing is in flight."""
+        return self.tasks.quiet
 
     # ---- time ------------------------------------------------------------------------------
 
@@ -237,7 +181,7 @@ class Platform:
     def feed(self, fact: f.Fact) -> None:
         """Hand the engine a fact and perform the actions it returns."""
         if type(fact) is f.TimerFired and fact.timer_id < 0:  # a delayed webhook's timer
-            self._release(self._held.timer_fired(fact.timer_id))
+            self.deliveries.timer_fired(fact.timer_id)
             return
         for action in self.engine.handle(fact):
             self._perform(action)
@@ -250,13 +194,8 @@ class Platform:
 
     def _perform(self, action: Action) -> None:
         match action:
-            case SendWebhook(call_id=call_id):
-                if call_id is not None:  # counted now: the task starts after EndCall is seen
-                    self._call_flight[call_id] += 1
-                if isinstance(action.event, V1Event):
-                    self.spawn(self._deliver_in_order(action))
-                else:
-                    self.spawn(self._deliver(action))
+            case SendWebhook():
+                self.deliveries.send(action)
             case StartTimer(timer_id=timer_id, at=at):
                 if at > clockwork.MAX_CLOCK_EPOCH_S:  # only a clock pushed for centuries gets here
                     clockwork.logger.error(
@@ -267,7 +206,7 @@ class Platform:
             case CancelTimer(timer_id=timer_id):
                 self.timers.cancel(timer_id)
             case FetchMedia():
-                self.spawn(self._fetch_media(action))
+                self.spawn(media.fetch(self, action))
             case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
                 state = None
                 if kind == "state" and call_id in self.engine.calls:
@@ -282,7 +221,7 @@ class Platform:
                 self.ended.conference_ended(action)
             case EndCall(call_id=call_id):
                 self.store.save_call(call_id, call_state(self.engine.call(call_id)), ended=True)
-                self._settle_call(call_id)
+                self.deliveries.settle(call_id)
             case OpenSocket():
                 self.streams.open(action)
             case SendSocketMessage():
@@ -292,16 +231,15 @@ class Platform:
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` as a task the virtual clock waits for (it is in flight until it ends)."""
-        self._spawn(work)
+        self.tasks.spawn(work)
 
     def hold_call(self, call_id: str) -> None:
         """Something of the call's is still under way (a socket closing): `wait()` waits for it."""
-        self._call_flight[call_id] += 1
+        self.deliveries.hold(call_id)
 
     def release_call(self, call_id: str) -> None:
         """What `hold_call` announced is done."""
-        self._call_flight[call_id] -= 1
-        self._settle_call(call_id)
+        self.deliveries.release(call_id)
 
     def note(
         self,
@@ -318,115 +256,10 @@ class Platform:
         if self.watchers:
             self.watchers.publish(Entry(owner, at, kind, summary, detail, call))
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        # The coroutine is the task itself and the bookkeeping a done-callback: no wrapper
-        # coroutine per webhook, and a task cancelled before it ran leaves nothing un-awaited.
-        self.in_flight += 1
-        self.quiet.clear()
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._landed)
-
-    def _landed(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        self.in_flight -= 1
-        if self.in_flight == 0:
-            self.quiet.set()
-        if not task.cancelled() and (error := task.exception()) is not None:
-            loop = asyncio.get_running_loop()
-            loop.call_exception_handler({"message": "platform task failed", "exception": error})
+    def _landed(self) -> None:
         # The idle grace counts from the last thing that happened, this included.
         self.last_activity = asyncio.get_running_loop().time()
         self.changed.set()
-
-    async def _deliver(
-        self, action: SendWebhook, faults: dict[FaultKind, Fault] | None = None
-    ) -> None:
-        call_id = action.call_id
-        if faults is None:
-            faults = choose(self.faults, action, self.engine.calls) if self.faults else {}
-            if faults and self._held.hold(action, faults, self.now(), self.timers):
-                return  # still owed to its call: counted in _call_flight until delivered
-        try:
-            await self._deliver_now(action, faults)
-            if faults.get(FaultKind.DUPLICATE):
-                await self._deliver_now(action, faults, duplicate=True)
-        finally:
-            if call_id is not None:
-                self._call_flight[call_id] -= 1
-                self._release(self._held.delivered(call_id, action))
-                self._settle_call(call_id)
-
-    async def _deliver_in_order(self, action: SendWebhook) -> None:
-        key = action.call_id or action.conference_id or ""
-        previous = self._v1_chains.get(key)
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._v1_chains[key] = done
-        try:
-            if previous is not None:
-                await previous
-            await self._deliver(action)
-        finally:
-            done.set_result(None)
-            if self._v1_chains.get(key) is done:
-                del self._v1_chains[key]
-
-    def _release(self, held: Held | None) -> None:
-        if held is not None:
-            self._spawn(self._deliver(held.action, held.faults))
-
-    def _settle_call(self, call_id: str) -> None:
-        """Wake `wait()`ers once the call has ended and none of its webhooks is in flight."""
-        call = self.engine.calls.get(call_id)
-        if call is not None and call.ended and self._call_flight[call_id] <= 0:
-            self._call_flight.pop(call_id, None)
-            event = self._ended.pop(call_id, None)
-            if event is not None:
-                event.set()
-            self.ended.settled(call_id)
-        elif call is not None and call.ended and self._held:
-            self._release(self._held.call_ended(call_id, self._call_flight[call_id]))
-
-    async def _deliver_now(
-        self, action: SendWebhook, faults: dict[FaultKind, Fault], *, duplicate: bool = False
-    ) -> None:
-        request = webhook_request(
-            action.event,
-            action.callback,
-            action.timeout_s,
-            sync=action.sync,
-            auth=self.config.webhook_auth,
-            drop_first_response=FaultKind.FAIL_FIRST in faults and not duplicate,
-        )
-        result = await self.sender.deliver(request)
-        if self.on_delivered is not None:
-            self.on_delivered(result)
-        owner = action.call_id or action.conference_id or "account"
-        at = self.now()
-        fault = fault_label(faults, duplicate) if faults else None
-        for summary, detail in attempt_entries(result):
-            detail["sync"] = action.sync
-            if fault:  # faults on purpose (ringback.testing) are marked where they happened
-                detail["fault"] = fault
-            self.note(owner, at, "webhook", summary, detail)
-        if action.sync:
-            self.feed(outcome_fact(action, result, self.now()))
-        elif not result.ok and isinstance(action.event, V1Event):
-            v1_calls.callback_failed(self, action, result.error_message or "callback failed")
-
-    async def _fetch_media(self, action: FetchMedia) -> None:
-        fact, note = await media.measure(
-            self.sender.session,
-            action,
-            self.audio_cache,
-            self.now,
-            self.audio_sources,
-            self.decoded_audio,
-        )
-        if note is not None:
-            owner = action.call_id or action.conference_id or "account"
-            self.note(owner, self.now(), "media", note, {"url": action.url})
-        self.feed(fact)
 
     # ---- calls -----------------------------------------------------------------------------
 
@@ -444,14 +277,7 @@ class Platform:
         phone: PhoneScript | None = None,
     ) -> str:
         """A call arriving at `to` (routed by its number unless an application is named)."""
-        app_id = application_id or self.numbers.get(to)
-        if app_id is None:
-            raise UnknownApplicationError(
-                f"no application for {to}: PUT /_ringback/numbers/{to} or name an applicationId"
-            )
-        app = self.applications.get(app_id)
-        if app is None:
-            raise UnknownApplicationError(f"application {app_id} not found")
+        app = self.settings.application_for(to, application_id)
         call_id = self.engine.ids.call()
         request = InboundCallRequest(
             from_=from_, to=to, application=app, caller=phone or SILENT_PHONE
@@ -506,22 +332,11 @@ class Platform:
             if self.store.call(call_id) is None:
                 self.engine.call(call_id)  # raises UnknownCallError
             return True
-        if call_id in self.ended:
-            return True
-        try:
-            async with asyncio.timeout(timeout_s):  # not wait_for: on 3.11 it makes a task
-                await self._ended_event(call_id).wait()
-        except TimeoutError:
-            return False
-        return True
-
-    def _ended_event(self, call_id: str) -> asyncio.Event:
-        return self._ended.setdefault(call_id, asyncio.Event())
+        return call_id in self.ended or await self.deliveries.settled(call_id, timeout_s)
 
     def forget_call(self, call_id: str) -> None:
         """An ended call left memory (ringback.runtime.retention): drop what is kept of it."""
-        self._ended.pop(call_id, None)
-        self._call_flight.pop(call_id, None)
+        self.deliveries.forget(call_id)
         self.store.forget_call(call_id)
 
     # ---- recordings and other webhooks -----------------------------------------------------
@@ -542,48 +357,39 @@ class Platform:
 
     def delete_recording(self, recording_id: str) -> None:
         """Forget a recording, its audio and its transcription."""
-        self.store.delete_recording(recording_id)
         self.engine.recordings.pop(recording_id, None)
-        self.audio.forget(recording_id)
+        self.audio.delete(recording_id)
 
     def delete_recording_media(self, recording_id: str) -> None:
         """Forget a recording's audio (its metadata stays)."""
-        self.audio.forget(recording_id)
-        self.store.set_recording_media(recording_id, None, None)
+        self.audio.delete_media(recording_id)
 
     def send_event(self, event: Event, callback: Callback, timeout_s: float) -> None:
         """Send an async webhook that is not the engine's (REST transcription requests)."""
-        rid = self.engine.number()
-        action = SendWebhook(rid, None, event, callback, timeout_s, sync=False)
-        self.spawn(self._deliver(action))
+        self.deliveries.send_event(event, callback, timeout_s)
 
     # ---- control API settings --------------------------------------------------------------
 
     def put_application(self, app: Application) -> None:
         """PUT /_ringback/applications/{id}."""
-        self.applications[app.application_id] = app
-        self.store.put_setting("application", app.application_id, application_to_wire(app))
+        self.settings.put_application(app)
 
     def put_number(self, number: str, application_id: str) -> None:
         """PUT /_ringback/numbers/{number}: route inbound calls to an application."""
-        self.numbers[number] = application_id
-        self.store.put_setting("number", number, {"applicationId": application_id})
+        self.settings.put_number(number, application_id)
 
     def put_phone(self, number: str, script: PhoneScript) -> None:
         """PUT /_ringback/phones/{number}: the far end behind a number."""
-        self.engine.phones[number] = script
-        self.store.put_setting("phone", number, script_to_wire(script))
+        self.settings.put_phone(self.engine, number, script)
 
     def delete_phone(self, number: str) -> bool:
         """DELETE /_ringback/phones/{number}: the number goes back to the silent phone."""
-        found = self.engine.phones.pop(number, None) is not None
-        self.store.delete_setting("phone", number)
-        return found
+        return self.settings.delete_phone(self.engine, number)
 
     async def reset(self) -> None:
         """POST /_ringback/reset: forget every call, setting and timer; the clock restarts (now,
         or at the configured start time)."""
-        await self._cancel_tasks()
+        await self.tasks.cancel_all()
         if self._driver is not None and self._driver.done():  # it never should; it may have
             clockwork.logger.error("the clock's driver had ended; reset starts a new one")
             self._driver = asyncio.create_task(clockwork.drive(self))
@@ -591,16 +397,12 @@ class Platform:
         self.store.reset()
         self.engine = self._new_engine()
         self.timers = TimerQueue()
-        self.applications.clear()
-        self.numbers.clear()
+        self.settings.clear()
         self.v1.clear()
-        self._ended.clear()
         self.ended.clear()
-        self._call_flight.clear()
-        self._v1_chains.clear()
+        self.deliveries.clear()
         self.audio.clear()
         self.faults.clear()
-        self._held.clear()
         self.audio_cache.clear()
         self.decoded_audio.clear()
         self.audio_sources = self.config.audio_sources

@@ -68,9 +68,16 @@ class RecordingAudio:
             await asyncio.shield(task)
         return self.store.recording_media(recording_id)
 
-    def forget(self, recording_id: str) -> None:
-        """The recording or its audio was deleted: a render still running is not stored."""
+    def delete(self, recording_id: str) -> None:
+        """Forget a recording, its audio and its transcription (a render still running is not
+        stored)."""
+        self.store.delete_recording(recording_id)
         self._pending.pop(recording_id, None)
+
+    def delete_media(self, recording_id: str) -> None:
+        """Forget a recording's audio; its metadata stays."""
+        self._pending.pop(recording_id, None)
+        self.store.set_recording_media(recording_id, None, None)
 
     async def finish(self) -> None:
         """Wait for every render under way (a clean shutdown stores them all)."""

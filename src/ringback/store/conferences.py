@@ -9,10 +9,10 @@ ended one after a restart.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Mapping
 from typing import Any
+
+from ringback.store.rows import Tables, dumps, loads
 
 CONFERENCES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS conferences (
@@ -25,22 +25,15 @@ CREATE INDEX IF NOT EXISTS conferences_by_creation ON conferences (created_at);
 """
 
 
-class ConferenceTables:
+class ConferenceTables(Tables):
     """Ended conferences; needs the Store's `_db` and `_write`."""
-
-    @property
-    def _db(self) -> sqlite3.Connection:  # pragma: no cover - Store's (a property there)
-        raise NotImplementedError
-
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:  # pragma: no cover - Store's
-        raise NotImplementedError
 
     def save_conference(self, record: Mapping[str, Any]) -> None:
         """Insert or replace an ended conference (its record form)."""
         view = record["conference"]
         self._write(
             "INSERT OR REPLACE INTO conferences VALUES (?, ?, ?, ?)",
-            (view["id"], view["name"], record["createdAt"], json.dumps(record)),
+            (view["id"], view["name"], record["createdAt"], dumps(record)),
         )
 
     def conference(self, conference_id: str) -> dict[str, Any] | None:
@@ -48,14 +41,9 @@ class ConferenceTables:
         row = self._db.execute(
             "SELECT data FROM conferences WHERE conference_id = ?", (conference_id,)
         ).fetchone()
-        return None if row is None else _load(row[0])
+        return None if row is None else loads(row[0])
 
     def conferences(self) -> list[dict[str, Any]]:
         """Every ended conference's record, in order of creation."""
         rows = self._db.execute("SELECT data FROM conferences ORDER BY created_at, rowid")
-        return [_load(row[0]) for row in rows]
-
-
-def _load(text: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(text)
-    return data
+        return [loads(row[0]) for row in rows]

@@ -13,7 +13,8 @@ from bandwidth.models.bxml import (
 )
 
 from ringback.engine.sim import Routes, Simulation
-from ringback.engine.verbs.transcription import live_transcriptions, transcripts
+from ringback.engine.verbs.transcription import live_transcriptions
+from ringback.engine.verbs.transcripts import transcripts
 from ringback.phones.script import parse_script
 
 from ..documents import response

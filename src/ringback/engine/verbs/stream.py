@@ -21,15 +21,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from ringback.bxml import StartStream, StopStream
 from ringback.engine.actions import CloseSocket, OpenSocket
 from ringback.engine.payloads import duration, timestamp
 from ringback.engine.requests import Callback
-from ringback.engine.sockets import SocketOwner
+from ringback.engine.sockets import SocketOwner, not_a_websocket
 from ringback.engine.verbs import handles
-from ringback.engine.verbs.base import Feature, VerbRun
+from ringback.engine.verbs.base import VerbRun
+from ringback.engine.verbs.socket_feature import SocketFeature
 from ringback.engine.verbs.stream_audio import AppAudio
 from ringback.engine.verbs.tracks import (
     MAX_CONCURRENT_TRACKS,
@@ -49,17 +49,15 @@ if TYPE_CHECKING:
 
     from ringback.engine.call import Call
     from ringback.engine.core import Engine
-    from ringback.events import Event
 
 STREAM_FEATURE_PREFIX = "stream:"
 STREAM_TRANSPORT = "WebSocket"
 # `metadata.tracks[].mediaFormat` of every track (streams spec §3.1: the example's spelling).
 MEDIA_FORMAT = {"encoding": "PCMU", "sampleRate": 8000}
-WEBSOCKET_SCHEMES = ("ws", "wss")
 
 
 @dataclass(eq=False)
-class MediaStreamFork(Feature):
+class MediaStreamFork(SocketFeature):
     """One media stream of a call, from its connection to its end."""
 
     engine: Engine
@@ -76,6 +74,11 @@ class MediaStreamFork(Feature):
     on_established: Callable[[], None] | None = None  # the <StartStream> waiting to go on
     waiters: list[Callable[[], None]] = field(default_factory=list)  # <StopStream wait="true">
     audio: AppAudio | None = None
+
+    @property
+    def socket_id(self) -> str:
+        """The id its socket is followed by."""
+        return self.stream_id
 
     @property
     def key(self) -> str:
@@ -240,21 +243,6 @@ class MediaStreamFork(Feature):
         for resume in waiters:
             resume()
 
-    def _forget(self) -> None:
-        self.state = "closed"
-        if self.call.features.get(self.key) is self:
-            del self.call.features[self.key]
-        self.engine.sockets.pop(self.stream_id, None)
-
-    def _established(self) -> None:
-        resume, self.on_established = self.on_established, None
-        if resume is not None:
-            resume()
-
-    def _send(self, event: Event) -> None:
-        if self.events is not None:
-            self.engine.send_webhook(self.call, event, self.events, sync=False)
-
 
 def open_streams(call: Call) -> list[MediaStreamFork]:
     """The call's media streams that are running or connecting now, oldest first."""
@@ -295,9 +283,8 @@ class StartStreamRun(VerbRun):
         elif in_use + len(stream.tracks) > MAX_CONCURRENT_TRACKS:
             message = track_limit_message("a media stream", in_use, len(stream.tracks))
             stream.reject("track-limit", message)
-        elif urlsplit(stream.destination).scheme.lower() not in WEBSOCKET_SCHEMES:
-            message = f"destination {stream.destination!r} is not a ws:// or wss:// URL"
-            stream.reject("error", message)
+        elif (problem := not_a_websocket(stream.destination)) is not None:
+            stream.reject("error", problem)
         else:
             stream.on_established = self.done
             stream.connect(verb)

@@ -1,14 +1,22 @@
 """`<StartTranscription>` / `<StopTranscription>`: real-time transcription.
 
 How this works. `<StartTranscription>` puts a `LiveTranscription` on the call
-(`call.features`, under `transcription:<name>`) and goes straight on: it is non-blocking. While
-it runs, the words said on the call are what it transcribes; when it stops (`<StopTranscription>`,
-or the end of the call) the transcript is read off the call's media log for the time it ran and
-kept in the call's `TranscriptStore` (`transcripts(call)`), where the REST API finds it
+(`call.features`, under `transcription:<name>`). Without a `destination` it starts at once and
+BXML goes on. With one, it asks the runtime to open the WebSocket (`OpenSocket`, with the
+`start` message) and BXML goes on once it is established, as for `<StartStream>` (streams spec
+§6 mirrors §5): opened, the `transcription` messages follow the words as they are said
+(`TranscriptionFeed`, transcription_feed.py); refused or failed, `realTimeTranscriptionRejected`
+cause `connection-error` and the transcription never ran. When it stops (`<StopTranscription>`,
+the end of the call) the last finals, `stop` and a close go out (`CloseSocket`); if the app closes
+the socket or it drops first, the transcription stops with the runtime's cause.
+
+On stopping, the transcript (the same words the finals carried) is kept in the call's
+`TranscriptStore` (`transcripts(call)`), where the REST API finds it
 (`GET /calls/{callId}/transcriptions[/{transcriptionId}]`).
 
 Webhooks go to `transcriptionEventUrl` under the spec's rules: `realTimeTranscriptionStarted`,
-`...Rejected` and `...Stopped` only when both `destination` and `transcriptionEventUrl` are set,
+`...Rejected` and `...Stopped` only when both `destination` and `transcriptionEventUrl` are set
+(Started after the socket's `start` message, Stopped beside its `stop`),
 `realTimeTranscriptionAvailable` whenever `transcriptionEventUrl` is set. The session object is
 sent under the key `realTimeTranscription` (the spec's parameter tables; some doc examples say
 `transcription`).
@@ -17,18 +25,27 @@ sent under the key `realTimeTranscription` (the spec's parameter tables; some do
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from ringback.bxml import StartTranscription, StopTranscription
-from ringback.engine.media import Side, Sound
+from ringback.engine.actions import CloseSocket, OpenSocket, SendSocketMessage
 from ringback.engine.payloads import duration, timestamp
+from ringback.engine.sockets import SocketOwner, not_a_websocket
 from ringback.engine.verbs import handles
-from ringback.engine.verbs.base import Feature, VerbRun
+from ringback.engine.verbs.base import VerbRun
+from ringback.engine.verbs.socket_feature import SocketFeature
 from ringback.engine.verbs.tracks import (
     MAX_CONCURRENT_TRACKS,
     Track,
     track_limit_message,
     track_list,
+)
+from ringback.engine.verbs.transcription_feed import TranscriptionFeed, words_on_track
+from ringback.engine.verbs.transcripts import (
+    DEFAULT_LANGUAGE,
+    TrackTranscript,
+    Transcript,
+    transcripts,
 )
 from ringback.events import (
     RealTimeTranscription,
@@ -39,105 +56,19 @@ from ringback.events import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ringback.engine.call import Call
     from ringback.engine.core import Engine
     from ringback.engine.requests import Callback
-    from ringback.events import Event
 
 TRANSCRIPTION_FEATURE_PREFIX = "transcription:"
-TRANSCRIPTS_KEY: Final = "transcriptions"  # in call.extra
-DEFAULT_LANGUAGE = "en-US"
-# The simulated far end's words are known exactly.
-TRANSCRIPT_CONFIDENCE = 1.0
+SOCKET_PURPOSE = "real-time transcription"  # how the timeline names its WebSocket
 
 
-@dataclass(frozen=True, slots=True)
-class TrackTranscript:
-    """What one track said while a transcription ran."""
-
-    track: Track
-    transcript: str
-    detected_language: str = DEFAULT_LANGUAGE
-    confidence: float = TRANSCRIPT_CONFIDENCE
-
-    def to_wire(self) -> dict[str, Any]:
-        """The REST form of one track."""
-        return {
-            "detectedLanguage": self.detected_language,
-            "track": self.track,
-            "transcript": self.transcript,
-            "confidence": self.confidence,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Transcript:
-    """A finished real-time transcription of a call, as the REST API serves it."""
-
-    transcription_id: str
-    name: str
-    url: str
-    started_at: float
-    stopped_at: float
-    tracks: tuple[TrackTranscript, ...]
-
-    def summary_wire(self) -> dict[str, Any]:
-        """One entry of GET /calls/{callId}/transcriptions."""
-        return {
-            "transcriptionId": self.transcription_id,
-            "transcriptionName": self.name,
-            "transcriptionUrl": self.url,
-        }
-
-    def detail_wire(self, account_id: str, call_id: str) -> dict[str, Any]:
-        """GET /calls/{callId}/transcriptions/{transcriptionId}."""
-        return {
-            "accountId": account_id,
-            "callId": call_id,
-            "transcriptionId": self.transcription_id,
-            "tracks": [track.to_wire() for track in self.tracks],
-        }
-
-
-@dataclass(slots=True)
-class TranscriptStore:
-    """A call's finished real-time transcriptions, by id, in the order they stopped."""
-
-    by_id: dict[str, Transcript] = field(default_factory=dict)
-
-    def add(self, transcript: Transcript) -> None:
-        """Keep a finished transcript."""
-        self.by_id[transcript.transcription_id] = transcript
-
-    def delete(self, transcription_id: str) -> bool:
-        """Forget a transcript (DELETE); whether there was one."""
-        return self.by_id.pop(transcription_id, None) is not None
-
-
-def transcripts(call: Call) -> TranscriptStore:
-    """The call's transcript store (created on first use, kept in `call.extra`)."""
-    store = call.extra.get(TRANSCRIPTS_KEY)
-    if not isinstance(store, TranscriptStore):
-        store = TranscriptStore()
-        call.extra[TRANSCRIPTS_KEY] = store
-    return store
-
-
-def words_on_track(call: Call, track: Track, start: float, end: float) -> str:
-    """The words heard on a track in [start, end): inbound is the far end, outbound our prompts."""
-    if track == "inbound":
-        return " ".join(call.media.far_words(start, end))
-    prompts = [
-        segment.text
-        for segment in call.media.window(start, end)
-        if segment.side is Side.PLATFORM and segment.sound is Sound.PROMPT and segment.text
-    ]
-    return " ".join(prompts)
-
-
-@dataclass(eq=False, slots=True)
-class LiveTranscription(Feature):
-    """One running real-time transcription of a call."""
+@dataclass(eq=False)
+class LiveTranscription(SocketFeature):
+    """One real-time transcription of a call, from its start (or connection) to its stop."""
 
     engine: Engine
     call: Call
@@ -149,6 +80,20 @@ class LiveTranscription(Feature):
     language: str
     started_at: float
     events: Callback | None  # transcriptionEventUrl, resolved; None: no webhooks
+    params: dict[str, str] = field(default_factory=dict)  # <CustomParam>s
+    state: str = "connecting"  # then "open", then "closed"
+    on_established: Callable[[], None] | None = None  # the <StartTranscription> waiting to go on
+    feed: TranscriptionFeed | None = None  # the socket's messages, while it is open
+
+    @property
+    def socket_id(self) -> str:
+        """The id its socket is followed by."""
+        return self.transcription_id
+
+    @property
+    def key(self) -> str:
+        """Where the transcription is kept in `call.features`."""
+        return TRANSCRIPTION_FEATURE_PREFIX + self.name
 
     @property
     def url(self) -> str:
@@ -167,26 +112,78 @@ class LiveTranscription(Feature):
             **later,
         )
 
+    def metadata(self) -> dict[str, Any]:
+        """The `metadata` of the socket's `start` and `stop` messages (streams spec §6)."""
+        return {
+            "accountId": self.call.account_id,
+            "callId": self.call.call_id,
+            "realTimeTranscriptionId": self.transcription_id,
+            "transcriptionName": self.name,
+            "tracks": [{"name": track} for track in self.tracks],
+            "stabilized": self.stabilized,
+        }
+
     @property
     def reports_state(self) -> bool:
         """Started/Rejected/Stopped go out only with both a destination and an event URL."""
         return self.destination is not None and self.events is not None
 
-    def start(self) -> None:
-        """Begin transcribing."""
-        self.call.features[TRANSCRIPTION_FEATURE_PREFIX + self.name] = self
-        self.engine.note(
-            self.call,
-            "transcription",
-            f"real-time transcription {self.name!r} started",
-            transcriptionId=self.transcription_id,
-            tracks=self.tracks,
+    def begin_at_once(self) -> None:
+        """Begin transcribing now (no destination: nothing to connect)."""
+        self.call.features[self.key] = self
+        self._begin()
+
+    def connect(self, destination: str) -> None:
+        """Keep the transcription on the call and ask the runtime to open its socket."""
+        self.call.features[self.key] = self
+        self.engine.sockets[self.transcription_id] = SocketOwner(
+            self.socket_opened, self.socket_failed, self.socket_closed
         )
-        if self.reports_state:
-            started = self.engine.event(
-                RealTimeTranscriptionStartedEvent, self.call, real_time_transcription=self.model()
+        start: dict[str, Any] = {"eventType": "start", "metadata": self.metadata()}
+        if self.params:
+            start["customParams"] = dict(self.params)
+        self.engine.emit(
+            OpenSocket(
+                socket_id=self.transcription_id,
+                call_id=self.call.call_id,
+                url=destination,
+                start=start,
+                purpose=SOCKET_PURPOSE,
             )
-            self._send(started)
+        )
+
+    # ---- what the runtime reports ------------------------------------------------------------
+
+    def socket_opened(self) -> None:
+        """Established: transcribe from now, `realTimeTranscriptionStarted`, BXML goes on."""
+        if self.state != "connecting":
+            return
+        self.started_at = self.engine.now
+        self.feed = TranscriptionFeed(
+            self.engine,
+            self.call,
+            self.tracks,
+            self.started_at,
+            self.stabilized,
+            self.language,
+            self._send_message,
+        )
+        self._begin()
+        self._established()
+
+    def socket_failed(self, message: str) -> None:
+        """Never established: Rejected `connection-error`; the transcription never ran."""
+        self._forget()
+        self.started_at = self.engine.now
+        self.reject("connection-error", message, original=None)
+        self._established()
+
+    def socket_closed(self, cause: str, message: str | None) -> None:
+        """The app closed the socket or it dropped: the transcription stops with that cause."""
+        if self.state == "open":
+            self._end(cause, message)
+
+    # ---- what the call does ------------------------------------------------------------------
 
     def reject(self, cause: str, message: str, original: RealTimeTranscription | None) -> None:
         """Refuse to start this transcription."""
@@ -195,6 +192,7 @@ class LiveTranscription(Feature):
             "transcription",
             f"real-time transcription {self.name!r} rejected: {cause}",
             cause=cause,
+            errorMessage=message,
         )
         if self.reports_state:
             event = self.engine.event(
@@ -208,11 +206,45 @@ class LiveTranscription(Feature):
             self._send(event)
 
     def stop(self) -> None:
-        """Stop transcribing: keep the transcript, send Stopped (cause `closed`) and Available."""
-        key = TRANSCRIPTION_FEATURE_PREFIX + self.name
-        if self.call.features.get(key) is not self:
+        """Stop transcribing (cause `closed`): last finals, `stop` and close on the socket."""
+        if self.state == "connecting" and self.destination is not None:
+            self._forget()  # the call ended while connecting: close it unseen
+            self.engine.emit(CloseSocket(self.transcription_id, self.engine.now))
             return
-        del self.call.features[key]
+        if self.state != "open":
+            return
+        if self.feed is not None:
+            self.feed.finish()
+            stop = {"eventType": "stop", "metadata": self.metadata()}
+            self.engine.emit(CloseSocket(self.transcription_id, self.engine.now, stop))
+        self._end("closed", None)
+
+    def on_call_end(self) -> None:
+        """The call ended: the transcription stops with it (cause `closed`)."""
+        self.stop()
+
+    def _begin(self) -> None:
+        self.state = "open"
+        self.engine.note(
+            self.call,
+            "transcription",
+            f"real-time transcription {self.name!r} started",
+            transcriptionId=self.transcription_id,
+            tracks=self.tracks,
+        )
+        if self.reports_state:
+            started = self.engine.event(
+                RealTimeTranscriptionStartedEvent, self.call, real_time_transcription=self.model()
+            )
+            self._send(started)
+        if self.feed is not None:
+            self.feed.begin()
+
+    def _end(self, cause: str, message: str | None) -> None:
+        """Keep the transcript; Stopped with `cause` (and its errorMessage), then Available."""
+        self._forget()
+        if self.feed is not None:
+            self.feed.finish()
         now = self.engine.now
         transcript = Transcript(
             transcription_id=self.transcription_id,
@@ -231,9 +263,11 @@ class LiveTranscription(Feature):
         self.engine.note(
             self.call,
             "transcription",
-            f"real-time transcription {self.name!r} stopped",
+            f"real-time transcription {self.name!r} stopped: {cause}",
             transcriptionId=self.transcription_id,
             transcript={t.track: t.transcript for t in transcript.tracks},
+            cause=cause,
+            errorMessage=message,
         )
         if self.reports_state:
             stopped = self.model(duration=duration(now - self.started_at))
@@ -242,7 +276,8 @@ class LiveTranscription(Feature):
                     RealTimeTranscriptionStoppedEvent,
                     self.call,
                     real_time_transcription=stopped,
-                    cause="closed",
+                    cause=cause,
+                    error_message=message,
                 )
             )
         available = self.model(status="available", url=self.url, completed_time=timestamp(now))
@@ -252,13 +287,18 @@ class LiveTranscription(Feature):
             )
         )
 
-    def on_call_end(self) -> None:
-        """The call ended: the transcription stops with it (cause `closed`)."""
-        self.stop()
-
-    def _send(self, event: Event) -> None:
-        if self.events is not None:
-            self.engine.send_webhook(self.call, event, self.events, sync=False)
+    def _send_message(self, message: dict[str, Any]) -> None:
+        """One `transcription` message onto the socket (finals also noted on the timeline)."""
+        self.engine.emit(SendSocketMessage(self.transcription_id, message))
+        if not message["isPartial"]:
+            self.engine.note(
+                self.call,
+                "transcription",
+                f"transcribed {message['track']}: {message['transcript']!r}",
+                transcriptionId=self.transcription_id,
+                startTime=message["startTime"],
+                endTime=message["endTime"],
+            )
 
 
 def live_transcriptions(call: Call) -> list[LiveTranscription]:
@@ -268,17 +308,20 @@ def live_transcriptions(call: Call) -> list[LiveTranscription]:
 
 @handles(StartTranscription)
 class StartTranscriptionRun(VerbRun):
-    """Start a real-time transcription and go on at once (non-blocking); answers an inbound call.
+    """Start a real-time transcription (non-blocking); answers an inbound call.
 
+    BXML goes on at once, or, with a `destination`, once its WebSocket is established (or
+    refused: Rejected `connection-error`; not ws:// or wss://: Rejected `error`, not dialled).
     The transcript is the words said on the call while it ran: the far end's (`say` steps) on the
-    inbound track, our `<SpeakSentence>` prompts on the outbound track, each word as said (a
-    sentence that overlaps the start or the stop counts whole), confidence 1.0.
+    inbound track, our `<SpeakSentence>` prompts on the outbound track, each word spread evenly
+    over its sentence and counted when its middle is inside the transcription, confidence 1.0.
+    The socket gets a final per sentence when it ends (and word-by-word partials before it with
+    `stabilized="false"`), `start` with the `<CustomParam>`s as `customParams`, and `stop`.
 
-    Simplifications: nothing is sent to `destination` (no WebSocket yet), so `stabilized` only
-    shows in the events; `<CustomParam>`s are accepted and unused; the language is the first of
-    `preferredLanguages` (default en-US) and `detectLanguage` changes nothing. The transcript is
-    ready the moment the transcription stops. The four-track limit counts real-time
-    transcriptions only (media streams keep their own count); its errorMessage is ours.
+    Simplifications: the language is the first of `preferredLanguages` (default en-US) and
+    `detectLanguage` changes nothing. The transcript is ready the moment the transcription
+    stops. The four-track limit counts real-time transcriptions only (media streams keep their
+    own count); its errorMessage is ours.
     """
 
     def start(self) -> None:
@@ -297,6 +340,7 @@ class StartTranscriptionRun(VerbRun):
             language=languages[0] or DEFAULT_LANGUAGE,
             started_at=self.engine.now,
             events=self.callback("transcription_event", fallback=False),
+            params={param.name: param.value for param in verb.params},
         )
         running = live_transcriptions(self.call)
         clash = next((t for t in running if t.name == session.name), None)
@@ -307,8 +351,14 @@ class StartTranscriptionRun(VerbRun):
         elif in_use + len(session.tracks) > MAX_CONCURRENT_TRACKS:
             message = track_limit_message("a real-time transcription", in_use, len(session.tracks))
             session.reject("track-limit", message, original=None)
+        elif verb.destination is None:
+            session.begin_at_once()
+        elif (problem := not_a_websocket(verb.destination)) is not None:
+            session.reject("error", problem, original=None)
         else:
-            session.start()
+            session.on_established = self.done
+            session.connect(verb.destination)
+            return
         self.done()
 
 
