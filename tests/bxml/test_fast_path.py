@@ -49,7 +49,7 @@ def test_fast_and_careful_paths_build_the_same_document(document: Document) -> N
     root = read_tree_fast(text)
     assert root is not None or "<!" in text or "xml" in text
     if root is not None:
-        assert read_document(root, CONTEXTS["call"]) == document
+        assert read_document(root, CONTEXTS["call"], []) == document
     assert parse(text) == _careful(text)[0] == document
     assert parse(text.encode()) == _careful(text.encode())[0] == document
 
@@ -109,13 +109,13 @@ def test_ordinary_document_takes_the_fast_path() -> None:
     root = read_tree_fast(text)
     assert root is not None
     assert [child.tag for child in root] == ["Pause", "Hangup"]
-    assert read_document(root, CONTEXTS["call"]) == parse(text)
+    assert read_document(root, CONTEXTS["call"], []) == parse(text)
 
 
 def test_fast_path_names_the_first_top_level_element_to_report() -> None:
     root = read_tree_fast("<Response><Hangup/><Hangup/>x<Pause duration='0'/></Response>")
     assert root is not None
-    assert read_document(root, CONTEXTS["call"]) == 2  # the text before the third element
+    assert read_document(root, CONTEXTS["call"], []) == 2  # the text before the third element
 
 
 @pytest.mark.parametrize(
@@ -143,7 +143,7 @@ def test_comments_cdata_and_processing_instructions_take_the_fast_path() -> None
     text = "<Response><!-- a --><SpeakSentence>a<![CDATA[<b>]]>c<?pi x?></SpeakSentence></Response>"
     root = read_tree_fast(text)
     assert root is not None
-    assert read_document(root, CONTEXTS["call"]) == _careful(text)[0] == parse(text)
+    assert read_document(root, CONTEXTS["call"], []) == _careful(text)[0] == parse(text)
 
 
 def test_utf16_document_with_entities_is_refused_as_any_doctype_is() -> None:
@@ -161,7 +161,7 @@ def test_deep_ssml_goes_the_careful_way() -> None:
     text += "</SpeakSentence></Response>"
     root = read_tree_fast(text)
     assert root is not None
-    assert read_document(root, CONTEXTS["call"]) == 0
+    assert read_document(root, CONTEXTS["call"], []) == 0
     with pytest.raises(BxmlError, match="nested more than 64 deep"):
         parse(text)
 

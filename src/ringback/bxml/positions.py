@@ -53,6 +53,14 @@ def region_tree(text: str | bytes, root: Element, start: int, whole: bool) -> No
     return node
 
 
+def element_positions(text: str | bytes, root: Element, elements: list[Element]) -> list[Position]:
+    """The line and column of each of `elements` (in `root`, ElementTree's tree of `text`)."""
+    ranks = {id(element): rank for rank, element in enumerate(root.iter())}
+    wanted = [ranks[id(element)] for element in elements]
+    found = _positions(text, max(wanted) + 1)
+    return [found[rank] for rank in wanted]
+
+
 def _size(element: Element) -> int:
     return sum(1 for _ in element.iter())
 
