@@ -122,6 +122,9 @@ def documents() -> dict[str, str]:
         "limit-verbs-last-none": _at_limit(_HEAVY_VERB, '<Gather maxDigits="None"/>'),
         # "xmlns" in a text sends a document the careful way (it may declare namespaces).
         "limit-verbs-careful": _at_limit(_HEAVY_VERB, "<Tag>xmlns</Tag>"),
+        "limit-notes-careful": _at_limit(
+            _HEAVY_VERB.replace('tag="t"', 'tag="None"'), "<Tag>xmlns</Tag>"
+        ),
         "limit-endpoints": _at_limit(
             "<Endpoint>e</Endpoint>", "", "<Response><Connect>", "</Connect></Response>"
         ),

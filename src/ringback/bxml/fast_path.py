@@ -135,18 +135,24 @@ def read_document(root: Element, allowed: frozenset[str], unset: Unset) -> Docum
     return Document(tuple(verbs), root.tag)
 
 
-def read_node(node: Node) -> object | None:
+def read_node(node: Node, notes: list[str]) -> object | None:
     """A top-level verb of the careful path's tree built the fast way, or None when the careful
     walk has something to say about it: that walk's own checks cost several times more (a
-    message's worth of work per value), and a valid verb needs none of them. A verb with an
-    attribute read as absent is left to that walk too (its note names the node's position)."""
+    message's worth of work per value), and a valid verb needs none of them. The notes of the
+    attributes it read as absent are added to `notes`, with the nodes' positions."""
+    nodes: dict[int, Node] = {}
     unset: Unset = []
-    built = _element(_element_of(node), _SPECS[node.tag], 2, unset)
-    return None if unset else built
+    built = _element(_element_of(node, nodes), _SPECS[node.tag], 2, unset)
+    if built is not None:
+        for element, name in unset:
+            where = nodes[id(element)]
+            notes.append(unset_note(where.line, where.column, element.tag, name))
+    return built
 
 
-def _element_of(node: Node) -> Element:
+def _element_of(node: Node, nodes: dict[int, Node]) -> Element:
     element = Element(node.tag, node.attrs)
+    nodes[id(element)] = node
     last: Element | None = None
     for child in node.children:  # text pieces are merged: never two in a row
         if isinstance(child, str):
@@ -155,7 +161,7 @@ def _element_of(node: Node) -> Element:
             else:
                 last.tail = child
         else:
-            last = _element_of(child)
+            last = _element_of(child, nodes)
             element.append(last)
     return element
 

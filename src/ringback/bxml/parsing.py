@@ -194,7 +194,7 @@ class _DocumentReader:
                 message += "; it allows only " + ", ".join(sorted(self.allowed))
             self.fail(node, message)
         elif self.quick and not self.known_bad:
-            quick = fast_path.read_node(node)
+            quick = fast_path.read_node(node, self.notes)
             if quick is not None:
                 return quick  # type: ignore[return-value]  # a verb's tag builds a Verb
         built = self.element(node)
