@@ -29,9 +29,10 @@ from ringback.bxml.attributes import (
     TEXT_CONTENT,
     Children,
 )
+from ringback.bxml.element import Verb
 from ringback.bxml.safe_xml import Node
 from ringback.bxml.values import BadValue, Kind, reader
-from ringback.bxml.verbs import VERB_CLASSES, Document, Verb
+from ringback.bxml.verbs import VERB_CLASSES, Document
 
 _SPACE = " \t\n\r"
 # Bandwidth's Python SDKs before 17 write an attribute left unset as the string `None`

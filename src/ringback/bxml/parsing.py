@@ -34,11 +34,12 @@ from ringback.bxml.attributes import (
     TEXT_CONTENT,
     Children,
 )
+from ringback.bxml.element import Verb
 from ringback.bxml.fast_path import MAX_GATHER_PLAYS, UNSET_LITERAL, Unset, unset_note
 from ringback.bxml.positions import element_positions, region_tree
 from ringback.bxml.safe_xml import Node, read_tree, read_tree_fast
 from ringback.bxml.values import BadValue, convert
-from ringback.bxml.verbs import NESTED_CLASSES, VERB_CLASSES, Document, Verb
+from ringback.bxml.verbs import NESTED_CLASSES, VERB_CLASSES, Document
 from ringback.errors import BxmlError, BxmlInvalidError, BxmlSyntaxError
 
 # Each element's required attributes, in table order (read once per element parsed).

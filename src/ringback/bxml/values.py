@@ -225,9 +225,7 @@ def _display_name(raw: str) -> str:
 
 
 def _conference_name(raw: str) -> str:
-    value = raw.strip(_XML_SPACE)
-    if not value:
-        raise BadValue("must not be empty")
+    value = _not_blank(raw)
     if len(value) > MAX_CONFERENCE_NAME_CHARS:
         limit = MAX_CONFERENCE_NAME_CHARS
         raise BadValue(f"must be at most {limit} characters, got {len(value)}")
@@ -281,9 +279,7 @@ def _convert_uui(raw: str) -> str:
 
 
 def _convert_dtmf(raw: str) -> str:
-    value = raw.strip(_XML_SPACE)
-    if not value:
-        raise BadValue("must not be empty")
+    value = _not_blank(raw)
     if len(value) > MAX_DTMF_DIGITS:
         raise BadValue(f"must be at most {MAX_DTMF_DIGITS} characters, got {len(value)}")
     if not _DTMF.fullmatch(value):

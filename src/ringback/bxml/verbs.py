@@ -31,46 +31,6 @@ from ringback.bxml.connecting import (
 )
 from ringback.bxml.element import Nested, Verb
 
-__all__ = [  # the connecting verbs live in connecting.py; every verb is read from here
-    "NESTED_CLASSES",
-    "VERB_CLASSES",
-    "Bridge",
-    "Conference",
-    "Connect",
-    "CustomParam",
-    "Document",
-    "Endpoint",
-    "Forward",
-    "Gather",
-    "Hangup",
-    "Nested",
-    "Pause",
-    "PauseRecording",
-    "PhoneNumber",
-    "PlayAudio",
-    "Record",
-    "Redirect",
-    "Refer",
-    "ResumeRecording",
-    "Ring",
-    "SendDtmf",
-    "SipUri",
-    "SpeakSentence",
-    "StartGather",
-    "StartRecording",
-    "StartStream",
-    "StartTranscription",
-    "StopGather",
-    "StopRecording",
-    "StopStream",
-    "StopTranscription",
-    "StreamParam",
-    "Tag",
-    "Transfer",
-    "Verb",
-]
-
-
 # --- speech and audio ---------------------------------------------------------------------------
 
 
