@@ -89,20 +89,32 @@ mixed_documents = st.lists(
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mixed_documents, st.sampled_from(sorted(CONTEXTS)))
-def test_fast_and_careful_paths_report_the_same_errors(text: str, context: str) -> None:
-    """Valid verbs mixed with broken ones: `check` lists what the careful walk over the whole
-    document lists, and `parse` raises its first error or gives its document."""
-    document, errors = _careful(text, context)
-    assert [_key(error) for error in check(text, context)] == [_key(e) for e in errors]
+@given(mixed_documents, st.sampled_from(sorted(CONTEXTS)), st.booleans())
+def test_fast_and_careful_paths_report_the_same_errors(
+    text: str, context: str, as_bytes: bool
+) -> None:
+    """Valid verbs mixed with broken ones, as str or bytes: `check` lists what the careful walk
+    over the whole document lists, and `parse` raises its first error or gives its document."""
+    document: str | bytes = text.encode() if as_bytes else text
+    expected, errors = _careful(document, context)
+    assert [_key(error) for error in check(document, context)] == [_key(e) for e in errors]
     if errors:
         with pytest.raises(BxmlError) as raised:
-            parse(text, context)
+            parse(document, context)
         assert _key(raised.value) == _key(errors[0])
     else:
-        parsed = parse(text, context)
-        assert parsed == document
-        assert parsed.notes == document.notes
+        parsed = parse(document, context)
+        assert parsed == expected
+        assert parsed.notes == expected.notes
+
+
+def test_latin1_declared_bytes_take_the_fast_path() -> None:
+    text = '<?xml version="1.0" encoding="ISO-8859-1"?><Response><Tag>caf\u00e9</Tag></Response>'
+    data = text.encode("latin-1")
+    root = read_tree_fast(data)
+    assert root is not None
+    assert read_document(root, CONTEXTS["call"], []) == _careful(data)[0] == parse(data)
+    assert parse(data).verbs[0].text == "caf\u00e9"  # type: ignore[attr-defined]
 
 
 def test_ordinary_document_takes_the_fast_path() -> None:
