@@ -50,6 +50,7 @@ class VoiceApp:
     sessions: list[Session] = field(default_factory=list)
     on_socket: SocketHandler | None = None  # what the app does once connected (else: listen)
     refuse_with: int | None = None  # answer the handshake with this HTTP status instead
+    read_after: asyncio.Event | None = None  # set: the app reads its socket only from then on
     url: str = ""
 
     @property
@@ -88,6 +89,8 @@ class VoiceApp:
         return ws
 
     async def _listen(self, session: Session, ws: web.WebSocketResponse) -> None:
+        if self.read_after is not None:
+            await self.read_after.wait()
         async for message in ws:
             if message.type is WSMsgType.TEXT:
                 session.messages.append(json.loads(message.data))
