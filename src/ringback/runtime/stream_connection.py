@@ -102,7 +102,7 @@ class Connection:
         return tasks
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        """A task of this socket's, cancelled when it finishes."""
+        """Run `work` as a task of this socket's (cancelled once the socket is over)."""
         task = asyncio.create_task(work)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
