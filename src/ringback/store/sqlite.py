@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import msgspec
 
@@ -73,6 +73,8 @@ CREATE TABLE IF NOT EXISTS settings (
 # the time; a whole call writes a dozen such rows. Values JSON has no form for (a datetime in a
 # timeline detail) are written as their str(), as json.dumps(default=str) did.
 _ENCODER = msgspec.json.Encoder(enc_hook=str)
+# A call's state, or a function that renders it when the row is written (Store.save_call).
+CallData: TypeAlias = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 
 
 def _dumps(data: Any) -> str:
@@ -99,7 +101,8 @@ class Store(MessageTables):
         self._may_hold_unseen = self.call_count() > 0
         self._dirty = False
         self._call_seqs: dict[str, int] = {}
-        self._pending_calls: dict[str, tuple[Any, ...]] = {}  # call id → row, latest state
+        # call id → (seq, its latest state or what renders it, ended): see save_call
+        self._pending_calls: dict[str, tuple[int, CallData, bool]] = {}
         self._pending_timeline: list[tuple[Any, ...]] = []
 
     @property
@@ -129,7 +132,23 @@ class Store(MessageTables):
         self._db.execute(sql, params)
 
     def _take_pending(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        calls, self._pending_calls = list(self._pending_calls.values()), {}
+        # On the caller's thread (the loop's): a state rendered late reads the live call here.
+        pending, self._pending_calls = self._pending_calls, {}
+        calls = []
+        for call_id, (seq, source, ended) in pending.items():
+            data = source() if callable(source) else source
+            calls.append(
+                (
+                    call_id,
+                    seq,
+                    data.get("to", ""),
+                    data.get("from", ""),
+                    data.get("startTime"),
+                    data.get("disconnectCause"),
+                    int(ended),
+                    data,
+                )
+            )
         timeline, self._pending_timeline = self._pending_timeline, []
         return calls, timeline
 
@@ -218,8 +237,13 @@ class Store(MessageTables):
 
     # ---- calls -----------------------------------------------------------------------------
 
-    def save_call(self, call_id: str, data: Mapping[str, Any], *, ended: bool = False) -> None:
-        """Insert or replace a call's state (its REST CallState form)."""
+    def save_call(self, call_id: str, data: CallData, *, ended: bool = False) -> None:
+        """Insert or replace a call's state (its REST CallState form).
+
+        `data` may be what renders the state instead (a function of the live call): a call's
+        state changes four or five times in a second of its life, and only the latest is
+        written, so it is rendered once, when written (on the caller's thread).
+        """
         seq = self._call_seqs.get(call_id)
         if seq is None:
             existing = None
@@ -233,16 +257,8 @@ class Store(MessageTables):
             else:
                 seq = existing[0]
             self._call_seqs[call_id] = seq
-        self._pending_calls[call_id] = (
-            call_id,
-            seq,
-            data.get("to", ""),
-            data.get("from", ""),
-            data.get("startTime"),
-            data.get("disconnectCause"),
-            int(ended),
-            dict(data),  # a copy: encoded when written, as it is now
-        )
+        # A mapping is copied: it is encoded when written, as it is now.
+        self._pending_calls[call_id] = (seq, data if callable(data) else dict(data), ended)
 
     def forget_call(self, call_id: str) -> None:
         """The call will not change again: drop its cached sequence number (memory stays flat)."""
