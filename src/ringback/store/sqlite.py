@@ -3,11 +3,12 @@
 How this works. One connection, one writer: the runtime's event loop. Writes go into an open
 transaction and `flush()` commits them, so a burst of calls costs one fsync rather than one per
 row; the runtime flushes when it goes idle and on shutdown. Call states and timeline entries,
-the rows every webhook adds, wait in memory and go in with one `executemany` each (a call's
-states, saved at every change, coalesce into its latest); every read writes them first. Reads
-use the same connection, so they see every write at once, committed or not. WAL mode lets other
-processes (`ringback timeline` while `serve` runs) read committed data without blocking the
-writer.
+the rows every webhook adds, wait in memory and go in as one statement each per batch (a call's
+states, saved at every change, coalesce into its latest, rendered once when written); every
+read writes them first. A busy platform's batches are written and committed in the store's
+writer thread (`flush_soon`). Reads use the same connection, so they see every write at once,
+committed or not. WAL mode lets other processes (`ringback timeline` while `serve` runs) read
+committed data without blocking the writer.
 
 Rows keep their REST/wire form as JSON next to the few columns that are filtered on, so what was
 stored is what the API serves back, byte for byte in meaning, after a restart.
@@ -79,6 +80,27 @@ CallData: TypeAlias = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 
 def _dumps(data: Any) -> str:
     return _ENCODER.encode(data).decode()
+
+
+# A batch of rows goes in as one statement over a JSON array of them, not as an executemany:
+# the sqlite3 module takes the GIL back for every row it binds, and the store's writer thread
+# waited for the busy event loop to let go of it (up to the 5 ms switch interval) row after row,
+# so it fell behind a busy platform. One statement runs in SQLite's C code from start to end,
+# the GIL released. A timeline entry's detail is already JSON text (`->>` takes it back out as
+# that text, unchanged); a call's state goes in as JSON (`->` keeps it JSON text). The JSON is
+# text, not bytes: SQLite 3.45+ would read a BLOB as its binary JSONB. SQLite's text functions
+# end a string at a NUL, so the rare batch with one (escaped, `\u0000`) is bound row by row.
+_CALLS_BATCH = (
+    "INSERT OR REPLACE INTO calls SELECT value->>0, value->>1, value->>2, value->>3, value->>4,"
+    " value->>5, value->>6, value->7 FROM json_each(?) ORDER BY key"
+)
+_TIMELINE_INSERT = "INSERT INTO timeline (call_id, at, kind, summary, detail)"
+_TIMELINE_BATCH = (
+    f"{_TIMELINE_INSERT} SELECT value->>0, value->>1, value->>2, value->>3, value->>4"
+    " FROM json_each(?) ORDER BY key"
+)
+_PARAMS_8 = ", ".join("?" * 8)
+_NUL = "\\u0000"
 
 
 class Store(MessageTables):
@@ -153,23 +175,26 @@ class Store(MessageTables):
         return calls, timeline
 
     def _write_rows(self, calls: list[tuple[Any, ...]], timeline: list[tuple[Any, ...]]) -> None:
-        # On the connection itself: called by a thread that owns it (see `_db`).
+        # On the connection itself: called by a thread that owns it (see `_db`). Each batch is
+        # one statement over one JSON array (see _CALLS_BATCH).
+        if not calls and not timeline:
+            return
+        if not self._dirty:
+            self._conn.execute("BEGIN")
+            self._dirty = True
         if calls:
-            if not self._dirty:
-                self._conn.execute("BEGIN")
-                self._dirty = True
-            rows = [(*row[:-1], _dumps(row[-1])) for row in calls]
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
-            )
+            batch = _dumps(calls)
+            if _NUL in batch:
+                rows = [(*row[:-1], _dumps(row[-1])) for row in calls]
+                self._conn.executemany(f"INSERT OR REPLACE INTO calls VALUES ({_PARAMS_8})", rows)
+            else:
+                self._conn.execute(_CALLS_BATCH, (batch,))
         if timeline:
-            if not self._dirty:
-                self._conn.execute("BEGIN")
-                self._dirty = True
-            self._conn.executemany(
-                "INSERT INTO timeline (call_id, at, kind, summary, detail) VALUES (?, ?, ?, ?, ?)",
-                timeline,
-            )
+            batch = _dumps(timeline)
+            if _NUL in batch:
+                self._conn.executemany(f"{_TIMELINE_INSERT} VALUES (?, ?, ?, ?, ?)", timeline)
+            else:
+                self._conn.execute(_TIMELINE_BATCH, (batch,))
 
     def _commit_rows(self, calls: list[tuple[Any, ...]], timeline: list[tuple[Any, ...]]) -> None:
         self._write_rows(calls, timeline)
@@ -194,7 +219,7 @@ class Store(MessageTables):
         Why: a busy platform commits every 50 ms, and writing and committing its rows was a
         sixth of a whole call's CPU, all of it on the loop. The rows are taken now, in order;
         SQLite's own work (inserting, writing the WAL) runs beside the loop, as the sqlite3
-        module releases the GIL for it. Anything that uses the connection waits for the batch
+        module releases the GIL for it (one statement per batch: see _CALLS_BATCH). Anything that uses the connection waits for the batch
         first (`_db`); `flush()` is still the one to call when the commit must be done.
         """
         if self._background is not None and not self._background.done():
