@@ -3,6 +3,11 @@
 Figures run one after another, each with its own app process; progress goes to stderr. The
 table is printed, written to bench/results.json with the machine it ran on, and written into
 README.md between its table markers (the prose about unmet targets is written by hand).
+
+`python -m bench parse parse_worst` runs only the figures named (by their results.json keys)
+and replaces just their entries; the table is written from every entry, and its footer says
+which figures were measured alone since the last full run, and when (results.json's
+`partial`).
 """
 
 from __future__ import annotations
@@ -24,16 +29,21 @@ README = HERE.parent / "README.md"
 TABLE_START = "<!-- bench-table -->"
 TABLE_END = "<!-- /bench-table -->"
 
-STEPS: list[tuple[str, Callable[[], Figure]]] = [
-    ("webhook delivery vs bare aiohttp", delivery.measure),
-    ("whole calls per second", calls.measure),
-    ("virtual-time speedup", speedup.measure),
-    ("memory per call (subprocesses)", memory.measure),
-    ("added latency at 1,000 calls (real clock, ~60 s)", latency.measure),
-    ("BXML parsing", core.measure_parse),
-    ("event serialization", core.measure_serialize),
-    ("BXML worst-case parse, adversarial documents", parse_worst.measure),
-    ("media streams: 200 real-time streams beside bare aiohttp (~25 s)", streams.measure),
+# (results.json key, what the progress line says, the measurement)
+STEPS: list[tuple[str, str, Callable[[], Figure]]] = [
+    ("delivery", "webhook delivery vs bare aiohttp", delivery.measure),
+    ("calls", "whole calls per second", calls.measure),
+    ("speedup", "virtual-time speedup", speedup.measure),
+    ("memory", "memory per call (subprocesses)", memory.measure),
+    ("latency", "added latency at 1,000 calls (real clock, ~60 s)", latency.measure),
+    ("parse", "BXML parsing", core.measure_parse),
+    ("serialize", "event serialization", core.measure_serialize),
+    ("parse_worst", "BXML worst-case parse, adversarial documents", parse_worst.measure),
+    (
+        "streams",
+        "media streams: 200 real-time streams beside bare aiohttp, 3 rounds each (~60 s)",
+        streams.measure,
+    ),
 ]
 
 
@@ -89,15 +99,26 @@ def _update_section(text: str) -> None:
     README.write_text(readme[: start + len(TABLE_START)] + "\n" + text + "\n" + readme[end:])
 
 
-def main() -> None:
-    """Run every figure, then print and write the results."""
-    figures: list[Figure] = []
+def _stored(entry: dict[str, object]) -> Figure:
+    """A figure back from its results.json entry."""
+    fields = {name: entry[name] for name in Figure.__dataclass_fields__ if name in entry}
+    return Figure(**fields)  # type: ignore[arg-type]
+
+
+def main(keys: list[str]) -> None:
+    """Run every figure (or those whose keys are given), then print and write the results."""
+    known = [key for key, _, _ in STEPS]
+    unknown = sorted(set(keys) - set(known))
+    if unknown:
+        sys.exit(f"unknown figure {', '.join(unknown)}; the figures are {', '.join(known)}")
+    steps = [step for step in STEPS if not keys or step[0] in keys]
+    figures: dict[str, Figure] = {}
     began = time.perf_counter()
-    for number, (what, step) in enumerate(STEPS, 1):
-        print(f"[{number}/{len(STEPS)}] {what} ...", file=sys.stderr, flush=True)
+    for number, (key, what, step) in enumerate(steps, 1):
+        print(f"[{number}/{len(steps)}] {what} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
         figure = step()
-        figures.append(figure)
+        figures[key] = figure
         print(
             f"      {_number(figure.value)} {figure.unit}, baseline {_number(figure.baseline)},"
             f" {'met' if figure.met else 'NOT met'} ({time.perf_counter() - started:.0f} s)",
@@ -106,12 +127,30 @@ def main() -> None:
         )
     host = machine()
     when = datetime.now(UTC).strftime("%Y-%m-%d")
-    results: dict[str, object] = {figure.key: figure.entry() for figure in figures}
-    results["machine"] = host
-    results["date"] = when
+    results: dict[str, object] = json.loads(RESULTS.read_text()) if keys else {}
+    results.update({key: figure.entry() for key, figure in figures.items()})
+    if keys:
+        # Every figure measured since the last full run, by key, with its date.
+        earlier = results.get("partial")
+        partial = dict(earlier.get("runs", {})) if isinstance(earlier, dict) else {}
+        partial.update(dict.fromkeys(figures, when))
+        results["partial"] = {"runs": partial}
+    else:
+        results["machine"] = host
+        results["date"] = when
+        results.pop("partial", None)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    text = table(figures)
+    shown = [
+        figures[key] if key in figures else _stored(results[key])  # type: ignore[arg-type]
+        for key in known
+        if key in figures or key in results
+    ]
+    text = table(shown)
     on = f"{host['cpu']}, {host['cores']} cores, {host['python']}, {host['system']}; {when}"
+    if keys:
+        runs: dict[str, str] = results["partial"]["runs"]  # type: ignore[index]
+        alone = ", ".join(f"{key} {date}" for key, date in runs.items())
+        on = f"{on} (measured alone: {alone}; the other figures on {results.get('date')})"
     _update_section(f"{text}\n\nMeasured on {on}.")
     print()
     print(text)
@@ -119,4 +158,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

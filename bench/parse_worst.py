@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 from bench.harness import Figure
 from ringback import bxml
-from ringback.bxml.safe_xml import MAX_DOCUMENT_BYTES
+from ringback.bxml.safe_xml import MAX_DOCUMENT_BYTES, MAX_ELEMENTS
 from ringback.errors import BxmlError
 
 TARGET_WORST_MS = 5.0
@@ -36,6 +36,27 @@ def _long_value(tag: str, attribute: str, filler: str, tail: str = "x") -> str:
     head = f'<Response><{tag} {attribute}="'
     end = f'{tail}"/></Response>'
     return head + filler * (ROOM - len(head) - len(end)) + end
+
+
+def _at_limit(unit: str, last: str, prefix: str = "<Response>", suffix: str = "</Response>") -> str:
+    """`unit` as often as the element limit allows, then `last`: the most a document may make
+    Ringback check and build (a bad `last` makes it check everything, then report). `unit` and
+    `last` are one element each; `prefix` holds at most one element inside the root."""
+    count = MAX_ELEMENTS - prefix.count("<") + 1
+    return prefix + unit * (count - 1) + last + suffix
+
+
+# As many attributes to convert as the element limit leaves room for: 64 KB / 500 elements.
+_HEAVY_VERB = (
+    '<Gather gatherUrl="/g" maxDigits="5" repeatCount="2" tag="t"'
+    ' terminatingDigits="#" interDigitTimeout="3" firstDigitTimeout="4"/>'
+)
+# The kinds whose check is a pattern or a split (E.164, caller id, uui, display name).
+_PATTERN_VERB = (
+    '<Forward to="+15551234567" from="+15551234567" callTimeout="3.5" uui="a;encoding=jwt"'
+    ' callerDisplayName="x" privacy="true"/>'
+)
+_HEAVY_SSML = '<prosody rate="slow" pitch="high" volume="loud">a word</prosody>'
 
 
 def documents() -> dict[str, str]:
@@ -83,6 +104,29 @@ def documents() -> dict[str, str]:
         ),
         "conference-nesting": _repeat(
             "<Conference>c</Conference>", "<Response><Gather>", "</Gather></Response>"
+        ),
+        # At the element limit (safe_xml.MAX_ELEMENTS), valid, or with the last element bad.
+        "limit-verbs": _at_limit(_HEAVY_VERB, _HEAVY_VERB),
+        "limit-verbs-last-bad": _at_limit(_HEAVY_VERB, '<Gather maxDigits="0"/>'),
+        "limit-patterns": _at_limit(_PATTERN_VERB, _PATTERN_VERB),
+        "limit-ssml": _at_limit(
+            _HEAVY_SSML, _HEAVY_SSML, "<Response><SpeakSentence>", "</SpeakSentence></Response>"
+        ),
+        "limit-ssml-last-bad": _at_limit(
+            _HEAVY_SSML,
+            '<break time="1x"/>',
+            "<Response><SpeakSentence>",
+            "</SpeakSentence></Response>",
+        ),
+        # An attribute written `None` (SDKs before 17) is read as absent with a positioned note.
+        "limit-verbs-last-none": _at_limit(_HEAVY_VERB, '<Gather maxDigits="None"/>'),
+        # "xmlns" in a text sends a document the careful way (it may declare namespaces).
+        "limit-verbs-careful": _at_limit(_HEAVY_VERB, "<Tag>xmlns</Tag>"),
+        "limit-notes-careful": _at_limit(
+            _HEAVY_VERB.replace('tag="t"', 'tag="None"'), "<Tag>xmlns</Tag>"
+        ),
+        "limit-endpoints": _at_limit(
+            "<Endpoint>e</Endpoint>", "", "<Response><Connect>", "</Connect></Response>"
         ),
     }
     for name, doc in docs.items():

@@ -5,7 +5,9 @@ process (this module run with `--receiver`), on the real clock, for `SECONDS`. T
 stamps every `media` message as it arrives; the jitter of a frame is how far its gap from the
 previous frame of the same stream is from 20 ms. The baseline is a bare aiohttp WebSocket
 sender in the same run and against the same receiver: one task per stream that sleeps to each
-20 ms deadline and sends a frame. Figure: Ringback's p99 jitter; target ≤ 1.5× the bare
+20 ms deadline and sends a frame. Rounds alternate (bare, Ringback, bare, ...; three each) and
+each side's round with the lowest p99 counts, as for the other figures, so that load from
+elsewhere on the machine falls on both. Figure: Ringback's p99 jitter; target ≤ 1.5× the bare
 sender's with all `STREAMS` streams kept at 50 frames a second.
 """
 
@@ -175,11 +177,17 @@ async def ringback_streams(base: str) -> dict[str, Any]:
     return stats
 
 
-def measure() -> Figure:
-    """The figure: Ringback's frame pacing beside the bare sender's, same receiver, same run."""
+def measure(rounds: int = 3) -> Figure:
+    """The figure: Ringback's frame pacing beside the bare sender's, same receiver, same run;
+    rounds alternate and each side's least disturbed round counts."""
+    bare_rounds: list[dict[str, Any]] = []
+    our_rounds: list[dict[str, Any]] = []
     with serving("bench.streams", "--receiver") as base:
-        bare = run(bare_sender(base))
-        ours = run(ringback_streams(base))
+        for _ in range(rounds):
+            bare_rounds.append(run(bare_sender(base)))
+            our_rounds.append(run(ringback_streams(base)))
+    bare = min(bare_rounds, key=lambda stats: stats["p99"])
+    ours = min(our_rounds, key=lambda stats: stats["p99"])
     expected_fps = STREAMS / FRAME_S
     return Figure(
         key="stream_jitter",
@@ -193,7 +201,9 @@ def measure() -> Figure:
         higher_is_better=False,
         detail=(
             f"{ours['framesPerSecond']:,.0f} frames/s sent (bare {bare['framesPerSecond']:,.0f}; "
-            f"{expected_fps:,.0f} due); p50 jitter {ours['p50']:.2f} ms (bare {bare['p50']:.2f})"
+            f"{expected_fps:,.0f} due); p50 jitter {ours['p50']:.2f} ms (bare {bare['p50']:.2f});"
+            f" best p99 of {rounds} rounds each (Ringback {_p99s(our_rounds)}, bare"
+            f" {_p99s(bare_rounds)})"
         ),
         extra={
             "streams": STREAMS,
@@ -205,6 +215,10 @@ def measure() -> Figure:
             "bare_p50_ms": round(bare["p50"], 3),
         },
     )
+
+
+def _p99s(rounds: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{stats['p99']:.2f}" for stats in rounds) + " ms"
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -15,7 +16,9 @@ import pytest
 from aiohttp import web
 from hypothesis import settings
 
+from loopback import started_platform
 from ringback.cli.demo import load_ivr_app
+from ringback.runtime import Platform
 from ringback.testing import serve_app
 
 # `pytester` runs sample test files through the Ringback pytest plugin (tests/testing).
@@ -68,23 +71,11 @@ def serve_in_thread() -> Callable[[web.Application], AbstractContextManager[str]
     return served_in_thread
 
 
-@contextlib.asynccontextmanager
-async def served_handler(handler: Callable[[web.BaseRequest], Any]) -> AsyncIterator[str]:
-    """Serve a low-level aiohttp handler on 127.0.0.1 in the running loop; yields its URL."""
-    runner = web.ServerRunner(web.Server(handler))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
-
-
 @pytest.fixture
-def serve_handler() -> Callable[..., contextlib.AbstractAsyncContextManager[str]]:
-    """`async with serve_handler(handler) as url:` serves a handler on loopback, in this loop."""
-    return served_handler
+async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
+    """A started platform on the virtual clock and the test's SQLite file; closed after it."""
+    async with started_platform(tmp_path / "ringback.sqlite3") as running:
+        yield running
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import asyncio
 import socket
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,6 +30,7 @@ import pytest
 import uvicorn
 from aiohttp import web
 
+from loopback import START, served_app, served_handler
 from ringback.api.app import Setup
 from ringback.api.rest import create_rest_app
 from ringback.engine.clock import ClockMode
@@ -41,7 +43,6 @@ T = TypeVar("T")
 ACCOUNT = "9900000"
 USERNAME = "ringback"
 PASSWORD = "ringback"
-START = 1_700_000_000.0
 RESULT_TIMEOUT_S = 30
 
 
@@ -116,19 +117,16 @@ class Running:
     server: uvicorn.Server
     serving: asyncio.Task[None]
     app: VoiceApp
-    app_runner: web.AppRunner
+    app_server: AsyncExitStack  # the voice app's server, stopped with it
     url: str
 
 
 async def _start(path: Path, clock: ClockMode) -> Running:
     app = VoiceApp()
-    app_runner = web.AppRunner(web.Application())
-    app_runner.app.router.add_route("*", "/{tail:.*}", app.handle)
-    await app_runner.setup()
-    site = web.TCPSite(app_runner, "127.0.0.1", 0)
-    await site.start()
-    app_port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    app.url = f"http://127.0.0.1:{app_port}"
+    routes = web.Application()
+    routes.router.add_route("*", "/{tail:.*}", app.handle)
+    app_server = AsyncExitStack()
+    app.url = await app_server.enter_async_context(served_app(routes))
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))  # an ephemeral port, known before the platform is configured
@@ -142,7 +140,7 @@ async def _start(path: Path, clock: ClockMode) -> Running:
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
         await asyncio.sleep(0.01)
-    return Running(platform, server, serving, app, app_runner, url)
+    return Running(platform, server, serving, app, app_server, url)
 
 
 async def _stop(running: Running) -> None:
@@ -150,7 +148,7 @@ async def _stop(running: Running) -> None:
     await running.serving
     await running.platform.close()
     running.platform.store.close()
-    await running.app_runner.cleanup()
+    await running.app_server.aclose()
 
 
 @pytest.fixture(scope="module")
@@ -178,14 +176,9 @@ def live(
 async def voice_app() -> AsyncIterator[VoiceApp]:
     """The voice app's server, for one test."""
     app = VoiceApp()
-    runner = web.ServerRunner(web.Server(app.handle))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    app.url = f"http://127.0.0.1:{port}"
-    yield app
-    await runner.cleanup()
+    async with served_handler(app.handle) as url:
+        app.url = url
+        yield app
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Hypothesis strategies for valid BXML documents, derived from the attribute table."""
+"""Hypothesis strategies for BXML documents, derived from the attribute table: valid ones
+(`documents`) and hostile elements (`hostile_element`)."""
 
 from __future__ import annotations
 
@@ -152,3 +153,36 @@ verb: st.SearchStrategy[bxml.Verb] = st.one_of(
 documents = st.builds(
     bxml.Document, st.lists(verb, max_size=5).map(tuple), st.sampled_from(ROOT_TAGS)
 )
+
+
+# ---- hostile elements: mostly invalid, some valid, some costly ---------------------------------
+
+TAGS = sorted({*ATTRIBUTES, *(tag for spec in CHILDREN.values() for tag in spec.tags)})
+ATTRIBUTE_NAMES = sorted({attr.wire for attrs in ATTRIBUTES.values() for attr in attrs})
+# Values that once hurt (long digit runs) beside ordinary ones and raw noise.
+hostile_values = st.one_of(
+    st.integers(0, 5000).map(lambda n: "1" * n + "x"),
+    st.integers(0, 5000).map(lambda n: "9" * n + ".5e"),
+    st.sampled_from(["", " ", "1", "-1", "NaN", "Infinity", "1e308", "0.1", "true", "GET"]),
+    st.text(max_size=40),
+)
+
+
+@st.composite
+def hostile_element(draw: st.DrawFn, depth: int = 0) -> str:
+    """A random element: known or unknown tag, known or unknown attributes, nested children."""
+    tag = draw(
+        st.one_of(st.sampled_from(TAGS), st.from_regex(r"[A-Za-z][\w-]{0,12}", fullmatch=True))
+    )
+    names = draw(st.lists(st.sampled_from(ATTRIBUTE_NAMES), max_size=4, unique=True))
+    attributes = "".join(f' {name}="{_escape(draw(hostile_values))}"' for name in names)
+    children = ""
+    if depth < 3:
+        children = "".join(draw(st.lists(hostile_element(depth + 1), max_size=3)))
+    text = _escape(draw(st.text(max_size=20)))
+    return f"<{tag}{attributes}>{text}{children}</{tag}>"
+
+
+def _escape(text: str) -> str:
+    cleaned = "".join(c for c in text if c in "\t\n\r" or 0x20 <= ord(c) < 0xD800)
+    return cleaned.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")

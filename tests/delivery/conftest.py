@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import pytest
 from aiohttp import web
 
+from loopback import served_app
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -53,16 +55,9 @@ async def http_server(handler: Handler) -> AsyncIterator[Loopback]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", recording)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    loopback.url = f"http://{host}:{port}"
-    try:
+    async with served_app(app) as url:
+        loopback.url = url
         yield loopback
-    finally:
-        await runner.cleanup()
 
 
 @asynccontextmanager

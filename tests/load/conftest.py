@@ -6,10 +6,11 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from aiohttp import web
+
+from loopback import served_handler
 
 HANGUP = "<Response><Hangup/></Response>"
 
@@ -36,9 +37,9 @@ class SlowApp:
 
 
 @pytest.fixture
-async def slow_app(serve_handler: Any) -> AsyncIterator[SlowApp]:
+async def slow_app() -> AsyncIterator[SlowApp]:
     """Start the app on 127.0.0.1; stop it after the test."""
     app = SlowApp()
-    async with serve_handler(app.handle) as url:
+    async with served_handler(app.handle) as url:
         app.url = url
         yield app

@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from loopback import served_app
 from ringback.errors import MediaFetchError, UnsupportedMediaError
 from ringback.media.cache import AudioCache
 from ringback.media.fetch import fetch_audio, measure_url
@@ -43,15 +44,8 @@ async def serving(
     app = web.Application()
     for path, handler in routes.items():
         app.router.add_get(path, recorded(handler))
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    try:
-        yield f"http://{host}:{port}", seen
-    finally:
-        await runner.cleanup()
+    async with served_app(app) as url:
+        yield url, seen
 
 
 def run(scenario: Callable[[aiohttp.ClientSession], Awaitable[T]]) -> T:

@@ -7,22 +7,19 @@ import io
 import wave
 from array import array
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 
+from loopback import served_handler
 from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.phones.script import parse_script
-from ringback.runtime import Platform, PlatformConfig
-from ringback.store import Store
+from ringback.runtime import Platform
 
 from .audio_files import stdlib_wav
 from .test_measure import OGG_VORBIS
 from .test_render import decode_dtmf
-
-START = 1_700_000_000.0
 
 
 class Site:
@@ -47,23 +44,9 @@ class Site:
 @pytest.fixture
 async def site() -> AsyncIterator[Site]:
     app_site = Site()
-    runner = web.ServerRunner(web.Server(app_site.handle))
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    host, port = runner.addresses[0][:2]
-    app_site.url = f"http://{host}:{port}"
-    yield app_site
-    await runner.cleanup()
-
-
-@pytest.fixture
-async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
-    running = Platform(PlatformConfig(start_time=START), Store(tmp_path / "ringback.sqlite3"))
-    await running.start()
-    yield running
-    await running.close()
-    running.store.close()
+    async with served_handler(app_site.handle) as url:
+        app_site.url = url
+        yield app_site
 
 
 def call(site: Site, steps: list[dict[str, Any]] | None = None) -> OutboundCallRequest:

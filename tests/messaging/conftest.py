@@ -13,6 +13,7 @@ import json
 import socket
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ import pytest
 import uvicorn
 from aiohttp import web
 
+from loopback import START, served_handler
 from ringback.api.app import create_app
 from ringback.engine.clock import ClockMode
 from ringback.runtime import Platform, PlatformConfig
@@ -33,7 +35,6 @@ T = TypeVar("T")
 ACCOUNT = "9900000"
 USERNAME = "ringback"
 PASSWORD = "ringback"
-START = 1_700_000_000.0
 TIMEOUT_S = 30
 APP_NUMBER = "+15550001111"
 APP_ID = "msg-app"
@@ -174,16 +175,13 @@ async def _start(
     uvicorn.Server,
     asyncio.Task[None],
     MessagingApp,
-    web.AppRunner,
+    AsyncExitStack,
     str,
     aiohttp.ClientSession,
 ]:
     app = MessagingApp()
-    runner = web.ServerRunner(web.Server(app.handle))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    app.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    app_server = AsyncExitStack()  # the app's callback server, stopped with the platform
+    app.url = await app_server.enter_async_context(served_handler(app.handle))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -195,7 +193,7 @@ async def _start(
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
         await asyncio.sleep(0.01)
-    return platform, server, serving, app, runner, url, aiohttp.ClientSession()
+    return platform, server, serving, app, app_server, url, aiohttp.ClientSession()
 
 
 @pytest.fixture
@@ -205,7 +203,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
     thread = threading.Thread(target=loop.run_forever, name="ringback-messaging", daemon=True)
     thread.start()
     started = asyncio.run_coroutine_threadsafe(_start(tmp_path / "ringback.sqlite3"), loop)
-    platform, server, serving, app, runner, url, http = started.result(TIMEOUT_S)
+    platform, server, serving, app, app_server, url, http = started.result(TIMEOUT_S)
     yield Live(loop, platform, url, app, http)
 
     async def stop() -> None:
@@ -213,7 +211,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
         server.should_exit = True
         await serving
         platform.store.close()
-        await runner.cleanup()
+        await app_server.aclose()
 
     asyncio.run_coroutine_threadsafe(stop(), loop).result(TIMEOUT_S)
     loop.call_soon_threadsafe(loop.stop)

@@ -10,18 +10,17 @@ from typing import Any
 
 from aiohttp import web
 
+from loopback import make_platform, served_app, started_platform
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import Callback
 from ringback.messaging import InboundRequest, MessagingApplication, SendRequest, Status
-from ringback.runtime import Platform, PlatformConfig
 from ringback.runtime.clockwork import settle
-from ringback.store import Store
 
 APP_NUMBER = "+15550001111"
 PHONE = "+15552223333"
 
 
-async def _app(received: list[Any], release: asyncio.Event) -> tuple[web.AppRunner, str]:
+def _app(received: list[Any], release: asyncio.Event) -> web.Application:
     stalled: list[bool] = []
 
     async def handle(request: web.Request) -> web.Response:
@@ -31,12 +30,9 @@ async def _app(received: list[Any], release: asyncio.Event) -> tuple[web.AppRunn
         received.append(json.loads(await request.read())[0])
         return web.Response()
 
-    runner = web.AppRunner(web.Application())
-    runner.app.router.add_post("/{path}", handle)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    app = web.Application()
+    app.router.add_post("/{path}", handle)
+    return app
 
 
 async def test_restart_resumes_unfinished_messages(tmp_path: Path) -> None:
@@ -44,9 +40,15 @@ async def test_restart_resumes_unfinished_messages(tmp_path: Path) -> None:
     server stopped are delivered and announced by the next server."""
     received: list[Any] = []
     release = asyncio.Event()
-    runner, url = await _app(received, release)
-    db = tmp_path / "ringback.sqlite3"
-    first = Platform(PlatformConfig(clock=ClockMode.MANUAL, start_time=1e9), Store(db))
+    async with served_app(_app(received, release)) as url:
+        try:
+            await _restart(tmp_path / "ringback.sqlite3", url, received)
+        finally:
+            release.set()  # the stalled request returns, so the app's server can stop
+
+
+async def _restart(db: Path, url: str, received: list[Any]) -> None:
+    first = make_platform(db, clock=ClockMode.MANUAL, start_time=1e9)
     await first.start()
     first.texting.put_application(
         MessagingApplication("app", Callback(f"{url}/in"), Callback(f"{url}/out"))
@@ -59,9 +61,7 @@ async def test_restart_resumes_unfinished_messages(tmp_path: Path) -> None:
     first.store.close()
     assert received == []
 
-    second = Platform(PlatformConfig(clock=ClockMode.VIRTUAL, start_time=1e9 + 60), Store(db))
-    await second.start()
-    try:
+    async with started_platform(db, clock=ClockMode.VIRTUAL, start_time=1e9 + 60) as second:
         assert await second.texting.wait(sent.message_id, 10)
         await settle(second)
         assert await second.texting.wait(inbound.message_id, 10)
@@ -73,8 +73,3 @@ async def test_restart_resumes_unfinished_messages(tmp_path: Path) -> None:
         again = second.texting.message(inbound.message_id)
         assert again is not None
         assert again.recipients[APP_NUMBER].status is Status.ACCEPTED
-    finally:
-        await second.close()
-        second.store.close()
-        release.set()
-        await runner.cleanup()

@@ -1,19 +1,17 @@
-"""A real application server on loopback, and a running Platform on a real SQLite file."""
+"""A real application server on loopback (the running Platform: `platform`, tests/conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 
+from loopback import served_handler
 from ringback.engine.requests import Callback, OutboundCallRequest
-from ringback.runtime import Platform, PlatformConfig
-from ringback.store import Store
 
 Handler = Callable[[dict[str, Any]], str | web.Response]
 
@@ -49,30 +47,9 @@ class App:
 async def app() -> AsyncIterator[App]:
     """Start the app server; stop it after the test."""
     voice_app = App()
-    server = web.Server(voice_app.handle)
-    runner = web.ServerRunner(server)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    voice_app.url = f"http://127.0.0.1:{port}"
-    yield voice_app
-    await runner.cleanup()
-
-
-def make_platform(path: Path, **options: Any) -> Platform:
-    """A platform on a SQLite file at `path` (virtual clock unless told otherwise)."""
-    return Platform(PlatformConfig(**{"start_time": 1_700_000_000.0, **options}), Store(path))
-
-
-@pytest.fixture
-async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
-    """A started platform with a virtual clock; closed after the test."""
-    running = make_platform(tmp_path / "ringback.sqlite3")
-    await running.start()
-    yield running
-    await running.close()
-    running.store.close()
+    async with served_handler(voice_app.handle) as url:
+        voice_app.url = url
+        yield voice_app
 
 
 def outbound(app: App, path: str = "/answer", **options: object) -> OutboundCallRequest:

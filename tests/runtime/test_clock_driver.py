@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
+from loopback import make_platform
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
 from ringback.runtime import Platform
 from ringback.runtime.clockwork import MAX_CLOCK_EPOCH_S
 
-from .conftest import App, make_platform, outbound
+from .conftest import App, outbound
 
 PAUSE_THEN_HANGUP = '<Response><Pause duration="5"/><Hangup/></Response>'
 

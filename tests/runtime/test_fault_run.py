@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from loopback import served_app, started_platform
 from ringback.engine.requests import Callback, OutboundCallRequest
-
-from .conftest import make_platform
 
 CALLS = int(os.environ.get("RINGBACK_FAULT_CALLS", "30"))
 CALLBACK_TIMEOUT_S = 1.0
@@ -61,17 +60,15 @@ async def test_fault_run_every_call_ends_with_its_cause(
     """Random faults, seeded: each call ends as Bandwidth ends it; nothing is logged as an error."""
     server = web.Application()
     server.router.add_route("*", "/answer/{mode}", answer)
-    runner = web.AppRunner(server, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
     chance = random.Random(os.environ.get("RINGBACK_FAULT_SEED", "9"))
     modes = ["ok" if chance.random() < 0.8 else chance.choice(FAULTS) for _ in range(CALLS)]
     modes[: len(FAULTS)] = FAULTS  # every way at least once, whatever the draw
-    platform = make_platform(tmp_path / "db.sqlite3", calls_per_second=0, max_concurrent_calls=0)
-    await platform.start()
-    try:
+    async with (
+        served_app(server) as url,
+        started_platform(
+            tmp_path / "db.sqlite3", calls_per_second=0, max_concurrent_calls=0
+        ) as platform,
+    ):
         with caplog.at_level(logging.ERROR, logger="ringback"):
             calls = {
                 platform.place_call(
@@ -79,7 +76,7 @@ async def test_fault_run_every_call_ends_with_its_cause(
                         to="+15553334444",
                         from_="+15551112222",
                         application_id="app-1",
-                        answer=Callback(f"http://{host}:{port}/answer/{mode}"),
+                        answer=Callback(f"{url}/answer/{mode}"),
                         disconnect=None,
                         # Only the timeout's calls race the clock: a loaded machine may be slow.
                         callback_timeout_s=CALLBACK_TIMEOUT_S if mode == "timeout" else 25.0,
@@ -100,7 +97,3 @@ async def test_fault_run_every_call_ends_with_its_cause(
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
         assert platform._driver is not None
         assert not platform._driver.done()
-    finally:
-        await platform.close()
-        platform.store.close()
-        await runner.cleanup()

@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 from bandwidth import AnswerCallback, DisconnectCallback
 
+from loopback import START, make_platform
 from ringback.engine import facts as f
 from ringback.engine.clock import ClockMode
 from ringback.engine.requests import Application, Callback
@@ -16,9 +17,7 @@ from ringback.errors import UnknownApplicationError
 from ringback.phones.script import parse_script
 from ringback.runtime import Platform
 
-from .conftest import App, make_platform, outbound
-
-START = 1_700_000_000.0
+from .conftest import App, outbound
 
 
 async def test_platform_virtual_call_runs_at_once(app: App, platform: Platform) -> None:

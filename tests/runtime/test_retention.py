@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from loopback import make_platform
 from ringback.errors import CallStateError
 from ringback.runtime import Platform
 
-from .conftest import App, make_platform, outbound
+from .conftest import App, outbound
 
 HANGUP = "<Response><Hangup/></Response>"
 KEPT = 20

@@ -1,4 +1,7 @@
-"""A voice app with a real WebSocket endpoint (aiohttp) on loopback, and a running Platform."""
+"""A voice app with a real WebSocket endpoint (aiohttp) on loopback; placing a call to it.
+
+The running Platform is the suite's `platform` fixture (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +9,15 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import WSMsgType, web
 
+from loopback import served_handler
 from ringback.engine.requests import Callback, OutboundCallRequest
 from ringback.phones.script import parse_script
-from ringback.runtime import Platform, PlatformConfig
-from ringback.store import Store
-
-START = 1_700_000_000.0
+from ringback.runtime import Platform
 
 SocketHandler = Callable[["Session", web.WebSocketResponse], Awaitable[None]]
 
@@ -50,6 +50,7 @@ class VoiceApp:
     sessions: list[Session] = field(default_factory=list)
     on_socket: SocketHandler | None = None  # what the app does once connected (else: listen)
     refuse_with: int | None = None  # answer the handshake with this HTTP status instead
+    read_after: asyncio.Event | None = None  # set: the app reads its socket only from then on
     url: str = ""
 
     @property
@@ -88,6 +89,8 @@ class VoiceApp:
         return ws
 
     async def _listen(self, session: Session, ws: web.WebSocketResponse) -> None:
+        if self.read_after is not None:
+            await self.read_after.wait()
         async for message in ws:
             if message.type is WSMsgType.TEXT:
                 session.messages.append(json.loads(message.data))
@@ -99,24 +102,9 @@ class VoiceApp:
 async def voice_app() -> AsyncIterator[VoiceApp]:
     """The app, serving until the test ends."""
     app = VoiceApp()
-    runner = web.ServerRunner(web.Server(app.handle_http))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    app.url = f"http://127.0.0.1:{port}"
-    yield app
-    await runner.cleanup()
-
-
-@pytest.fixture
-async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
-    """A started platform on the virtual clock; closed after the test."""
-    running = Platform(PlatformConfig(start_time=START), Store(tmp_path / "ringback.sqlite3"))
-    await running.start()
-    yield running
-    await running.close()
-    running.store.close()
+    async with served_handler(app.handle_http) as url:
+        app.url = url
+        yield app
 
 
 def call_app(app: VoiceApp, platform: Platform, answer_bxml: str, phone: Any = None) -> str:

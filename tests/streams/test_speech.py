@@ -11,6 +11,7 @@ from array import array
 import pytest
 from aiohttp import web
 
+from loopback import served_app
 from ringback.runtime import Platform
 
 from .audio import decode_payloads, goertzel_power, loudness
@@ -90,17 +91,11 @@ async def test_stream_outbound_track_plays_the_audio_file(
 
     files = web.Application()
     files.router.add_get("/tone.wav", serve_file)
-    runner = web.AppRunner(files)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/tone.wav"
-    try:
+    async with served_app(files) as files_url:
+        url = f"{files_url}/tone.wav"
         bxml = f"<Response>{stream(voice_app, 'outbound')}<PlayAudio>{url}</PlayAudio></Response>"
         call_id = call_app(voice_app, platform, bxml)
         await finished(platform, call_id)
-    finally:
-        await runner.cleanup()
     (session,) = voice_app.sessions
     samples = decode_payloads(session.payloads("outbound"))
     assert len(samples) == 8000  # the file lasts 1 s, and so does the call after it

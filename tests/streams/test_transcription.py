@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from bandwidth.models.bxml import CustomParam, Pause, Response, SpeakSentence, StartTranscription
 
+from loopback import START
 from ringback.engine.clock import ClockMode
 from ringback.engine.payloads import timestamp
 from ringback.runtime import Platform, PlatformConfig
 from ringback.store import Store
 
-from .conftest import START, VoiceApp, call_app, finished
+from .conftest import VoiceApp, call_app, finished
 from .test_failures import APP_CLOSES, CANNOT_CONNECT, closing_with
 
 

@@ -19,6 +19,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 
+from loopback import START
 from ringback.engine.clock import ClockMode
 from ringback.hosting.server import BackgroundServer, start_in_thread
 from ringback.runtime import PlatformConfig
@@ -26,7 +27,6 @@ from ringback.runtime import PlatformConfig
 USER = "9900000"
 TOKEN = "ringback"
 SECRET = "ringback"
-START = 1_700_000_000.0
 
 # The head of every SDK script: the clients, pointed at Ringback.
 SDK_PRELUDE = """

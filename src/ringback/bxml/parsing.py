@@ -6,18 +6,24 @@ driven by the tables of `attributes.py`, converting each value and recording eve
 instead of stopping at the first, so `check` can report them all (up to `MAX_CHECK_ERRORS`).
 `parse` needs only the first, so its walk stops there: a hostile document of thousands of bad
 elements would otherwise cost a "did you mean" search each (a quarter of a second at 64 KB).
+
 An ordinary document is first read by `safe_xml.read_tree_fast` (ElementTree's C parser, no
-positions); only when that walk finds something to report is it read and walked again the
-careful way, so every message keeps its line and column.
+positions) and checked and built by `fast_path.py`, which says only "valid" or "something to
+report from top-level element N on". Only then are positions found (`positions.py`) and the
+careful walk run from element N (everything before it was valid), so every message keeps its
+line and column and a long valid prefix is not walked twice. A document the fast path cannot
+read (a DOCTYPE, namespaces, not well-formed...) is read whole by `safe_xml.read_tree`, and
+its walk still builds each valid verb the fast way (`fast_path.read_node`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Iterable
 from typing import Any
 
-from ringback.bxml import ssml
+from ringback.bxml import fast_path, ssml
 from ringback.bxml.attributes import (
     ATTRIBUTE_ALIASES,
     BY_WIRE,
@@ -28,9 +34,12 @@ from ringback.bxml.attributes import (
     TEXT_CONTENT,
     Children,
 )
+from ringback.bxml.element import Verb
+from ringback.bxml.fast_path import MAX_GATHER_PLAYS, UNSET_LITERAL, Unset, unset_note
+from ringback.bxml.positions import element_positions, region_tree
 from ringback.bxml.safe_xml import Node, read_tree, read_tree_fast
 from ringback.bxml.values import BadValue, convert
-from ringback.bxml.verbs import NESTED_CLASSES, VERB_CLASSES, Document, Verb
+from ringback.bxml.verbs import NESTED_CLASSES, VERB_CLASSES, Document
 from ringback.errors import BxmlError, BxmlInvalidError, BxmlSyntaxError
 
 # Each element's required attributes, in table order (read once per element parsed).
@@ -40,7 +49,6 @@ _REQUIRED = {
 }
 # Each container's allowed children as messages name them (`<SpeakSentence>/<PlayAudio>`).
 _CHILD_NAMES = {tag: "/".join(f"<{name}>" for name in spec.tags) for tag, spec in CHILDREN.items()}
-MAX_GATHER_PLAYS = 20  # repeatCount × nested prompts (spec §4.6 Gather)
 _XML_SPACE = " \t\n\r"
 _QUOTED_TEXT_CHARS = 40
 _MAX_SUGGESTED_NAME_CHARS = 64  # longer than any real name: no "did you mean"
@@ -49,11 +57,6 @@ MAX_CHECK_ERRORS = 100  # `check` reports at most this many; the rest of the wal
 
 class _Enough(Exception):
     """Raised inside the walk once the reader holds as many errors as its caller wants."""
-
-
-# Bandwidth's Python SDKs before 17 write an attribute left unset as the string `None`
-# (`interDigitTimeout="None"`), and apps built on them ran against Bandwidth: read it as absent.
-UNSET_LITERAL = "None"
 
 
 def parse(text: str | bytes, context: str = "call") -> Document:
@@ -78,18 +81,29 @@ def _read(
     allowed = CONTEXTS.get(context)
     if allowed is None:
         raise ValueError(f"unknown BXML context {context!r}; use one of {', '.join(CONTEXTS)}")
-    root = read_tree_fast(text)
-    if root is not None:
-        # The position-free tree is enough while nothing needs a line and column to report;
-        # the first error ends this walk (it is found again, with its position, below).
-        reader = _DocumentReader(context, allowed, 1)
-        try:
-            document = reader.document(root)
-        except _Enough:
-            pass
-        else:
-            if not reader.errors and not reader.notes:
-                return document, []
+    tree = read_tree_fast(text)
+    if tree is not None:
+        unset: Unset = []
+        outcome = fast_path.read_document(tree, allowed, unset)
+        if isinstance(outcome, Document):
+            if unset:
+                where = element_positions(text, tree, [element for element, _ in unset])
+                notes = [
+                    unset_note(line, column, element.tag, name)
+                    for (line, column), (element, name) in zip(where, unset, strict=True)
+                ]
+                outcome = Document(outcome.verbs, outcome.root, tuple(notes))
+            return outcome, []
+        # The careful walk over the elements from the one the fast path refused, positioned.
+        region = region_tree(text, tree, outcome, whole=max_errors > 1)
+        if region is not None:
+            reader = _DocumentReader(context, allowed, max_errors)
+            with contextlib.suppress(_Enough):
+                reader.document(region, refused=True)
+            if reader.errors:
+                return None, reader.errors
+        # No error there (nesting too deep, which read_tree reports): the whole document the
+        # careful way.
     root = read_tree(text)
     reader = _DocumentReader(context, allowed, max_errors)
     try:
@@ -129,8 +143,12 @@ def _did_you_mean(name: str, known: Iterable[str], wrap: str = "{}") -> str:
 class _DocumentReader:
     """One walk over the node tree, collecting values and errors."""
 
-    def __init__(self, context: str, allowed: frozenset[str], max_errors: int) -> None:
+    def __init__(
+        self, context: str, allowed: frozenset[str], max_errors: int, quick: bool = True
+    ) -> None:
         self.context = context
+        self.quick = quick  # try each verb the fast way first (tests turn it off to compare)
+        self.known_bad = False  # the verb at hand is one the fast path refused: no second try
         self.allowed = allowed
         self.max_errors = max_errors
         self.errors: list[BxmlError] = []
@@ -141,7 +159,8 @@ class _DocumentReader:
         if len(self.errors) >= self.max_errors:
             raise _Enough
 
-    def document(self, root: Node) -> Document:
+    def document(self, root: Node, refused: bool = False) -> Document:
+        """The document's verbs; `refused`: the fast path refused the first of them."""
         if root.tag not in ROOT_TAGS:
             self.fail(root, f"the root element must be <Response> or <Bxml>, got <{root.tag}>")
             return Document()
@@ -153,6 +172,7 @@ class _DocumentReader:
                 if child.strip(_XML_SPACE):
                     self.fail(root, f"<{root.tag}> has text {_quote(child)} outside any verb")
                 continue
+            self.known_bad, refused = refused, False
             verb = self.verb(child, root.tag)
             if verb is not None:
                 verbs.append(verb)
@@ -174,6 +194,10 @@ class _DocumentReader:
             if self.context == "conference":
                 message += "; it allows only " + ", ".join(sorted(self.allowed))
             self.fail(node, message)
+        elif self.quick and not self.known_bad:
+            quick = fast_path.read_node(node, self.notes)
+            if quick is not None:
+                return quick  # type: ignore[return-value]  # a verb's tag builds a Verb
         built = self.element(node)
         return built if isinstance(built, Verb) else None
 
@@ -217,10 +241,7 @@ class _DocumentReader:
                     self.unknown_attribute(node, name)
                 continue
             if raw == UNSET_LITERAL:
-                self.notes.append(
-                    f'line {node.line}, col {node.column}: <{tag}> {name}="None" read as absent'
-                    " (SDKs before 17 write an unset attribute as None)"
-                )
+                self.notes.append(unset_note(node.line, node.column, tag, name))
                 continue
             if wire != name and wire in node.attrs:
                 self.fail(node, f"<{tag}> has both {name} and {wire}; they are the same attribute")

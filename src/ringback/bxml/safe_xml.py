@@ -5,11 +5,16 @@ parsing. The text then goes through expat (the standard library's C parser, the 
 ElementTree uses) with callbacks that build `Node`s. Expat reports the line and column of each
 start tag, which lxml does not. A DOCTYPE is refused the moment it starts, so no DTD is ever read:
 no internal entities (billion laughs), no external entities, no network. Undeclared entities are
-then a plain well-formedness error. Nesting is capped so later recursive walks stay bounded.
+then a plain well-formedness error. Nesting is capped so later recursive walks stay bounded, and
+so is the number of elements, so that the Python work per document is bounded too (issue 9).
+
+`read_tree_fast` is the quick way in for an ordinary document: ElementTree's C parser, no
+positions, no callbacks into Python; `fast_path.py` validates that tree directly.
 """
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -17,9 +22,10 @@ from ringback.errors import BxmlSyntaxError
 
 MAX_DOCUMENT_BYTES = 64 * 1024  # spec §3.6: BXML documents are limited to 64 KB
 MAX_DEPTH = 64  # far deeper than any real BXML + SSML; bounds recursion on hostile input
-# Larger documents skip `read_tree_fast`: a document with an error is read twice, and this keeps
-# that second reading off the worst case (a full 64 KB of hostile markup; real BXML is < 2 KB).
-MAX_FAST_BYTES = 8 * 1024
+# Elements (verbs, nested elements and SSML alike) inside the root. A real reply has tens; 64 KB
+# of `<Pause/>` is 8,000, and each costs Python work to check and build, on the event loop: the
+# limit keeps the worst document to a few milliseconds (bench/parse_worst.py).
+MAX_ELEMENTS = 500
 
 
 class Node:
@@ -55,9 +61,19 @@ class _TreeBuilder:
         self.data = data
         self.stack: list[Node] = []
         self.root: Node | None = None
+        self.count = 0  # elements, the root's included
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         node = Node(tag, attrs, self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1)
+        self.count += 1
+        if self.count > MAX_ELEMENTS + 1:
+            raise BxmlSyntaxError(
+                f"more than {MAX_ELEMENTS} elements in one document; refused"
+                f" (Ringback's limit: {MAX_ELEMENTS} verbs, nested and SSML elements together)",
+                node.line,
+                node.column,
+                tag,
+            )
         if self.stack:
             if len(self.stack) >= MAX_DEPTH:
                 raise BxmlSyntaxError(
@@ -103,22 +119,39 @@ class _TreeBuilder:
         )
 
 
-def read_tree_fast(text: str | bytes) -> Node | None:
-    """The tree of an ordinary document built by ElementTree's C parser, or None.
+def read_tree_fast(text: str | bytes) -> ElementTree.Element | None:
+    """The ElementTree tree of an ordinary document, or None.
 
-    Nodes come back without positions (line and column 0): the caller uses this tree only while
-    the document has no error, and parses again with `read_tree` to report one. None means "use
-    `read_tree`": over MAX_FAST_BYTES, unusual markup (`<!`: DOCTYPE, comment or CDATA;
-    `xmlns` or `xml:`: namespaces, which ElementTree resolves to `{uri}tag` where
-    `read_tree` keeps names as written), too deep, or not well-formed.
+    The tree has no positions: the caller uses it only while the document has no error, and
+    parses again with `read_tree` to report one. None means "use `read_tree`": over 64 KB, a
+    DOCTYPE (never given to ElementTree, which would read its entities), bytes in an encoding
+    other than UTF-8, ASCII or Latin-1 (where looking for `<!DOCTYPE` in the bytes would not
+    find it), namespaces (`xmlns`, `xml:`: ElementTree resolves them to `{uri}tag` where
+    `read_tree` keeps names as written), more than MAX_ELEMENTS elements, or not well-formed.
+    Comments, CDATA and processing instructions read alike both ways. Depth is left to the
+    caller (`fast_path.py` checks it where elements can nest).
     """
-    if len(text) > MAX_FAST_BYTES:
+    if len(text) > MAX_DOCUMENT_BYTES:
         return None
-    try:
-        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-    except UnicodeEncodeError:
+    if isinstance(text, str):
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+    else:
+        data = text if type(text) is bytes else bytes(text)
+        if b"\x00" in data or not _ascii_compatible(data):  # UTF-16 and -32 have NULs
+            return None
+    if len(data) > MAX_DOCUMENT_BYTES or b"<!DOCTYPE" in data:
         return None
-    if len(data) > MAX_FAST_BYTES or b"<!" in data or b"xmlns" in data or b"xml:" in data:
+    if b"xmlns" in data or b"xml:" in data:
+        return None
+    # Each element takes one `<` (`<a/>`) or two (`<a></a>`), and so does nothing else but a
+    # processing instruction (`<?`) or a comment or CDATA (`<!`): past twice the limit, the
+    # careful path refuses the document without this parse.
+    opening = data.count(b"<")
+    too_many = 2 * (MAX_ELEMENTS + 1)
+    if opening > too_many and opening - data.count(b"<?") - data.count(b"<!") > too_many:
         return None
     parser = ElementTree.XMLParser(encoding="utf-8" if isinstance(text, str) else None)
     try:
@@ -126,27 +159,24 @@ def read_tree_fast(text: str | bytes) -> Node | None:
         root = parser.close()
     except Exception:  # any refusal (syntax, encoding) is reported by the careful path
         return None
-    return _node(root, 1)
+    # Each element takes at least one `<`: counting them (in C) spares the count of most trees.
+    if opening > MAX_ELEMENTS + 1 and sum(1 for _ in root.iter()) > MAX_ELEMENTS + 1:
+        return None
+    return root
 
 
-def _node(element: ElementTree.Element, depth: int) -> Node | None:
-    node = Node(element.tag, element.attrib, 0, 0)  # nothing modifies a node's attrs
-    children = node.children
-    if element.text:
-        children.append(element.text)
-    if len(element):
-        if depth >= MAX_DEPTH:
-            return None
-        elements = node._elements
-        for sub in element:
-            child = _node(sub, depth + 1)
-            if child is None:
-                return None
-            children.append(child)
-            elements.append(child)
-            if sub.tail:
-                children.append(sub.tail)
-    return node
+_DECLARED_ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
+_ASCII_COMPATIBLE = frozenset({"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1"})
+
+
+def _ascii_compatible(data: bytes) -> bool:
+    """Whether the bytes' XML declaration, if any, names an encoding in which `<!DOCTYPE` and
+    `xmlns` are the bytes searched for (EBCDIC, say, switches after the declaration)."""
+    if not data.startswith((b"<?xml", b"\xef\xbb\xbf<?xml")):
+        return True  # no declaration: UTF-8 (UTF-16 and -32 were refused for their NULs)
+    head = data[3:259] if data.startswith(b"\xef\xbb\xbf") else data[:256]
+    match = _DECLARED_ENCODING.match(head)
+    return match is None or match.group(1).decode("ascii", "replace").lower() in _ASCII_COMPATIBLE
 
 
 def _too_large(size: int) -> BxmlSyntaxError:

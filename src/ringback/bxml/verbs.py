@@ -7,6 +7,10 @@ parsed `<Gather/>` has `max_digits == 50`. Optional things with no default (URLs
 Seconds are float, counts int, booleans bool. Text content is trimmed.
 
 Objects built here by hand are not validated: only `parse` checks the rules.
+
+The classes keep an instance `__dict__` (no `slots=True`) on purpose: a field left at its default
+is then the class attribute, so the parser builds a verb by setting only the attributes the
+document gave (`fast_path.py`), not every field through the frozen `__init__` (2 µs a `<Gather>`).
 """
 
 from __future__ import annotations
@@ -14,24 +18,23 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass, field
 
 from ringback.bxml import ssml
-
-
-class Verb:
-    """Base of every top-level verb (the children of `<Response>` / `<Bxml>`)."""
-
-    __slots__ = ()
-
-
-class Nested:
-    """Base of the elements that only appear inside a verb (`<PhoneNumber>`, `<StreamParam>`...)."""
-
-    __slots__ = ()
-
+from ringback.bxml.connecting import (
+    Bridge,
+    Conference,
+    Connect,
+    Endpoint,
+    Forward,
+    PhoneNumber,
+    Refer,
+    SipUri,
+    Transfer,
+)
+from ringback.bxml.element import Nested, Verb
 
 # --- speech and audio ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SpeakSentence(Verb):
     """Text-to-speech; `ssml` is the canonical inner markup (text and SSML elements), trimmed."""
 
@@ -50,7 +53,7 @@ class SpeakSentence(Verb):
         return ssml.break_total_seconds(self.ssml)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PlayAudio(Verb):
     """Play the audio file at `url` (may be relative to the URL that returned the BXML)."""
 
@@ -63,7 +66,7 @@ class PlayAudio(Verb):
 # --- digits ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Gather(Verb):
     """Collect DTMF digits while playing `prompts`; blocking."""
 
@@ -93,7 +96,7 @@ class Gather(Verb):
     speech_timeout: float = 5.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StartGather(Verb):
     """Send a `dtmf` webhook for each digit pressed from now on; non-blocking."""
 
@@ -105,12 +108,12 @@ class StartGather(Verb):
     tag: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StopGather(Verb):
     """Stop a `<StartGather>`."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SendDtmf(Verb):
     """Play DTMF tones; `,`/`w` pause 0.5 s, `W` pauses 1 s. Durations in milliseconds."""
 
@@ -123,7 +126,7 @@ class SendDtmf(Verb):
 # --- recording ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Record(Verb):
     """Record a segment; blocking."""
 
@@ -149,7 +152,7 @@ class Record(Verb):
     recording_name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StartRecording(Verb):
     """Record the call (or conference) in the background; non-blocking."""
 
@@ -167,176 +170,25 @@ class StartRecording(Verb):
     recording_name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PauseRecording(Verb):
     """Pause the background recording."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ResumeRecording(Verb):
     """Resume a paused background recording."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StopRecording(Verb):
     """End the background recording."""
-
-
-# --- connecting calls -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PhoneNumber(Nested):
-    """A `<Transfer>` destination: an E.164 number, with its own B-leg callbacks."""
-
-    number: str
-    _: KW_ONLY
-    transfer_answer_url: str | None = None
-    transfer_answer_method: str = "POST"
-    transfer_answer_fallback_url: str | None = None
-    transfer_answer_fallback_method: str = "POST"
-    transfer_disconnect_url: str | None = None
-    transfer_disconnect_method: str = "POST"
-    username: str | None = None
-    password: str | None = None
-    fallback_username: str | None = None
-    fallback_password: str | None = None
-    tag: str | None = None
-    uui: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SipUri(Nested):
-    """A `<Transfer>` destination (or the `<Refer>` target): a `sip:` URI."""
-
-    uri: str
-    _: KW_ONLY
-    transfer_answer_url: str | None = None
-    transfer_answer_method: str = "POST"
-    transfer_answer_fallback_url: str | None = None
-    transfer_answer_fallback_method: str = "POST"
-    transfer_disconnect_url: str | None = None
-    transfer_disconnect_method: str = "POST"
-    username: str | None = None
-    password: str | None = None
-    fallback_username: str | None = None
-    fallback_password: str | None = None
-    tag: str | None = None
-    uui: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Transfer(Verb):
-    """Dial 1–8 destinations at once and bridge the first to answer; blocking."""
-
-    destinations: tuple[PhoneNumber | SipUri, ...] = ()
-    _: KW_ONLY
-    transfer_caller_id: str | None = None
-    transfer_caller_display_name: str | None = None
-    privacy: bool = False
-    call_timeout: float = 30.0
-    transfer_complete_url: str | None = None
-    transfer_complete_method: str = "POST"
-    transfer_complete_fallback_url: str | None = None
-    transfer_complete_fallback_method: str = "POST"
-    username: str | None = None
-    password: str | None = None
-    fallback_username: str | None = None
-    fallback_password: str | None = None
-    tag: str | None = None
-    diversion_treatment: str = "none"
-    diversion_reason: str = "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class Bridge(Verb):
-    """Bridge this call with the existing call `call_id`."""
-
-    call_id: str
-    _: KW_ONLY
-    bridge_complete_url: str | None = None
-    bridge_complete_method: str = "POST"
-    bridge_complete_fallback_url: str | None = None
-    bridge_complete_fallback_method: str = "POST"
-    bridge_target_complete_url: str | None = None
-    bridge_target_complete_method: str = "POST"
-    bridge_target_complete_fallback_url: str | None = None
-    bridge_target_complete_fallback_method: str = "POST"
-    username: str | None = None
-    password: str | None = None
-    fallback_username: str | None = None
-    fallback_password: str | None = None
-    tag: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Conference(Verb):
-    """Join (creating if needed) the conference called `name`."""
-
-    name: str
-    _: KW_ONLY
-    mute: bool = False
-    hold: bool = False
-    call_ids_to_coach: str | None = None
-    conference_event_url: str | None = None
-    conference_event_method: str = "POST"
-    conference_event_fallback_url: str | None = None
-    conference_event_fallback_method: str = "POST"
-    username: str | None = None
-    password: str | None = None
-    fallback_username: str | None = None
-    fallback_password: str | None = None
-    tag: str | None = None
-    callback_timeout: float | None = None  # None: inherit the creating call's timeout
-
-
-@dataclass(frozen=True, slots=True)
-class Forward(Verb):
-    """Forward an unanswered inbound call to `to`; the app loses control of the call."""
-
-    to: str
-    _: KW_ONLY
-    from_: str | None = None  # wire name `from`, a Python keyword
-    call_timeout: float = 30.0
-    diversion_treatment: str = "none"
-    diversion_reason: str = "unknown"
-    uui: str | None = None
-    privacy: bool = False
-    caller_display_name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint(Nested):
-    """A BRTC endpoint to connect to, inside `<Connect>`."""
-
-    endpoint_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Connect(Verb):
-    """Connect the call to BRTC endpoints (beta)."""
-
-    endpoints: tuple[Endpoint, ...] = ()
-    _: KW_ONLY
-    event_callback_url: str | None = None
-    event_fallback_url: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Refer(Verb):
-    """SIP REFER the call to `sip_uri` (inbound SIP calls only)."""
-
-    sip_uri: SipUri
-    _: KW_ONLY
-    refer_complete_url: str | None = None
-    refer_complete_method: str = "POST"
-    tag: str | None = None
 
 
 # --- flow -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Redirect(Verb):
     """Fetch new BXML from `redirect_url`; later verbs never run."""
 
@@ -352,19 +204,19 @@ class Redirect(Verb):
     tag: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Hangup(Verb):
     """Hang up (reject, if the inbound call is not answered yet)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Pause(Verb):
     """Silence for `duration` seconds."""
 
     duration: float = 1.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Ring(Verb):
     """Play ringback for `duration` seconds; answers the call first unless `answer_call` is off."""
 
@@ -372,7 +224,7 @@ class Ring(Verb):
     answer_call: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tag(Verb):
     """Set the call's tag to `text`; the empty string clears it."""
 
@@ -382,7 +234,7 @@ class Tag(Verb):
 # --- media streams and transcription --------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StreamParam(Nested):
     """A name/value pair sent in a media stream's `start` message."""
 
@@ -390,7 +242,7 @@ class StreamParam(Nested):
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StartStream(Verb):
     """Fork the call's audio to the WebSocket `destination`; non-blocking."""
 
@@ -408,7 +260,7 @@ class StartStream(Verb):
     password: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StopStream(Verb):
     """Stop the media stream called `name`."""
 
@@ -417,7 +269,7 @@ class StopStream(Verb):
     wait: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CustomParam(Nested):
     """A name/value pair sent with a real-time transcription."""
 
@@ -425,7 +277,7 @@ class CustomParam(Nested):
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StartTranscription(Verb):
     """Start real-time transcription of the call; non-blocking."""
 
@@ -443,7 +295,7 @@ class StartTranscription(Verb):
     preferred_languages: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StopTranscription(Verb):
     """Stop the real-time transcription called `name`, or all of them when None."""
 

@@ -16,10 +16,8 @@ primary target and then, if the primary failed, to the fallback:
     anything else (timeout, other error, 3xx,      FAILED: move to the fallback if there is
         4xx, 5xx, or connect-error already retried)  one, else the delivery fails
 
-What differs between the platform's generations is data, `DeliveryRules`: v2's (`V2_RULES`)
-retry a connect error once and take timeouts of 1-25 s; v1's (`V1_RULES`, v1 spec §4) try each
-URL once, take timeouts up to 10 s (given in milliseconds), send credentials pre-emptively and
-announce themselves as `BandwidthAPI/v1`. The table above is the same for both.
+What differs between the platform's generations is data, the `DeliveryRules` of the
+`WebhookRequest` (`ringback.delivery.request`); the table above is the same for both.
 
 Credentials written into a URL (`https://user:pass@host/path`) are split out of it: they are sent
 only in the Authorization header, and every URL this module records goes through `mask_url`.
@@ -29,13 +27,23 @@ Durations are measured by the sender and arrive inside the outcomes.
 from __future__ import annotations
 
 import enum
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 from urllib.parse import urlencode
 
 from ringback.delivery.faults import DROPPED_RESPONSE
+from ringback.delivery.request import (
+    CONNECT_ERROR_RETRIES,
+    DEFAULT_CALLBACK_TIMEOUT_S,
+    JSON_CONTENT_TYPE,
+    MAX_CALLBACK_TIMEOUT_S,
+    MIN_CALLBACK_TIMEOUT_S,
+    V1_RULES,
+    V2_RULES,
+    AuthMode,
+    DeliveryRules,
+    WebhookRequest,
+)
 from ringback.delivery.target import (
     Method,
     Target,
@@ -43,7 +51,7 @@ from ringback.delivery.target import (
     offers_basic_auth,
     resolve_url,
 )
-from ringback.errors import DeliveryStateError, WebhookTargetError
+from ringback.errors import DeliveryStateError
 from ringback.masking import mask_text, mask_url
 
 __all__ = [
@@ -74,18 +82,12 @@ __all__ = [
     "resolve_url",
 ]
 
-AuthMode: TypeAlias = Literal["challenge", "preemptive"]
 TargetRole: TypeAlias = Literal["primary", "fallback"]
 ErrorClass: TypeAlias = Literal["connect-error", "timeout", "other"]
 
-DEFAULT_CALLBACK_TIMEOUT_S: float = 15
-MIN_CALLBACK_TIMEOUT_S: float = 1
-MAX_CALLBACK_TIMEOUT_S: float = 25
-CONNECT_ERROR_RETRIES = 1
 # Response bodies are kept whole in the result (the BXML parser enforces its own 64 KB limit)
 # but recorded on the timeline only up to this size, so one runaway page cannot bloat the store.
 RECORDED_BODY_LIMIT_BYTES = 64 * 1024
-JSON_CONTENT_TYPE = "application/json"
 
 UNCHALLENGED_401_NOTE = (
     "401 without a WWW-Authenticate: Basic challenge; credentials were not sent. "
@@ -96,59 +98,6 @@ NO_CREDENTIALS_NOTE = "401, and no username/password is configured for this URL"
 CHALLENGE_NOTE = "401 with a WWW-Authenticate: Basic challenge; resending with credentials"
 REDIRECT_NOTE = "redirects are not followed: point the callback at the final URL"
 EMPTY_SYNC_BODY_NOTE = "empty body: runs as an empty <Response/>"
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryRules:
-    """How one platform generation delivers: retries, timeout bounds, auth and headers."""
-
-    connect_retries: int = CONNECT_ERROR_RETRIES
-    min_timeout_s: float = MIN_CALLBACK_TIMEOUT_S
-    max_timeout_s: float = MAX_CALLBACK_TIMEOUT_S
-    preemptive_auth: bool = False  # True: credentials on the first request, whatever `auth`
-    user_agent: str | None = None  # None: the sender's own
-    content_type: str = JSON_CONTENT_TYPE
-
-
-V2_RULES = DeliveryRules()
-V1_RULES = DeliveryRules(
-    connect_retries=0,
-    min_timeout_s=0.001,
-    max_timeout_s=10.0,
-    preemptive_auth=True,
-    user_agent="BandwidthAPI/v1",
-    content_type="application/json; charset=utf-8",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class WebhookRequest:
-    """One webhook to deliver: a ready JSON body (POST) or query pairs (GET), and its targets."""
-
-    event_type: str
-    body: bytes
-    query: Sequence[tuple[str, str]]
-    primary: Target
-    fallback: Target | None = None
-    timeout_s: float = DEFAULT_CALLBACK_TIMEOUT_S
-    sync: bool = False
-    auth: AuthMode = "challenge"
-    rules: DeliveryRules = V2_RULES
-    drop_first_response: bool = False  # fault fail-first (delivery/faults.py): off on Bandwidth
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "query", tuple((str(k), str(v)) for k, v in self.query))
-        timeout, rules = self.timeout_s, self.rules
-        if not (math.isfinite(timeout) and rules.min_timeout_s <= timeout <= rules.max_timeout_s):
-            raise WebhookTargetError(
-                f"callbackTimeout for {self.event_type} webhook to {mask_url(self.primary.url)!r}"
-                f" must be {rules.min_timeout_s:g} to {rules.max_timeout_s:g} seconds,"
-                f" got {timeout!r}"
-            )
-        if self.auth not in ("challenge", "preemptive"):
-            raise WebhookTargetError(
-                f"webhook auth mode must be 'challenge' or 'preemptive', got {self.auth!r}"
-            )
 
 
 @dataclass(frozen=True, slots=True)

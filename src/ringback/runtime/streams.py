@@ -3,15 +3,15 @@
 How this works. The engine asks for a socket (`OpenSocket`); `StreamHub.open` connects to the
 URL as given, with `Authorization: Basic` when the verb gave credentials, within
 `HANDSHAKE_TIMEOUT_S`, sends the `start` message and tells the engine (`SocketOpened`, or
-`SocketFailed` with the reason). Every message then goes out through the connection's outbox, in
-order, written by one task per connection: the `media` frames, what the engine sends
-(`SendSocketMessage`), and at the end `stop` and a close with 1000 (`CloseSocket`).
-
-Frames follow the call's clock. Frame n of each track covers `origin + n × 20 ms` and is sent
-once the clock has passed its end: on the real clock a ticker wakes every 20 ms for all sockets
-at once; on the virtual and manual clocks the clockwork calls `pump_until(t)` before time moves
-to `t`, so a stream of L seconds carries exactly ⌊L / 20 ms⌋ frames per track however fast
-time goes. The audio is the call's (`ringback.media.frames`).
+`SocketFailed` with the reason). The `media` frames, what the engine sends (`SendSocketMessage`)
+and at the end `stop` and a close with 1000 (`CloseSocket`) follow, in order, through the
+connection's outbox, written at once where the socket takes it (`stream_connection.py`, which
+also says what an app that reads too slowly costs). Frames follow the call's clock: frame n of
+each track covers `origin + n × 20 ms` and is sent once the clock has passed its end. On the
+real clock one timer paces every socket (`stream_pacer.py`); on the virtual and manual clocks
+the clockwork calls `pump_until(t)` before time moves to `t`, so a stream of L seconds carries
+exactly ⌊L / 20 ms⌋ frames per track however fast time goes. The audio is the call's
+(`ringback.media.frames`).
 
 A reader task per connection takes what the app sends: `playAudio`/`clear` on a bidirectional
 stream become facts; anything else is ignored and noted on the timeline (the first few of each
@@ -24,12 +24,8 @@ or a connection lost without one, `error` when the app broke the protocol (a mes
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import json
 import time
-from collections import Counter, deque
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -42,57 +38,23 @@ from ringback.engine.clock import ClockMode
 from ringback.engine.media import Side
 from ringback.media.app_messages import Clear, Ignored, PlayAudio, read_app_message
 from ringback.media.frames import TrackFrames
-from ringback.media.pcmu import FRAME_S, SILENT_FRAME
 from ringback.runtime.speech import NO_SYNTHESISER_NOTE
+from ringback.runtime.stream_connection import (
+    CLOSE_TIMEOUT_S,
+    PUMP_CHUNK_FRAMES,
+    Connection,
+    to_json,
+)
+from ringback.runtime.stream_pacer import FramePacer
 
 if TYPE_CHECKING:
     from ringback.runtime.platform import Platform
 
 HANDSHAKE_TIMEOUT_S = 5.0
-CLOSE_TIMEOUT_S = 2.0
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024  # the spec asks for ≥ 1 MiB; larger app messages end it
 MAX_NOTED_IGNORED = 10  # ignored app messages noted on the timeline per connection
-PUMP_CHUNK_FRAMES = 50  # frames queued per socket before waiting for them to be written
 CLEAN_CLOSE_CODES = (1000, 1001)
 TRACK_SIDES = {"inbound": Side.FAR, "outbound": Side.PLATFORM}
-
-
-@dataclass(eq=False)
-class Connection:
-    """One socket: where it goes, what it carries, and what went over it."""
-
-    action: OpenSocket
-    ws: aiohttp.ClientWebSocketResponse | None = None
-    origin: float = 0.0  # the call-clock time it opened; frame 0 starts here
-    tracks: list[tuple[str, TrackFrames]] = field(default_factory=list)
-    frames: int = 0  # frames sent (queued) per track
-    outbox: deque[str] = field(default_factory=deque)
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
-    written: asyncio.Event = field(default_factory=asyncio.Event)
-    closing: CloseSocket | None = None
-    broken: bool = False  # a write failed: nothing more is sent
-    finished: bool = False  # reported as over (to the engine, or to whoever closed it)
-    sent: Counter[str] = field(default_factory=Counter)  # messages by eventType
-    sent_bytes: int = 0
-    received: int = 0
-    received_bytes: int = 0
-    ignored: int = 0
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)
-
-    @property
-    def call_id(self) -> str:
-        """The call the socket belongs to."""
-        return self.action.call_id
-
-    def counts(self) -> dict[str, Any]:
-        """What went over the socket, for the timeline."""
-        return {
-            "messagesSent": dict(self.sent),
-            "bytesSent": self.sent_bytes,
-            "messagesReceived": self.received,
-            "bytesReceived": self.received_bytes,
-            "ignoredReceived": self.ignored,
-        }
 
 
 class StreamHub:
@@ -102,7 +64,7 @@ class StreamHub:
         self.platform = platform
         self.connections: dict[str, Connection] = {}
         self._session: aiohttp.ClientSession | None = None
-        self._ticker: asyncio.Task[None] | None = None
+        self.pacer = FramePacer(platform.now)  # the real clock's
 
     @property
     def streaming(self) -> bool:
@@ -122,7 +84,7 @@ class StreamHub:
 
     def open(self, action: OpenSocket) -> None:
         """Connect (the engine hears SocketOpened or SocketFailed)."""
-        connection = Connection(action)
+        connection = Connection(action, ended=self._finish)
         self.connections[action.socket_id] = connection
         self.platform.spawn(self._connect(connection))
 
@@ -130,7 +92,7 @@ class StreamHub:
         """Queue a message after the frames sent so far."""
         connection = self.connections.get(action.socket_id)
         if connection is not None and connection.closing is None:
-            self._queue(connection, action.message)
+            connection.queue(action.message)
 
     def close(self, action: CloseSocket) -> None:
         """Send the frames up to `at`, then `stop`, then close (1000)."""
@@ -142,41 +104,31 @@ class StreamHub:
         if connection.broken:
             self._finish(connection, "closed", None)
         elif connection.ws is not None:
-            self._pump(connection, action.at)
-            if action.stop is not None:
-                self._queue(connection, action.stop)
-            connection.wake.set()
+            connection.flush()  # the frames up to `at`, then `stop`, then the close
         # else: still connecting; _connect closes it as soon as it is open
 
     async def pump_until(self, at: float) -> None:
         """Send every frame that ends by `at`, and wait until they are written (virtual clock)."""
         for connection in list(self.connections.values()):
-            while (
-                connection.ws is not None and connection.closing is None and not connection.broken
-            ):
-                before = connection.frames
-                self._pump(connection, at, limit=PUMP_CHUNK_FRAMES)
-                if connection.frames == before:
-                    break
-                await self._written(connection)
+            while connection.pacing and connection.pump(at, PUMP_CHUNK_FRAMES):
+                connection.flush()
+                await connection.all_written()
 
     async def flush(self) -> None:
         """Wait until every message queued so far is written (before a virtual clock moves on)."""
         for connection in list(self.connections.values()):
             if connection.ws is not None:
-                await self._written(connection)
+                await connection.all_written()
 
     async def close_all(self) -> None:
         """Close every socket at once (the platform stops or resets)."""
-        if self._ticker is not None:
-            self._ticker.cancel()
-            await asyncio.gather(self._ticker, return_exceptions=True)
-            self._ticker = None
+        self.pacer.stop()
         connections, self.connections = list(self.connections.values()), {}
         for connection in connections:
-            for task in connection.tasks:
+            tasks = list(connection.tasks)
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*connection.tasks, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
             if connection.ws is not None:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(connection.ws.close(), CLOSE_TIMEOUT_S)
@@ -202,13 +154,13 @@ class StreamHub:
                     autoclose=True,
                     autoping=True,
                 )
-                await ws.send_str(_json(action.start))
+                await ws.send_str(to_json(action.start))
         except Exception as error:
             self._failed(connection, _connect_failure(action.url, error))
             return
         connection.ws = ws
         connection.origin = self.platform.now()
-        self._count_sent(connection, action.start)
+        connection.count_sent(action.start)
         log = self._media_log(connection)
         connection.tracks = [
             (name, TrackFrames(log, TRACK_SIDES[name], connection.origin, self.platform.voices))
@@ -224,15 +176,14 @@ class StreamHub:
         )
         if action.tracks and self.platform.speech.engine is None:
             self._note(connection, NO_SYNTHESISER_NOTE)
-        connection.tasks = [
-            asyncio.create_task(self._write(connection)),
-            asyncio.create_task(self._read(connection)),
-        ]
-        if connection.closing is not None:  # the call ended while we connected
-            connection.wake.set()
+        connection.spawn(self._read(connection))
+        if connection.closing is not None:  # the call ended while we connected: no frames, no stop
+            connection.stopped = True
+            connection.closer = connection.spawn(connection.close_socket())
             return
         self.platform.feed(f.SocketOpened(self.platform.now(), action.socket_id))
-        self._start_ticker()
+        if self.platform.config.clock is ClockMode.REAL and connection.pacing:
+            self.pacer.add(connection)
 
     def _failed(self, connection: Connection, message: str) -> None:
         self.connections.pop(connection.action.socket_id, None)
@@ -250,90 +201,6 @@ class StreamHub:
 
     def _media_log(self, connection: Connection) -> Any:
         return self.platform.engine.call(connection.call_id).media
-
-    # ---- sending -----------------------------------------------------------------------------
-
-    def _pump(self, connection: Connection, at: float, limit: int | None = None) -> None:
-        """Queue the frames of every track that end by `at` (at most `limit` per track)."""
-        if not connection.tracks or connection.broken:
-            return
-        # Epoch-sized floats carry ~1e-5 frames of error: a frame ending at `at` counts as ended.
-        due = int((at - connection.origin) / FRAME_S + 1e-3)
-        if limit is not None:
-            due = min(due, connection.frames + limit)
-        while connection.frames < due:
-            index = connection.frames
-            connection.frames += 1
-            for name, track in connection.tracks:
-                frame = track.frame(index)
-                payload = SILENT_PAYLOAD if frame is SILENT_FRAME else _base64(frame)
-                connection.outbox.append(
-                    f'{{"eventType":"media","track":"{name}",'
-                    f'"sequenceNumber":"{connection.sent["media"] + 1}","payload":"{payload}"}}'
-                )
-                connection.sent["media"] += 1
-        connection.written.clear()
-        connection.wake.set()
-
-    def _queue(self, connection: Connection, message: Any) -> None:
-        self._count_sent(connection, message)
-        connection.outbox.append(_json(message))
-        connection.written.clear()
-        connection.wake.set()
-
-    def _count_sent(self, connection: Connection, message: Any) -> None:
-        connection.sent[str(message.get("eventType"))] += 1
-
-    async def _written(self, connection: Connection) -> None:
-        while connection.outbox and not connection.broken:
-            await connection.written.wait()
-
-    async def _write(self, connection: Connection) -> None:
-        ws = connection.ws
-        assert ws is not None
-        try:
-            while True:
-                while connection.outbox:
-                    text = connection.outbox.popleft()
-                    connection.sent_bytes += len(text)
-                    await ws.send_str(text)
-                connection.written.set()
-                if connection.closing is not None:
-                    break
-                connection.wake.clear()
-                await connection.wake.wait()
-            await asyncio.wait_for(ws.close(code=1000), CLOSE_TIMEOUT_S)
-        except (ConnectionError, aiohttp.ClientError, TimeoutError):
-            connection.broken = True
-            connection.outbox.clear()
-            connection.written.set()
-            # The reader may know better (a protocol error it closed on): let it speak first.
-            await asyncio.sleep(0)
-            lost = "the websocket connection was lost without a close frame (1006)"
-            self._finish(connection, "connection-error", lost)
-            return
-        self._finish(connection, "closed", None)
-
-    def _start_ticker(self) -> None:
-        if self.platform.config.clock is ClockMode.REAL and self._ticker is None:
-            self._ticker = asyncio.create_task(self._tick())
-
-    async def _tick(self) -> None:
-        """Real clock: every 20 ms, the frames that came due on every socket."""
-        tick = time.time()
-        while self.connections:
-            tick += FRAME_S
-            delay = tick - time.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            for connection in list(self.connections.values()):
-                if (
-                    connection.ws is not None
-                    and connection.closing is None
-                    and not connection.broken
-                ):
-                    self._pump(connection, tick)
-        self._ticker = None
 
     # ---- receiving ---------------------------------------------------------------------------
 
@@ -399,7 +266,7 @@ class StreamHub:
             return
         connection.finished = True
         self.connections.pop(connection.action.socket_id, None)
-        for task in connection.tasks:
+        for task in list(connection.tasks):
             if task is not asyncio.current_task():
                 task.cancel()
         ws = connection.ws
@@ -428,17 +295,6 @@ class StreamHub:
         detail["socketId"] = connection.action.socket_id
         detail["purpose"] = connection.action.purpose
         self.platform.note(connection.call_id, self.platform.now(), "websocket", summary, detail)
-
-
-def _base64(frame: bytes) -> str:
-    return base64.b64encode(frame).decode("ascii")
-
-
-SILENT_PAYLOAD = _base64(SILENT_FRAME)  # most frames of most calls: encoded once
-
-
-def _json(message: Any) -> str:
-    return json.dumps(message, separators=(",", ":"))
 
 
 def _connect_failure(url: str, error: BaseException) -> str:

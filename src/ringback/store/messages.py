@@ -8,9 +8,10 @@ messaging core's record form) beside the columns message search filters on (mess
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from ringback.store.rows import Tables, loads
 
 MESSAGING_SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -63,15 +64,8 @@ SORTABLE = {
 }
 
 
-class MessageTables:
+class MessageTables(Tables):
     """Messages and media; needs the Store's `_db`, `_write` and `_write_pending`."""
-
-    @property
-    def _db(self) -> sqlite3.Connection:  # pragma: no cover - Store's (a property there)
-        raise NotImplementedError
-
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:  # pragma: no cover - Store's
-        raise NotImplementedError
 
     def _write_pending(self) -> None:  # pragma: no cover - Store's
         raise NotImplementedError
@@ -128,7 +122,7 @@ class MessageTables:
         row = self._db.execute(
             "SELECT data FROM messages WHERE message_id = ?", (message_id,)
         ).fetchone()
-        return None if row is None else _loads(row[0])
+        return None if row is None else loads(row[0])
 
     def unfinished_messages(self) -> list[dict[str, Any]]:
         """Records of messages a recipient of which is not final (QUEUED, SENDING, RECEIVED)."""
@@ -136,7 +130,7 @@ class MessageTables:
             "SELECT data FROM messages WHERE message_id IN (SELECT message_id FROM message_rows"
             " WHERE status IN ('QUEUED', 'SENDING', 'RECEIVED')) ORDER BY seq"
         )
-        return [_loads(row[0]) for row in rows]
+        return [loads(row[0]) for row in rows]
 
     def messages(
         self, *, api: str | None = None, after_seq: int = 0, limit: int = 1000
@@ -148,7 +142,7 @@ class MessageTables:
             sql += " AND api = ?"
             params.append(api)
         rows = self._db.execute(f"{sql} ORDER BY seq LIMIT ?", (*params, limit))
-        return [(seq, _loads(data)) for seq, data in rows]
+        return [(seq, loads(data)) for seq, data in rows]
 
     def search_messages(
         self,
@@ -191,7 +185,7 @@ class MessageTables:
             f" ORDER BY {order} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return int(total), [(_loads(data), recipient) for data, recipient in rows]
+        return int(total), [(loads(data), recipient) for data, recipient in rows]
 
     # ---- media -----------------------------------------------------------------------------
 
@@ -233,8 +227,3 @@ class MessageTables:
     def delete_media(self, media_id: str) -> None:
         """Forget a media file (nothing happens if there is none)."""
         self._write("DELETE FROM media WHERE media_id = ?", (media_id,))
-
-
-def _loads(text: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(text)
-    return data

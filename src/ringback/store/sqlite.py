@@ -1,4 +1,4 @@
-"""The SQLite store: calls, their timelines (delivery attempts included), recordings, settings.
+"""The SQLite store: calls and their timelines (delivery attempts included); the other tables.
 
 How this works. One connection, one writer: the runtime's event loop. Writes go into an open
 transaction and `flush()` commits them, so a burst of calls costs one fsync rather than one per
@@ -16,17 +16,17 @@ stored is what the API serves back, byte for byte in meaning, after a restart.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeAlias
 
-import msgspec
-
 from ringback.store.messages import MESSAGING_SCHEMA, MessageTables
+from ringback.store.recordings import RECORDINGS_SCHEMA, RecordingTables
+from ringback.store.rows import dumps, loads
+from ringback.store.settings import SETTINGS_SCHEMA, SettingTables
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -49,37 +49,14 @@ CREATE TABLE IF NOT EXISTS timeline (
     detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS timeline_by_call ON timeline (call_id, seq);
-CREATE TABLE IF NOT EXISTS recordings (
-    recording_id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
-    call_id TEXT,
-    conference_id TEXT,
-    data TEXT NOT NULL,
-    media BLOB,
-    media_type TEXT
-);
 CREATE TABLE IF NOT EXISTS starts (
     start INTEGER PRIMARY KEY AUTOINCREMENT
-);
-CREATE TABLE IF NOT EXISTS settings (
-    kind TEXT NOT NULL,
-    key TEXT NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (kind, key)
 );
 """
 
 
-# msgspec writes the same JSON as json.dumps (read back with json.loads, equal) in a sixth of
-# the time; a whole call writes a dozen such rows. Values JSON has no form for (a datetime in a
-# timeline detail) are written as their str(), as json.dumps(default=str) did.
-_ENCODER = msgspec.json.Encoder(enc_hook=str)
 # A call's state, or a function that renders it when the row is written (Store.save_call).
 CallData: TypeAlias = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
-
-
-def _dumps(data: Any) -> str:
-    return _ENCODER.encode(data).decode()
 
 
 # A batch of rows goes in as one statement over a JSON array of them, not as an executemany:
@@ -103,7 +80,7 @@ _PARAMS_8 = ", ".join("?" * 8)
 _NUL = "\\u0000"
 
 
-class Store(MessageTables):
+class Store(RecordingTables, SettingTables, MessageTables):
     """Calls, timelines, recordings, messages, media and control-API settings in one file."""
 
     def __init__(self, path: str | Path) -> None:
@@ -116,7 +93,7 @@ class Store(MessageTables):
         self._handoff = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA + MESSAGING_SCHEMA)
+        self._db.executescript(SCHEMA + RECORDINGS_SCHEMA + SETTINGS_SCHEMA + MESSAGING_SCHEMA)
         self._seq = self._max_seq()
         # A call id not seen by this Store is new unless the file held calls when opened (or
         # since a reset): only then is it looked up, so a new call costs no read.
@@ -183,14 +160,14 @@ class Store(MessageTables):
             self._conn.execute("BEGIN")
             self._dirty = True
         if calls:
-            batch = _dumps(calls)
+            batch = dumps(calls)
             if _NUL in batch:
-                rows = [(*row[:-1], _dumps(row[-1])) for row in calls]
+                rows = [(*row[:-1], dumps(row[-1])) for row in calls]
                 self._conn.executemany(f"INSERT OR REPLACE INTO calls VALUES ({_PARAMS_8})", rows)
             else:
                 self._conn.execute(_CALLS_BATCH, (batch,))
         if timeline:
-            batch = _dumps(timeline)
+            batch = dumps(timeline)
             if _NUL in batch:
                 self._conn.executemany(f"{_TIMELINE_INSERT} VALUES (?, ?, ?, ?, ?)", timeline)
             else:
@@ -219,8 +196,9 @@ class Store(MessageTables):
         Why: a busy platform commits every 50 ms, and writing and committing its rows was a
         sixth of a whole call's CPU, all of it on the loop. The rows are taken now, in order;
         SQLite's own work (inserting, writing the WAL) runs beside the loop, as the sqlite3
-        module releases the GIL for it (one statement per batch: see _CALLS_BATCH). Anything that uses the connection waits for the batch
-        first (`_db`); `flush()` is still the one to call when the commit must be done.
+        module releases the GIL for it (one statement per batch: see _CALLS_BATCH). Anything
+        that uses the connection waits for the batch first (`_db`); `flush()` is still the one
+        to call when the commit must be done.
         """
         if self._background is not None and not self._background.done():
             return  # one batch at a time: these rows go with the next
@@ -293,7 +271,7 @@ class Store(MessageTables):
         """A call's stored state, or None."""
         self._write_pending()
         row = self._db.execute("SELECT data FROM calls WHERE call_id = ?", (call_id,)).fetchone()
-        return None if row is None else _load(row[0])
+        return None if row is None else loads(row[0])
 
     def calls(
         self,
@@ -322,7 +300,7 @@ class Store(MessageTables):
                 params.append(value)
         sql = f"SELECT seq, data FROM calls WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?"
         rows = self._db.execute(sql, (*params, limit)).fetchall()
-        return [(seq, _load(data)) for seq, data in rows]
+        return [(seq, loads(data)) for seq, data in rows]
 
     def find_calls(
         self,
@@ -354,7 +332,7 @@ class Store(MessageTables):
             params += [number, number]
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = f"SELECT data FROM calls {where} ORDER BY seq DESC LIMIT ?"
-        return [_load(row[0]) for row in self._db.execute(sql, (*params, limit))]
+        return [loads(row[0]) for row in self._db.execute(sql, (*params, limit))]
 
     def count_start(self) -> int:
         """Count one more start of this file and commit it at once: 1 the first time. A reset
@@ -388,7 +366,7 @@ class Store(MessageTables):
         self, call_id: str, at: float, kind: str, summary: str, detail: Mapping[str, Any]
     ) -> None:
         """Append an entry to a call's timeline."""
-        entry = (call_id, at, kind, summary, _dumps(detail))
+        entry = (call_id, at, kind, summary, dumps(detail))
         self._pending_timeline.append(entry)
 
     def timeline(self, call_id: str) -> list[dict[str, Any]]:
@@ -399,95 +377,6 @@ class Store(MessageTables):
             (call_id,),
         )
         return [
-            {"seq": seq, "at": at, "kind": kind, "summary": summary, "detail": _load(detail)}
+            {"seq": seq, "at": at, "kind": kind, "summary": summary, "detail": loads(detail)}
             for seq, at, kind, summary, detail in rows
         ]
-
-    # ---- recordings ------------------------------------------------------------------------
-
-    def save_recording(
-        self,
-        recording_id: str,
-        data: Mapping[str, Any],
-        *,
-        call_id: str | None = None,
-        conference_id: str | None = None,
-        media: bytes | None = None,
-        media_type: str | None = None,
-    ) -> None:
-        """Insert or replace a recording's metadata (its REST form) and, if given, its media."""
-        self._seq += 1
-        self._write(
-            "INSERT OR REPLACE INTO recordings VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (recording_id, self._seq, call_id, conference_id, _dumps(data), media, media_type),
-        )
-
-    def recording(self, recording_id: str) -> dict[str, Any] | None:
-        """A recording's metadata, or None."""
-        row = self._db.execute(
-            "SELECT data FROM recordings WHERE recording_id = ?", (recording_id,)
-        ).fetchone()
-        return None if row is None else _load(row[0])
-
-    def recordings(
-        self, *, call_id: str | None = None, conference_id: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Recordings' metadata in creation order, for a call, a conference, or all."""
-        sql = "SELECT data FROM recordings"
-        params: tuple[str, ...] = ()
-        if call_id is not None:
-            sql, params = sql + " WHERE call_id = ?", (call_id,)
-        elif conference_id is not None:
-            sql, params = sql + " WHERE conference_id = ?", (conference_id,)
-        return [_load(row[0]) for row in self._db.execute(sql + " ORDER BY seq", params)]
-
-    def recording_media(self, recording_id: str) -> tuple[bytes, str] | None:
-        """A recording's audio and its media type, or None if there is none."""
-        row = self._db.execute(
-            "SELECT media, media_type FROM recordings WHERE recording_id = ?", (recording_id,)
-        ).fetchone()
-        if row is None or row[0] is None:
-            return None
-        return bytes(row[0]), str(row[1])
-
-    def set_recording_media(
-        self, recording_id: str, media: bytes | None, media_type: str | None
-    ) -> None:
-        """Attach (or, with None, remove) a recording's audio."""
-        self._write(
-            "UPDATE recordings SET media = ?, media_type = ? WHERE recording_id = ?",
-            (media, media_type, recording_id),
-        )
-
-    def delete_recording(self, recording_id: str) -> None:
-        """Forget a recording, its media and its transcription."""
-        self._write("DELETE FROM recordings WHERE recording_id = ?", (recording_id,))
-
-    # ---- settings (applications, numbers, phones) ------------------------------------------
-
-    def put_setting(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
-        """Store an application, a number's routing or a phone script under (kind, key)."""
-        self._write("INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", (kind, key, _dumps(data)))
-
-    def delete_setting(self, kind: str, key: str) -> None:
-        """Forget one setting (a deleted v1 application or released number)."""
-        self._write("DELETE FROM settings WHERE kind = ? AND key = ?", (kind, key))
-
-    def setting(self, kind: str, key: str) -> dict[str, Any] | None:
-        """One stored setting, or None."""
-        row = self._db.execute(
-            "SELECT data FROM settings WHERE kind = ? AND key = ?", (kind, key)
-        ).fetchone()
-        return None if row is None else _load(row[0])
-
-    def settings(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Every setting of a kind, as (key, data)."""
-        for key, data in self._db.execute(
-            "SELECT key, data FROM settings WHERE kind = ? ORDER BY key", (kind,)
-        ):
-            yield key, _load(data)
-
-
-def _load(text: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(text)
-    return data

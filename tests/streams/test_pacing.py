@@ -1,0 +1,126 @@
+"""Frames on the real clock: each once, in order, written straight from the pacing timer; an app
+that reads too slowly gets no new frames until it has caught up, and then every one of them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from ringback.engine.clock import ClockMode
+from ringback.runtime import Platform, PlatformConfig
+from ringback.runtime.stream_connection import PUMP_CHUNK_FRAMES, Connection
+from ringback.store import Store
+
+from .conftest import VoiceApp, call_app, finished
+
+STREAM_S = 0.6
+
+
+@pytest.fixture
+async def real_platform(tmp_path: Path) -> AsyncIterator[Platform]:
+    """A started platform on the real clock."""
+    running = Platform(PlatformConfig(clock=ClockMode.REAL), Store(tmp_path / "ringback.sqlite3"))
+    await running.start()
+    yield running
+    await running.close()
+    running.store.close()
+
+
+def stream_bxml(app: VoiceApp) -> str:
+    return (
+        f'<Response><StartStream destination="{app.ws_url}" name="live" tracks="both"/>'
+        f'<Pause duration="{STREAM_S}"/><StopStream name="live"/></Response>'
+    )
+
+
+async def connected(platform: Platform) -> Connection:
+    """The platform's one socket, once it is open."""
+    for _ in range(500):
+        for connection in platform.streams.connections.values():
+            if connection.ws is not None:
+                return connection
+        await asyncio.sleep(0.01)
+    raise AssertionError("no socket opened")
+
+
+def assert_every_frame_once_in_order(app: VoiceApp, platform: Platform, call_id: str) -> None:
+    (session,) = app.sessions
+    media = session.of_type("media")
+    assert [m["sequenceNumber"] for m in media] == [str(n) for n in range(1, len(media) + 1)]
+    assert [m["track"] for m in media] == ["inbound", "outbound"] * (len(media) // 2)
+    assert session.messages[-1]["eventType"] == "stop"
+    closed = [e for e in platform.timeline(call_id) if e["kind"] == "websocket"][-1]
+    assert closed["summary"].startswith("WebSocket closed by Ringback (1000)")
+    assert closed["detail"]["frames"] == len(media) // 2
+    assert closed["detail"]["messagesSent"]["media"] == len(media)
+
+
+async def test_stream_on_the_real_clock_sends_each_frame_once_in_order(
+    voice_app: VoiceApp, real_platform: Platform
+) -> None:
+    """Frames come from the one pacing timer, every track's, numbered without a gap."""
+    call_id = call_app(voice_app, real_platform, stream_bxml(voice_app))
+    await finished(real_platform, call_id)
+    assert_every_frame_once_in_order(voice_app, real_platform, call_id)
+    assert real_platform.streams.connections == {}
+
+
+async def test_stream_app_reading_slowly_gets_no_new_frames_until_it_catches_up(
+    voice_app: VoiceApp, real_platform: Platform
+) -> None:
+    """While a send waits for the app, no frame is made for it (memory stays bounded); after,
+    the frames that came due meanwhile follow, none lost, a chunk at a time."""
+    call_id = call_app(voice_app, real_platform, stream_bxml(voice_app))
+    connection = await connected(real_platform)
+    # What a send that found the transport paused leaves: a task that finishes it, then the rest.
+    release = asyncio.Event()
+
+    async def finish_the_send() -> None:
+        await release.wait()
+        connection.draining = None
+        connection.flush()
+
+    connection.draining = asyncio.create_task(finish_the_send())
+    frames = connection.frames
+    await asyncio.sleep(0.2)  # ten frames' time
+    assert (connection.frames, len(connection.outbox)) == (frames, 0)
+    release.set()
+    await asyncio.sleep(0.06)  # the pacing timer looks again within 20 ms
+    assert connection.frames >= frames + 10
+    await finished(real_platform, call_id)
+    assert_every_frame_once_in_order(voice_app, real_platform, call_id)
+
+
+async def test_stream_app_not_reading_makes_sends_wait_then_gets_every_frame(
+    voice_app: VoiceApp, platform: Platform
+) -> None:
+    """Ten virtual minutes of frames fill the socket before the app reads: the sends wait for
+    it (noted on the timeline), the clock waits with them, and every frame arrives once."""
+    voice_app.read_after = asyncio.Event()
+    bxml = (
+        f'<Response><StartStream destination="{voice_app.ws_url}" name="live" tracks="both"/>'
+        '<Pause duration="600"/></Response>'
+    )
+    call_id = call_app(voice_app, platform, bxml)
+    try:
+        connection = await connected(platform)
+        for _ in range(500):  # a few megabytes fill the kernel's buffers and aiohttp's
+            assert len(connection.outbox) <= 2 * PUMP_CHUNK_FRAMES  # two tracks, one chunk
+            if connection.waits:
+                break
+            await asyncio.sleep(0.01)
+        assert connection.waits >= 1
+        for _ in range(10):
+            assert len(connection.outbox) <= 2 * PUMP_CHUNK_FRAMES
+            await asyncio.sleep(0.005)
+    finally:
+        voice_app.read_after.set()
+    await finished(platform, call_id)
+    assert_every_frame_once_in_order(voice_app, platform, call_id)
+    (session,) = voice_app.sessions
+    assert len(session.payloads("inbound")) == 30_000
+    closed = [e for e in platform.timeline(call_id) if e["kind"] == "websocket"][-1]
+    assert closed["detail"]["sendsWaited"] >= 1
