@@ -20,7 +20,7 @@ from ringback.bxml.parsing import MAX_CHECK_ERRORS, _DocumentReader, _Enough
 from ringback.bxml.safe_xml import MAX_DEPTH, MAX_DOCUMENT_BYTES, read_tree, read_tree_fast
 from ringback.errors import BxmlError, BxmlInvalidError, BxmlSyntaxError
 
-from .strategies import documents, hostile_element, verb
+from .strategies import documents, hostile_element, ssml_sentences, verb
 
 
 def _careful(text: str | bytes, context: str = "call") -> tuple[Document, list[BxmlError]]:
@@ -84,7 +84,7 @@ _AWKWARD = st.sampled_from(
     ]
 )
 mixed_documents = st.lists(
-    st.one_of(verb.map(_inner), hostile_element(), _AWKWARD), max_size=6
+    st.one_of(verb.map(_inner), hostile_element(), ssml_sentences, _AWKWARD), max_size=6
 ).map(lambda parts: "<Response>" + "".join(parts) + "</Response>")
 
 

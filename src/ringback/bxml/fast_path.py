@@ -1,13 +1,16 @@
 """The fast path: validate an ordinary document's ElementTree tree and build its verbs in one pass.
 
 How this works: every rule of `attributes.py` is compiled once, at import, into one table entry
-per element (its class, a converter per attribute, its required attributes, text and children),
-and the walk below reads ElementTree's elements directly: no `Node`s, no positions, no
-messages. It only answers "valid, here is the Document" or "something to report, at the
-top-level element numbered N"; `parsing.py` then reads the document the careful way (expat,
-with lines and columns) from that element on, and that walk writes the message. So a rule
-lives twice, once here as a yes/no and once in `parsing.py` with its words: the hypothesis test
-in tests/bxml/test_fast_path.py holds the two to the same answer on generated documents.
+per element (its class, a reader per attribute from `values.py`, its required attributes, text
+and children), and the walk below reads ElementTree's elements directly: no `Node`s, no
+positions, no messages. It only answers "valid, here is the Document" or "something to report,
+at the top-level element numbered N"; `parsing.py` then has the positions of the elements from
+that one on found (`positions.py`) and its careful walk writes the message. So a rule lives
+twice, once here as a yes/no and once in `parsing.py` with its words: the Hypothesis tests in
+tests/bxml/test_fast_path.py hold the two to the same answers, errors and positions on valid,
+broken and mixed documents. The careful walk also uses `read_node` here for each verb of a
+document the fast path could not take, so that only a verb with something to report costs it
+its own, slower checks.
 
 A verb is built without its `__init__`: a blank instance gets only the values the document gave,
 and every other field reads its default from the class (verbs.py keeps no slots for this).
