@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from bandwidth import DisconnectCallback, RedirectCallback
 from bandwidth.models.bxml import Hangup, Pause, Redirect, SpeakSentence
@@ -197,3 +199,28 @@ def test_core_redirects_spread_over_time_are_not_a_loop() -> None:
     sim.run(until=sim.now + 300)
     assert len(sim.events("redirect")) >= 250
     assert not sim.call(call_id).ended
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        response(Hangup()),
+        response(SpeakSentence(text="Hello"), Pause(duration=1)),
+    ],
+    ids=["hangup", "speak-pause"],
+)
+def test_core_forgotten_call_is_freed_without_the_cycle_collector(document: str) -> None:
+    """An ended call the engine forgets is freed by reference counting: no cyclic garbage left
+    for the collector's full collections, which pause a busy platform (issue 15)."""
+    sim = Simulation(Routes({"/ivr/answer": document}))
+    call_id = sim.place_call(ANSWER, disconnect_url=DISCONNECT)
+    sim.run()
+    gc.collect()
+    gc.disable()
+    try:
+        sim.engine.forget(call_id)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert call_id not in sim.engine.calls
+    assert unreachable == 0
