@@ -6,7 +6,8 @@ README.md between its table markers (the prose about unmet targets is written by
 
 `python -m bench parse parse_worst` runs only the figures named (by their results.json keys)
 and replaces just their entries; the table is written from every entry, and its footer says
-which figures the partial run measured and when.
+which figures were measured alone since the last full run, and when (results.json's
+`partial`).
 """
 
 from __future__ import annotations
@@ -129,7 +130,11 @@ def main(keys: list[str]) -> None:
     results: dict[str, object] = json.loads(RESULTS.read_text()) if keys else {}
     results.update({key: figure.entry() for key, figure in figures.items()})
     if keys:
-        results["partial"] = {"figures": list(figures), "date": when}
+        # Every figure measured since the last full run, by key, with its date.
+        earlier = results.get("partial")
+        partial = dict(earlier.get("runs", {})) if isinstance(earlier, dict) else {}
+        partial.update(dict.fromkeys(figures, when))
+        results["partial"] = {"runs": partial}
     else:
         results["machine"] = host
         results["date"] = when
@@ -143,7 +148,9 @@ def main(keys: list[str]) -> None:
     text = table(shown)
     on = f"{host['cpu']}, {host['cores']} cores, {host['python']}, {host['system']}; {when}"
     if keys:
-        on = f"{on} ({', '.join(figures)}; the other figures on {results.get('date')})"
+        runs: dict[str, str] = results["partial"]["runs"]  # type: ignore[index]
+        alone = ", ".join(f"{key} {date}" for key, date in runs.items())
+        on = f"{on} (measured alone: {alone}; the other figures on {results.get('date')})"
     _update_section(f"{text}\n\nMeasured on {on}.")
     print()
     print(text)

@@ -51,6 +51,11 @@ _HEAVY_VERB = (
     '<Gather gatherUrl="/g" maxDigits="5" repeatCount="2" tag="t"'
     ' terminatingDigits="#" interDigitTimeout="3" firstDigitTimeout="4"/>'
 )
+# The kinds whose check is a pattern or a split (E.164, caller id, uui, display name).
+_PATTERN_VERB = (
+    '<Forward to="+15551234567" from="+15551234567" callTimeout="3.5" uui="a;encoding=jwt"'
+    ' callerDisplayName="x" privacy="true"/>'
+)
 _HEAVY_SSML = '<prosody rate="slow" pitch="high" volume="loud">a word</prosody>'
 
 
@@ -103,6 +108,7 @@ def documents() -> dict[str, str]:
         # At the element limit (safe_xml.MAX_ELEMENTS), valid, or with the last element bad.
         "limit-verbs": _at_limit(_HEAVY_VERB, _HEAVY_VERB),
         "limit-verbs-last-bad": _at_limit(_HEAVY_VERB, '<Gather maxDigits="0"/>'),
+        "limit-patterns": _at_limit(_PATTERN_VERB, _PATTERN_VERB),
         "limit-ssml": _at_limit(
             _HEAVY_SSML, _HEAVY_SSML, "<Response><SpeakSentence>", "</SpeakSentence></Response>"
         ),
@@ -112,8 +118,13 @@ def documents() -> dict[str, str]:
             "<Response><SpeakSentence>",
             "</SpeakSentence></Response>",
         ),
+        # An attribute written `None` (SDKs before 17) is read as absent with a positioned note.
+        "limit-verbs-last-none": _at_limit(_HEAVY_VERB, '<Gather maxDigits="None"/>'),
         # "xmlns" in a text sends a document the careful way (it may declare namespaces).
         "limit-verbs-careful": _at_limit(_HEAVY_VERB, "<Tag>xmlns</Tag>"),
+        "limit-notes-careful": _at_limit(
+            _HEAVY_VERB.replace('tag="t"', 'tag="None"'), "<Tag>xmlns</Tag>"
+        ),
         "limit-endpoints": _at_limit(
             "<Endpoint>e</Endpoint>", "", "<Response><Connect>", "</Connect></Response>"
         ),

@@ -16,6 +16,7 @@
     ├── MediaError             audio for `<PlayAudio>` cannot be used (the customer's mistake)
     │   ├── MediaFetchError    the audio URL could not be fetched: HTTP status, refused, too large
     │   └── UnsupportedMediaError  the fetched bytes are not WAV or MP3 audio Bandwidth plays
+    ├── SoundNotReadyError     a stream frame's speech is still being made off the loop (it waits)
     ├── EngineError            the engine was asked something impossible (the caller's bug)
     │   ├── UnknownCallError   a fact names a call the engine does not know
     │   ├── UnknownConferenceError  a fact names a conference (or member) the engine does not know
@@ -147,6 +148,11 @@ class MediaFetchError(MediaError):
 
 class UnsupportedMediaError(MediaError, ValueError):
     """Raised when fetched audio is not WAV (16-bit PCM, μ-law, A-law) or MP3, or is cut short."""
+
+
+class SoundNotReadyError(RingbackError):
+    """Raised when a media frame needs a sound still being made in a worker thread (speech on
+    the real clock); the frame, and the socket's later ones, wait for it."""
 
 
 class EngineError(RingbackError):

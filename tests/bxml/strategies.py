@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ringback import bxml
 from ringback.bxml.attributes import ATTRIBUTES, CHILDREN, DEFAULTS, ROOT_TAGS, TEXT_CONTENT, Attr
-from ringback.bxml.ssml import escape_attribute, escape_text
+from ringback.bxml.ssml import SSML_ELEMENTS, escape_attribute, escape_text
 from ringback.bxml.values import PRIVATE_CALLER_IDS, Kind
 
 XML_SPACE = " \t\n\r"
@@ -186,3 +186,31 @@ def hostile_element(draw: st.DrawFn, depth: int = 0) -> str:
 def _escape(text: str) -> str:
     cleaned = "".join(c for c in text if c in "\t\n\r" or 0x20 <= ord(c) < 0xD800)
     return cleaned.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+
+
+# ---- SSML of every shape: valid, misspelt, out of range, nested ----------------------------------
+
+_SSML_ATTRIBUTES = ["time", "strength", "level", "alias", "ph", "interpret-as", "rate", "xml:lang"]
+_ssml_values = st.one_of(
+    st.sampled_from(["500ms", "2s", "11s", "1x", "", " ", "weak", "medium", "bogus", "strong"]),
+    st.sampled_from(["none", "reduced", "telephone", "ipa", "slow", "x-strong", "0.5s"]),
+    st.text(max_size=8),
+)
+
+
+@st.composite
+def ssml_element(draw: st.DrawFn, depth: int = 0) -> str:
+    """An SSML element (known or not) with attributes (known or not) and nested content."""
+    tag = draw(st.sampled_from([*SSML_ELEMENTS, "lang", "voice", "audio"]))
+    names = draw(st.lists(st.sampled_from(_SSML_ATTRIBUTES), max_size=3, unique=True))
+    attributes = "".join(f' {name}="{_escape(draw(_ssml_values))}"' for name in names)
+    inner = [_escape(draw(st.text(max_size=6)))]
+    if depth < 2:
+        inner += draw(st.lists(ssml_element(depth + 1), max_size=2))
+    content = "".join(inner)
+    return f"<{tag}{attributes}>{content}</{tag}>" if content else f"<{tag}{attributes}/>"
+
+
+ssml_sentences = st.lists(
+    st.one_of(ssml_element(), st.text(max_size=8).map(_escape)), min_size=1, max_size=4
+).map(lambda parts: "<SpeakSentence>" + "".join(parts) + "</SpeakSentence>")

@@ -20,7 +20,7 @@ from ringback.bxml.parsing import MAX_CHECK_ERRORS, _DocumentReader, _Enough
 from ringback.bxml.safe_xml import MAX_DEPTH, MAX_DOCUMENT_BYTES, read_tree, read_tree_fast
 from ringback.errors import BxmlError, BxmlInvalidError, BxmlSyntaxError
 
-from .strategies import documents, hostile_element, verb
+from .strategies import documents, hostile_element, ssml_sentences, verb
 
 
 def _careful(text: str | bytes, context: str = "call") -> tuple[Document, list[BxmlError]]:
@@ -49,7 +49,7 @@ def test_fast_and_careful_paths_build_the_same_document(document: Document) -> N
     root = read_tree_fast(text)
     assert root is not None or "<!" in text or "xml" in text
     if root is not None:
-        assert read_document(root, CONTEXTS["call"]) == document
+        assert read_document(root, CONTEXTS["call"], []) == document
     assert parse(text) == _careful(text)[0] == document
     assert parse(text.encode()) == _careful(text.encode())[0] == document
 
@@ -77,31 +77,44 @@ _AWKWARD = st.sampled_from(
         + "</Gather>",
         '<SpeakSentence>a<break time="20s"/></SpeakSentence>',
         "<SpeakSentence>\u00a0</SpeakSentence>",
+        "<Tag>xmlns</Tag>",  # sends the whole document the careful way
         "\u00a0",
         "text",
         "\n  ",
     ]
 )
 mixed_documents = st.lists(
-    st.one_of(verb.map(_inner), hostile_element(), _AWKWARD), max_size=6
+    st.one_of(verb.map(_inner), hostile_element(), ssml_sentences, _AWKWARD), max_size=6
 ).map(lambda parts: "<Response>" + "".join(parts) + "</Response>")
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mixed_documents, st.sampled_from(sorted(CONTEXTS)))
-def test_fast_and_careful_paths_report_the_same_errors(text: str, context: str) -> None:
-    """Valid verbs mixed with broken ones: `check` lists what the careful walk over the whole
-    document lists, and `parse` raises its first error or gives its document."""
-    document, errors = _careful(text, context)
-    assert [_key(error) for error in check(text, context)] == [_key(e) for e in errors]
+@given(mixed_documents, st.sampled_from(sorted(CONTEXTS)), st.booleans())
+def test_fast_and_careful_paths_report_the_same_errors(
+    text: str, context: str, as_bytes: bool
+) -> None:
+    """Valid verbs mixed with broken ones, as str or bytes: `check` lists what the careful walk
+    over the whole document lists, and `parse` raises its first error or gives its document."""
+    document: str | bytes = text.encode() if as_bytes else text
+    expected, errors = _careful(document, context)
+    assert [_key(error) for error in check(document, context)] == [_key(e) for e in errors]
     if errors:
         with pytest.raises(BxmlError) as raised:
-            parse(text, context)
+            parse(document, context)
         assert _key(raised.value) == _key(errors[0])
     else:
-        parsed = parse(text, context)
-        assert parsed == document
-        assert parsed.notes == document.notes
+        parsed = parse(document, context)
+        assert parsed == expected
+        assert parsed.notes == expected.notes
+
+
+def test_latin1_declared_bytes_take_the_fast_path() -> None:
+    text = '<?xml version="1.0" encoding="ISO-8859-1"?><Response><Tag>caf\u00e9</Tag></Response>'
+    data = text.encode("latin-1")
+    root = read_tree_fast(data)
+    assert root is not None
+    assert read_document(root, CONTEXTS["call"], []) == _careful(data)[0] == parse(data)
+    assert parse(data).verbs[0].text == "caf\u00e9"  # type: ignore[attr-defined]
 
 
 def test_ordinary_document_takes_the_fast_path() -> None:
@@ -109,13 +122,13 @@ def test_ordinary_document_takes_the_fast_path() -> None:
     root = read_tree_fast(text)
     assert root is not None
     assert [child.tag for child in root] == ["Pause", "Hangup"]
-    assert read_document(root, CONTEXTS["call"]) == parse(text)
+    assert read_document(root, CONTEXTS["call"], []) == parse(text)
 
 
 def test_fast_path_names_the_first_top_level_element_to_report() -> None:
     root = read_tree_fast("<Response><Hangup/><Hangup/>x<Pause duration='0'/></Response>")
     assert root is not None
-    assert read_document(root, CONTEXTS["call"]) == 2  # the text before the third element
+    assert read_document(root, CONTEXTS["call"], []) == 2  # the text before the third element
 
 
 @pytest.mark.parametrize(
@@ -143,7 +156,7 @@ def test_comments_cdata_and_processing_instructions_take_the_fast_path() -> None
     text = "<Response><!-- a --><SpeakSentence>a<![CDATA[<b>]]>c<?pi x?></SpeakSentence></Response>"
     root = read_tree_fast(text)
     assert root is not None
-    assert read_document(root, CONTEXTS["call"]) == _careful(text)[0] == parse(text)
+    assert read_document(root, CONTEXTS["call"], []) == _careful(text)[0] == parse(text)
 
 
 def test_utf16_document_with_entities_is_refused_as_any_doctype_is() -> None:
@@ -161,7 +174,7 @@ def test_deep_ssml_goes_the_careful_way() -> None:
     text += "</SpeakSentence></Response>"
     root = read_tree_fast(text)
     assert root is not None
-    assert read_document(root, CONTEXTS["call"]) == 0
+    assert read_document(root, CONTEXTS["call"], []) == 0
     with pytest.raises(BxmlError, match="nested more than 64 deep"):
         parse(text)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from bandwidth import DisconnectCallback, RedirectCallback
 from bandwidth.models.bxml import Hangup, Pause, Redirect, SpeakSentence
@@ -31,6 +33,20 @@ def test_core_invalid_bxml_ends_call_with_cause_and_message() -> None:
     assert "Dance" in disconnect["errorMessage"]
     assert disconnect["errorId"]
     DisconnectCallback.from_dict(disconnect)
+
+
+def test_core_bxml_past_the_element_limit_is_invalid_bxml() -> None:
+    """A reply of more than 500 elements ends the call as any invalid BXML does, naming the
+    limit and the element that passed it (issue 9: each element costs work on the loop)."""
+    reply = "<Response>" + "<Pause/>" * 501 + "</Response>"
+    sim = Simulation(Routes({"/ivr/answer": reply}))
+    sim.place_call(ANSWER, disconnect_url=DISCONNECT)
+    sim.run()
+    disconnect = sim.events("disconnect")[0].payload
+    assert disconnect["cause"] == "invalid-bxml"
+    assert disconnect["errorMessage"].startswith(
+        f"Invalid BXML from {ANSWER}: line 1, col 4011: more than 500 elements in one document"
+    )
 
 
 def test_core_failed_sync_webhook_is_callback_error() -> None:
@@ -183,3 +199,28 @@ def test_core_redirects_spread_over_time_are_not_a_loop() -> None:
     sim.run(until=sim.now + 300)
     assert len(sim.events("redirect")) >= 250
     assert not sim.call(call_id).ended
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        response(Hangup()),
+        response(SpeakSentence(text="Hello"), Pause(duration=1)),
+    ],
+    ids=["hangup", "speak-pause"],
+)
+def test_core_forgotten_call_is_freed_without_the_cycle_collector(document: str) -> None:
+    """An ended call the engine forgets is freed by reference counting: no cyclic garbage left
+    for the collector's full collections, which pause a busy platform (issue 15)."""
+    sim = Simulation(Routes({"/ivr/answer": document}))
+    call_id = sim.place_call(ANSWER, disconnect_url=DISCONNECT)
+    sim.run()
+    gc.collect()
+    gc.disable()
+    try:
+        sim.engine.forget(call_id)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert call_id not in sim.engine.calls
+    assert unreachable == 0

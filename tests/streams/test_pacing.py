@@ -4,16 +4,20 @@ that reads too slowly gets no new frames until it has caught up, and then every 
 from __future__ import annotations
 
 import asyncio
+import shutil
+import threading
+from array import array
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from ringback.engine.clock import ClockMode
-from ringback.runtime import Platform, PlatformConfig
+from ringback.runtime import Platform, PlatformConfig, speech
 from ringback.runtime.stream_connection import PUMP_CHUNK_FRAMES, Connection
 from ringback.store import Store
 
+from .audio import decode_payloads, loudness
 from .conftest import VoiceApp, call_app, finished
 
 STREAM_S = 0.6
@@ -124,3 +128,45 @@ async def test_stream_app_not_reading_makes_sends_wait_then_gets_every_frame(
     assert len(session.payloads("inbound")) == 30_000
     closed = [e for e in platform.timeline(call_id) if e["kind"] == "websocket"][-1]
     assert closed["detail"]["sendsWaited"] >= 1
+
+
+@pytest.mark.skipif(
+    shutil.which("flite") is None and shutil.which("espeak-ng") is None,
+    reason="no speech synthesiser: `make` installs flite (docs/streams.md)",
+)
+@pytest.mark.parametrize(
+    ("wait", "words"),
+    [
+        (0.0, "pacing off the loop seven"),
+        # Said just before the stream stops: the close waits for the last frames' words.
+        (STREAM_S - 0.05, "pacing off the loop at the close"),
+    ],
+)
+async def test_stream_speech_on_the_real_clock_is_made_off_the_event_loop(
+    voice_app: VoiceApp,
+    real_platform: Platform,
+    monkeypatch: pytest.MonkeyPatch,
+    wait: float,
+    words: str,
+) -> None:
+    """The far end's words are synthesised in a worker thread (the loop, and every other
+    stream's frames, never wait 30-100 ms for them); the frames that carry them wait, and
+    every frame still arrives once, the words in them."""
+    threads: list[str] = []
+    synthesise = speech._synthesise
+
+    def spy(engine: str, voice: str, text: str, stretch: float) -> array[int] | None:
+        threads.append(threading.current_thread().name)
+        return synthesise(engine, voice, text, stretch)
+
+    monkeypatch.setattr(speech, "_synthesise", spy)
+    # Sentences no other test says: the synthesiser's cache must not have them already.
+    phone = {"answerAfter": 0, "steps": [{"wait": wait}, {"say": words, "duration": 0.5}]}
+    call_id = call_app(voice_app, real_platform, stream_bxml(voice_app), phone)
+    await finished(real_platform, call_id)
+    assert threads
+    assert threading.main_thread().name not in threads
+    assert_every_frame_once_in_order(voice_app, real_platform, call_id)
+    if not wait:  # the words are all inside the stream (at the close, only their start is)
+        (session,) = voice_app.sessions
+        assert loudness(decode_payloads(session.payloads("inbound"))) > 300

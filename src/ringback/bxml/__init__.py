@@ -5,32 +5,35 @@ check(text, context="call") -> list[BxmlError]   every error found; [] when vali
 render(document) -> str                     canonical BXML; parse(render(d)) == d
 """
 
+from ringback.bxml.connecting import (
+    Bridge,
+    Conference,
+    Connect,
+    Endpoint,
+    Forward,
+    PhoneNumber,
+    Refer,
+    SipUri,
+    Transfer,
+)
+from ringback.bxml.element import Nested, Verb
 from ringback.bxml.parsing import check, parse
 from ringback.bxml.rendering import render
 from ringback.bxml.verbs import (
     NESTED_CLASSES,
     VERB_CLASSES,
-    Bridge,
-    Conference,
-    Connect,
     CustomParam,
     Document,
-    Endpoint,
-    Forward,
     Gather,
     Hangup,
-    Nested,
     Pause,
     PauseRecording,
-    PhoneNumber,
     PlayAudio,
     Record,
     Redirect,
-    Refer,
     ResumeRecording,
     Ring,
     SendDtmf,
-    SipUri,
     SpeakSentence,
     StartGather,
     StartRecording,
@@ -42,8 +45,6 @@ from ringback.bxml.verbs import (
     StopTranscription,
     StreamParam,
     Tag,
-    Transfer,
-    Verb,
 )
 from ringback.errors import BxmlError, BxmlInvalidError, BxmlSyntaxError
 

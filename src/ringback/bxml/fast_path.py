@@ -1,13 +1,16 @@
 """The fast path: validate an ordinary document's ElementTree tree and build its verbs in one pass.
 
 How this works: every rule of `attributes.py` is compiled once, at import, into one table entry
-per element (its class, a converter per attribute, its required attributes, text and children),
-and the walk below reads ElementTree's elements directly: no `Node`s, no positions, no
-messages. It only answers "valid, here is the Document" or "something to report, at the
-top-level element numbered N"; `parsing.py` then reads the document the careful way (expat,
-with lines and columns) from that element on, and that walk writes the message. So a rule
-lives twice, once here as a yes/no and once in `parsing.py` with its words: the hypothesis test
-in tests/bxml/test_fast_path.py holds the two to the same answer on generated documents.
+per element (its class, a reader per attribute from `values.py`, its required attributes, text
+and children), and the walk below reads ElementTree's elements directly: no `Node`s, no
+positions, no messages. It only answers "valid, here is the Document" or "something to report,
+at the top-level element numbered N"; `parsing.py` then has the positions of the elements from
+that one on found (`positions.py`) and its careful walk writes the message. So a rule lives
+twice, once here as a yes/no and once in `parsing.py` with its words: the Hypothesis tests in
+tests/bxml/test_fast_path.py hold the two to the same answers, errors and positions on valid,
+broken and mixed documents. The careful walk also uses `read_node` here for each verb of a
+document the fast path could not take, so that only a verb with something to report costs it
+its own, slower checks.
 
 A verb is built without its `__init__`: a blank instance gets only the values the document gave,
 and every other field reads its default from the class (verbs.py keeps no slots for this).
@@ -29,17 +32,28 @@ from ringback.bxml.attributes import (
     TEXT_CONTENT,
     Children,
 )
+from ringback.bxml.element import Verb
 from ringback.bxml.safe_xml import Node
-from ringback.bxml.values import MAX_TAG_CHARS, BadValue, Kind, convert
-from ringback.bxml.verbs import VERB_CLASSES, Document, Verb
+from ringback.bxml.values import BadValue, Kind, reader
+from ringback.bxml.verbs import VERB_CLASSES, Document
 
 _SPACE = " \t\n\r"
 # Bandwidth's Python SDKs before 17 write an attribute left unset as the string `None`
-# (`interDigitTimeout="None"`), and apps built on them ran against Bandwidth: `parsing.py` reads
-# it as absent, with a note that names its position (so here it is left to that path).
+# (`interDigitTimeout="None"`), and apps built on them ran against Bandwidth: read it as absent,
+# with a note for the timeline that names where it was (`unset_note`).
 UNSET_LITERAL = "None"
+Unset = list[tuple[Element, str]]  # (element, attribute name) of each `None` read as absent
+
+
+def unset_note(line: int, column: int, tag: str, name: str) -> str:
+    """The document's note for an attribute written as the literal `None`."""
+    return (
+        f'line {line}, col {column}: <{tag}> {name}="None" read as absent'
+        " (SDKs before 17 write an unset attribute as None)"
+    )
+
+
 MAX_GATHER_PLAYS = 20  # repeatCount × nested prompts (spec §4.6 Gather)
-_MAX_PLAIN_DIGITS = 18  # as values.py: int() and float() of longer digit strings go the long way
 
 Converter = Callable[[str], Any]
 
@@ -57,7 +71,8 @@ class _Spec(NamedTuple):
     children: Children | None
 
 
-_FAILED = (BadValue, KeyError, ValueError)
+# What a refused value raises: a reader's BadValue, an unknown attribute's KeyError.
+_FAILED = (BadValue, KeyError)
 
 
 def _converter(
@@ -66,51 +81,8 @@ def _converter(
     low: float | None = None,
     high: float | None = None,
 ) -> Converter | None:
-    """A function giving what `values.convert` gives for this kind and limits, or raising; the
-    common cases inline, the rest through `convert` itself."""
-    if kind is Kind.TEXT:
-        return None
-    if kind in (Kind.URL, Kind.CALL_ID, Kind.NAME):
-
-        def text(raw: str) -> str:
-            value = raw.strip(_SPACE)
-            if not value:
-                raise ValueError(raw)
-            return value
-
-        return text
-    if kind is Kind.TAG:
-
-        def tag(raw: str) -> str:
-            if len(raw) > MAX_TAG_CHARS:
-                raise ValueError(raw)
-            return raw
-
-        return tag
-    if kind is Kind.BOOL:
-        booleans = {"true": True, "false": False}
-        return lambda raw: booleans[raw.strip(_SPACE).lower()]
-    if kind is Kind.METHOD:
-        methods = {"GET": "GET", "POST": "POST"}
-        return lambda raw: methods[raw.strip(_SPACE).upper()]
-    if kind is Kind.ENUM:
-        enum = {choice: choice for choice in choices}
-        return lambda raw: enum[raw.strip(_SPACE)]
-    if kind in (Kind.INT, Kind.SECONDS, Kind.MILLISECONDS):
-        make = int if kind is Kind.INT else float
-        bottom = float("-inf") if low is None else low
-        top = float("inf") if high is None else high
-
-        def number(raw: str) -> Any:
-            value = raw.strip(_SPACE)
-            if value.isdigit() and value.isascii() and len(value) <= _MAX_PLAIN_DIGITS:
-                result = make(value)
-                if bottom <= result <= top:
-                    return result
-            return convert(kind, raw, choices, low, high)
-
-        return number
-    return lambda raw: convert(kind, raw, choices, low, high)
+    """The kind's reader (values.py), or None where the value is the raw text itself."""
+    return None if kind is Kind.TEXT else reader(kind, choices, low, high)
 
 
 def _compile(tag: str) -> _Spec:
@@ -141,10 +113,11 @@ _VERB_SPECS = {tag: spec for tag, spec in _SPECS.items() if tag in VERB_CLASSES}
 _new = object.__new__
 
 
-def read_document(root: Element, allowed: frozenset[str]) -> Document | int:
+def read_document(root: Element, allowed: frozenset[str], unset: Unset) -> Document | int:
     """The valid document's `Document`, or the index of the top-level element at whose text or
     self the first thing to report is (the number of elements when it is the text after the
-    last; 0 for the root itself)."""
+    last; 0 for the root itself). `unset` gets each attribute read as absent, for the notes
+    (which need positions: the caller's to find)."""
     if root.tag not in ROOT_TAGS or root.attrib:
         return 0
     text = root.text
@@ -156,7 +129,7 @@ def read_document(root: Element, allowed: frozenset[str]) -> Document | int:
         spec = _VERB_SPECS.get(tag)
         if spec is None or tag not in allowed:
             return index
-        verb = _element(child, spec, 2)
+        verb = _element(child, spec, 2, unset)
         if verb is None:
             return index
         verbs.append(verb)  # type: ignore[arg-type]  # a verb's tag builds a Verb
@@ -166,15 +139,24 @@ def read_document(root: Element, allowed: frozenset[str]) -> Document | int:
     return Document(tuple(verbs), root.tag)
 
 
-def read_node(node: Node) -> object | None:
+def read_node(node: Node, notes: list[str]) -> object | None:
     """A top-level verb of the careful path's tree built the fast way, or None when the careful
     walk has something to say about it: that walk's own checks cost several times more (a
-    message's worth of work per value), and a valid verb needs none of them."""
-    return _element(_element_of(node), _SPECS[node.tag], 2)
+    message's worth of work per value), and a valid verb needs none of them. The notes of the
+    attributes it read as absent are added to `notes`, with the nodes' positions."""
+    nodes: dict[int, Node] = {}
+    unset: Unset = []
+    built = _element(_element_of(node, nodes), _SPECS[node.tag], 2, unset)
+    if built is not None:
+        for element, name in unset:
+            where = nodes[id(element)]
+            notes.append(unset_note(where.line, where.column, element.tag, name))
+    return built
 
 
-def _element_of(node: Node) -> Element:
+def _element_of(node: Node, nodes: dict[int, Node]) -> Element:
     element = Element(node.tag, node.attrs)
+    nodes[id(element)] = node
     last: Element | None = None
     for child in node.children:  # text pieces are merged: never two in a row
         if isinstance(child, str):
@@ -183,27 +165,37 @@ def _element_of(node: Node) -> Element:
             else:
                 last.tail = child
         else:
-            last = _element_of(child)
+            last = _element_of(child, nodes)
             element.append(last)
     return element
 
 
-def _element(element: Element, spec: _Spec, depth: int) -> object | None:
+def _element(element: Element, spec: _Spec, depth: int, unset: Unset) -> object | None:
     """The element built, or None when the careful path has something to say about it."""
     values: dict[str, Any] = {}
     attrib = element.attrib
     if attrib:
         table = spec.attributes
+        lenient = False
         try:
             for name, raw in attrib.items():
                 field, convert_value, canonical = table[name]
-                if raw == UNSET_LITERAL or (canonical is not None and canonical in attrib):
-                    return None
-                if field is not None:
+                if field is None:  # Conference's `name`, read with the text
+                    continue
+                if raw == UNSET_LITERAL:
+                    unset.append((element, name))
+                    lenient = True
+                elif canonical is not None and canonical in attrib:
+                    return None  # an alias beside the name it stands for
+                else:
                     values[field] = raw if convert_value is None else convert_value(raw)
         except _FAILED:
             return None
-        if spec.required and not spec.required <= attrib.keys():
+        required = spec.required
+        if required and not (
+            required <= attrib.keys()
+            and not (lenient and any(attrib[wire] == UNSET_LITERAL for wire in required))
+        ):
             return None
     elif spec.required:
         return None
@@ -219,7 +211,7 @@ def _element(element: Element, spec: _Spec, depth: int) -> object | None:
             return None
         if spec.children is not None:
             if len(element):
-                if not _children(element, spec.children, values, depth):
+                if not _children(element, spec.children, values, depth, unset):
                     return None
             elif spec.children.minimum:
                 return None
@@ -267,7 +259,9 @@ def _text_value(
     return True
 
 
-def _children(element: Element, rules: Children, values: dict[str, Any], depth: int) -> bool:
+def _children(
+    element: Element, rules: Children, values: dict[str, Any], depth: int, unset: Unset
+) -> bool:
     items = []
     tags = rules.tags
     bare = element.tag == "Refer"  # <Refer>'s <SipUri> takes no attributes
@@ -278,7 +272,7 @@ def _children(element: Element, rules: Children, values: dict[str, Any], depth: 
         tag = child.tag
         if tag not in tags or (bare and child.attrib):
             return False
-        item = _element(child, _SPECS[tag], depth + 1)
+        item = _element(child, _SPECS[tag], depth + 1, unset)
         if item is None:
             return False
         items.append(item)

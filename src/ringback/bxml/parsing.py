@@ -34,11 +34,12 @@ from ringback.bxml.attributes import (
     TEXT_CONTENT,
     Children,
 )
-from ringback.bxml.fast_path import MAX_GATHER_PLAYS, UNSET_LITERAL
-from ringback.bxml.positions import region_tree
+from ringback.bxml.element import Verb
+from ringback.bxml.fast_path import MAX_GATHER_PLAYS, UNSET_LITERAL, Unset, unset_note
+from ringback.bxml.positions import element_positions, region_tree
 from ringback.bxml.safe_xml import Node, read_tree, read_tree_fast
 from ringback.bxml.values import BadValue, convert
-from ringback.bxml.verbs import NESTED_CLASSES, VERB_CLASSES, Document, Verb
+from ringback.bxml.verbs import NESTED_CLASSES, VERB_CLASSES, Document
 from ringback.errors import BxmlError, BxmlInvalidError, BxmlSyntaxError
 
 # Each element's required attributes, in table order (read once per element parsed).
@@ -82,8 +83,16 @@ def _read(
         raise ValueError(f"unknown BXML context {context!r}; use one of {', '.join(CONTEXTS)}")
     tree = read_tree_fast(text)
     if tree is not None:
-        outcome = fast_path.read_document(tree, allowed)
+        unset: Unset = []
+        outcome = fast_path.read_document(tree, allowed, unset)
         if isinstance(outcome, Document):
+            if unset:
+                where = element_positions(text, tree, [element for element, _ in unset])
+                notes = [
+                    unset_note(line, column, element.tag, name)
+                    for (line, column), (element, name) in zip(where, unset, strict=True)
+                ]
+                outcome = Document(outcome.verbs, outcome.root, tuple(notes))
             return outcome, []
         # The careful walk over the elements from the one the fast path refused, positioned.
         region = region_tree(text, tree, outcome, whole=max_errors > 1)
@@ -93,8 +102,8 @@ def _read(
                 reader.document(region, refused=True)
             if reader.errors:
                 return None, reader.errors
-        # No error there, only something read leniently (a note needs its position), or
-        # nesting too deep: the whole document the careful way.
+        # No error there (nesting too deep, which read_tree reports): the whole document the
+        # careful way.
     root = read_tree(text)
     reader = _DocumentReader(context, allowed, max_errors)
     try:
@@ -186,7 +195,7 @@ class _DocumentReader:
                 message += "; it allows only " + ", ".join(sorted(self.allowed))
             self.fail(node, message)
         elif self.quick and not self.known_bad:
-            quick = fast_path.read_node(node)
+            quick = fast_path.read_node(node, self.notes)
             if quick is not None:
                 return quick  # type: ignore[return-value]  # a verb's tag builds a Verb
         built = self.element(node)
@@ -232,10 +241,7 @@ class _DocumentReader:
                     self.unknown_attribute(node, name)
                 continue
             if raw == UNSET_LITERAL:
-                self.notes.append(
-                    f'line {node.line}, col {node.column}: <{tag}> {name}="None" read as absent'
-                    " (SDKs before 17 write an unset attribute as None)"
-                )
+                self.notes.append(unset_note(node.line, node.column, tag, name))
                 continue
             if wire != name and wire in node.attrs:
                 self.fail(node, f"<{tag}> has both {name} and {wire}; they are the same attribute")

@@ -29,7 +29,8 @@ class _Found(Exception):
 def region_tree(text: str | bytes, root: Element, start: int, whole: bool) -> Node | None:
     """The root as a positioned `Node` holding the top-level elements from number `start` on
     (only that one, and the text around it, unless `whole`) and the text just before them;
-    None when `root` nests deeper than read_tree allows (read_tree then refuses it).
+    None when `root` nests deeper than read_tree allows (read_tree then refuses it) or expat
+    does not find every element (read_tree then reads it all).
 
     `root` must be ElementTree's tree of `text`, a document ElementTree read (well-formed, no
     DOCTYPE, within the element limit)."""
@@ -38,7 +39,10 @@ def region_tree(text: str | bytes, root: Element, start: int, whole: bool) -> No
     children = list(root)
     region = children[start:] if whole else children[start : start + 1]
     first = 1 + sum(_size(child) for child in children[:start])  # `start`'s rank among elements
-    positions = _positions(text, first + sum(_size(child) for child in region))
+    wanted = first + sum(_size(child) for child in region)
+    positions = _positions(text, wanted)
+    if len(positions) < wanted:  # pragma: no cover - expat reads what ElementTree read
+        return None
     node = Node(root.tag, root.attrib, *positions[0])
     before = root.text if start == 0 else children[start - 1].tail
     if before:
@@ -51,6 +55,14 @@ def region_tree(text: str | bytes, root: Element, start: int, whole: bool) -> No
         if child.tail:
             node.children.append(child.tail)
     return node
+
+
+def element_positions(text: str | bytes, root: Element, elements: list[Element]) -> list[Position]:
+    """The line and column of each of `elements` (in `root`, ElementTree's tree of `text`)."""
+    ranks = {id(element): rank for rank, element in enumerate(root.iter())}
+    wanted = [ranks[id(element)] for element in elements]
+    found = _positions(text, max(wanted) + 1)
+    return [found[rank] for rank in wanted]
 
 
 def _size(element: Element) -> int:

@@ -139,7 +139,7 @@ def read_tree_fast(text: str | bytes) -> ElementTree.Element | None:
         except UnicodeEncodeError:
             return None
     else:
-        data = bytes(text)
+        data = text if type(text) is bytes else bytes(text)
         if b"\x00" in data or not _ascii_compatible(data):  # UTF-16 and -32 have NULs
             return None
     if len(data) > MAX_DOCUMENT_BYTES or b"<!DOCTYPE" in data:
@@ -149,7 +149,9 @@ def read_tree_fast(text: str | bytes) -> ElementTree.Element | None:
     # Each element takes one `<` (`<a/>`) or two (`<a></a>`), and so does nothing else but a
     # processing instruction (`<?`) or a comment or CDATA (`<!`): past twice the limit, the
     # careful path refuses the document without this parse.
-    if data.count(b"<") - data.count(b"<?") - data.count(b"<!") > 2 * (MAX_ELEMENTS + 1):
+    opening = data.count(b"<")
+    too_many = 2 * (MAX_ELEMENTS + 1)
+    if opening > too_many and opening - data.count(b"<?") - data.count(b"<!") > too_many:
         return None
     parser = ElementTree.XMLParser(encoding="utf-8" if isinstance(text, str) else None)
     try:
@@ -158,7 +160,7 @@ def read_tree_fast(text: str | bytes) -> ElementTree.Element | None:
     except Exception:  # any refusal (syntax, encoding) is reported by the careful path
         return None
     # Each element takes at least one `<`: counting them (in C) spares the count of most trees.
-    if data.count(b"<") > MAX_ELEMENTS + 1 and sum(1 for _ in root.iter()) > MAX_ELEMENTS + 1:
+    if opening > MAX_ELEMENTS + 1 and sum(1 for _ in root.iter()) > MAX_ELEMENTS + 1:
         return None
     return root
 
@@ -170,9 +172,9 @@ _ASCII_COMPATIBLE = frozenset({"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1
 def _ascii_compatible(data: bytes) -> bool:
     """Whether the bytes' XML declaration, if any, names an encoding in which `<!DOCTYPE` and
     `xmlns` are the bytes searched for (EBCDIC, say, switches after the declaration)."""
+    if not data.startswith((b"<?xml", b"\xef\xbb\xbf<?xml")):
+        return True  # no declaration: UTF-8 (UTF-16 and -32 were refused for their NULs)
     head = data[3:259] if data.startswith(b"\xef\xbb\xbf") else data[:256]
-    if not head.startswith(b"<?xml"):
-        return True
     match = _DECLARED_ENCODING.match(head)
     return match is None or match.group(1).decode("ascii", "replace").lower() in _ASCII_COMPATIBLE
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from enum import Enum
+from functools import cache
 
 MAX_TAG_CHARS = 256
 MAX_DISPLAY_NAME_CHARS = 256
@@ -25,11 +27,11 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # Far longer than any number in range: a longer one is refused before any regex or float().
 MAX_NUMBER_CHARS = 40
 MAX_SHOWN_CHARS = 60  # a bad value in a message is cut to this
+_PLAIN_DIGITS = 18  # int() and float() of at most this many digits: fast and exact enough
 _WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?")
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
 _SIP_URI = re.compile(r"sips?:\S+", re.IGNORECASE)
 _DTMF = re.compile(r"[0-9*#a-dA-D,wW]*")
-_TERMINATING = re.compile(r"[0-9*#]*")
 _CONFERENCE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _XML_SPACE = " \t\n\r"
@@ -78,6 +80,9 @@ def range_text(low: float | None, high: float | None) -> str:
     return f"at most {_number_text(high or 0)}"
 
 
+Reader = Callable[[str], object]
+
+
 def convert(
     kind: Kind,
     raw: str,
@@ -86,30 +91,147 @@ def convert(
     high: float | None = None,
 ) -> object:
     """The Python value of `raw` for `kind`, or BadValue."""
-    if kind is Kind.TEXT:
-        return raw
-    value = raw.strip(_XML_SPACE)
+    return reader(kind, choices, low, high)(raw)
+
+
+@cache  # keyed by the attribute table's own entries, never by a document's values
+def reader(
+    kind: Kind,
+    choices: tuple[str, ...] = (),
+    low: float | None = None,
+    high: float | None = None,
+) -> Reader:
+    """`convert` for one kind and its limits as a one-argument function, built once: the fast
+    path (`fast_path.py`) calls it per attribute, so each kind's common case comes first and
+    nothing is looked up per value (a chain of `kind is Kind.X` tests cost 1-2 µs a value)."""
     if kind in (Kind.INT, Kind.SECONDS, Kind.MILLISECONDS):
-        return _convert_number(kind, value, low, high)
-    if kind is Kind.BOOL:
-        lowered = value.lower()
-        if lowered not in ("true", "false"):
-            raise BadValue(f"must be true or false, got {raw!r}")
-        return lowered == "true"
-    if kind is Kind.METHOD:
-        upper = value.upper()
-        if upper not in ("GET", "POST"):
-            raise BadValue(f"must be GET or POST, got {raw!r}")
-        return upper
+        return _number_reader(kind, low, high)
     if kind is Kind.ENUM:
-        if value not in choices:
-            raise BadValue(f"must be one of {', '.join(choices)}, got {raw!r}")
-        return value
+        allowed = frozenset(choices)
+
+        def enum(raw: str) -> str:
+            value = raw.strip(_XML_SPACE)
+            if value not in allowed:
+                raise BadValue(f"must be one of {', '.join(choices)}, got {raw!r}")
+            return value
+
+        return enum
     if kind is Kind.VOICE:
-        if value.lower() not in choices:
-            raise BadValue(f"must be a known voice ({', '.join(choices)}), got {raw!r}")
-        return value.lower()
-    return _convert_string(kind, value, raw)
+        voices = frozenset(choices)
+
+        def voice(raw: str) -> str:
+            value = raw.strip(_XML_SPACE).lower()
+            if value not in voices:
+                raise BadValue(f"must be a known voice ({', '.join(choices)}), got {raw!r}")
+            return value
+
+        return voice
+    return _READERS[kind]
+
+
+def _number_reader(kind: Kind, low: float | None, high: float | None) -> Reader:
+    make = int if kind is Kind.INT else float
+    bottom = -math.inf if low is None else low
+    top = math.inf if high is None else high
+
+    def number(raw: str) -> object:
+        value = raw.strip(_XML_SPACE)
+        if value.isdigit() and value.isascii() and len(value) <= _PLAIN_DIGITS:
+            result = make(value)  # plain ASCII digits, the common case: no pattern needed
+            if bottom <= result <= top:
+                return result
+        return _convert_number(kind, value, low, high)
+
+    return number
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _boolean(raw: str) -> bool:
+    lowered = raw.strip(_XML_SPACE).lower()
+    if lowered == "true":
+        return True
+    if lowered == "false":
+        return False
+    raise BadValue(f"must be true or false, got {raw!r}")
+
+
+def _method(raw: str) -> str:
+    upper = raw.strip(_XML_SPACE).upper()
+    if upper not in ("POST", "GET"):
+        raise BadValue(f"must be GET or POST, got {raw!r}")
+    return upper
+
+
+def _not_blank(raw: str) -> str:
+    value = raw.strip(_XML_SPACE)
+    if not value:
+        raise BadValue("must not be empty")
+    return value
+
+
+def _tag(raw: str) -> str:
+    # A tag is kept as written (not trimmed): it is the app's own opaque string.
+    if len(raw) > MAX_TAG_CHARS:
+        raise BadValue(f"must be at most {MAX_TAG_CHARS} characters, got {len(raw)}")
+    return raw
+
+
+def _terminating_digits(raw: str) -> str:
+    value = raw.strip(_XML_SPACE)
+    if value.strip("0123456789*#"):  # what `[0-9*#]*` matches, without the pattern
+        raise BadValue(f"may only contain 0-9, * and #, got {shown(value)}")
+    return value
+
+
+def _caller_id(raw: str) -> str:
+    value = raw.strip(_XML_SPACE)
+    if not (_E164.fullmatch(value) or value in PRIVATE_CALLER_IDS):
+        words = ", ".join(PRIVATE_CALLER_IDS)
+        raise BadValue(f"must be an E.164 number (+15551234567) or one of {words}, got {raw!r}")
+    return value
+
+
+def _e164(raw: str) -> str:
+    value = raw.strip(_XML_SPACE)
+    if not _E164.fullmatch(value):
+        raise BadValue(f"must be an E.164 number like +15551234567, got {shown(value)}")
+    return value
+
+
+def _sip_uri(raw: str) -> str:
+    value = raw.strip(_XML_SPACE)
+    if not _SIP_URI.fullmatch(value):
+        raise BadValue(f"must be a SIP URI like sip:user@example.com, got {shown(value)}")
+    return value
+
+
+def _phone_or_sip(raw: str) -> str:
+    value = raw.strip(_XML_SPACE)
+    if not (_E164.fullmatch(value) or _SIP_URI.fullmatch(value)):
+        raise BadValue(f"must be an E.164 number or a sip: URI, got {raw!r}")
+    return value
+
+
+def _display_name(raw: str) -> str:
+    value = raw.strip(_XML_SPACE)
+    if len(value) > MAX_DISPLAY_NAME_CHARS:
+        raise BadValue(f"must be at most {MAX_DISPLAY_NAME_CHARS} characters, got {len(value)}")
+    if _CONTROL.search(value):
+        raise BadValue("must not contain control characters")
+    return value
+
+
+def _conference_name(raw: str) -> str:
+    value = _not_blank(raw)
+    if len(value) > MAX_CONFERENCE_NAME_CHARS:
+        limit = MAX_CONFERENCE_NAME_CHARS
+        raise BadValue(f"must be at most {limit} characters, got {len(value)}")
+    if not _CONFERENCE_NAME.fullmatch(value):
+        raise BadValue(f"may only contain letters, digits, '-', '_' and '.', got {shown(value)}")
+    return value
 
 
 def shown(value: str, *, quoted: bool = True) -> str:
@@ -145,62 +267,8 @@ def _convert_number(kind: Kind, value: str, low: float | None, high: float | Non
     return number
 
 
-def _convert_string(kind: Kind, value: str, raw: str) -> str:
-    if kind in (Kind.URL, Kind.CALL_ID, Kind.NAME):
-        if not value:
-            raise BadValue("must not be empty")
-        return value
-    if kind is Kind.TAG:
-        # A tag is kept as written (not trimmed): it is the app's own opaque string.
-        if len(raw) > MAX_TAG_CHARS:
-            raise BadValue(f"must be at most {MAX_TAG_CHARS} characters, got {len(raw)}")
-        return raw
-    if kind is Kind.TERMINATING_DIGITS:
-        if not _TERMINATING.fullmatch(value):
-            raise BadValue(f"may only contain 0-9, * and #, got {shown(value)}")
-        return value
-    if kind is Kind.CALLER_ID:
-        if not (_E164.fullmatch(value) or value in PRIVATE_CALLER_IDS):
-            words = ", ".join(PRIVATE_CALLER_IDS)
-            raise BadValue(f"must be an E.164 number (+15551234567) or one of {words}, got {raw!r}")
-        return value
-    if kind is Kind.E164:
-        if not _E164.fullmatch(value):
-            raise BadValue(f"must be an E.164 number like +15551234567, got {shown(value)}")
-        return value
-    if kind is Kind.SIP_URI:
-        if not _SIP_URI.fullmatch(value):
-            raise BadValue(f"must be a SIP URI like sip:user@example.com, got {shown(value)}")
-        return value
-    if kind is Kind.PHONE_OR_SIP:
-        if not (_E164.fullmatch(value) or _SIP_URI.fullmatch(value)):
-            raise BadValue(f"must be an E.164 number or a sip: URI, got {raw!r}")
-        return value
-    if kind is Kind.UUI:
-        return _convert_uui(value)
-    if kind is Kind.DISPLAY_NAME:
-        if len(value) > MAX_DISPLAY_NAME_CHARS:
-            raise BadValue(f"must be at most {MAX_DISPLAY_NAME_CHARS} characters, got {len(value)}")
-        if _CONTROL.search(value):
-            raise BadValue("must not contain control characters")
-        return value
-    if kind is Kind.DTMF:
-        return _convert_dtmf(value)
-    if kind is Kind.CONFERENCE_NAME:
-        if not value:
-            raise BadValue("must not be empty")
-        if len(value) > MAX_CONFERENCE_NAME_CHARS:
-            limit = MAX_CONFERENCE_NAME_CHARS
-            raise BadValue(f"must be at most {limit} characters, got {len(value)}")
-        if not _CONFERENCE_NAME.fullmatch(value):
-            raise BadValue(
-                f"may only contain letters, digits, '-', '_' and '.', got {shown(value)}"
-            )
-        return value
-    raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
-
-
-def _convert_uui(value: str) -> str:
+def _convert_uui(raw: str) -> str:
+    value = raw.strip(_XML_SPACE)
     if len(value) > MAX_UUI_CHARS:
         raise BadValue(f"must be at most {MAX_UUI_CHARS} characters, got {len(value)}")
     data, _, parameter = value.partition(";")
@@ -210,12 +278,32 @@ def _convert_uui(value: str) -> str:
     return value
 
 
-def _convert_dtmf(value: str) -> str:
-    if not value:
-        raise BadValue("must not be empty")
+def _convert_dtmf(raw: str) -> str:
+    value = _not_blank(raw)
     if len(value) > MAX_DTMF_DIGITS:
         raise BadValue(f"must be at most {MAX_DTMF_DIGITS} characters, got {len(value)}")
     if not _DTMF.fullmatch(value):
         bad = next(char for char in value if not _DTMF.fullmatch(char))
         raise BadValue(f"may only contain 0-9 * # a-d A-D , w W, got {bad!r} in {value!r}")
     return value
+
+
+_READERS: dict[Kind, Reader] = {
+    Kind.TEXT: _text,
+    Kind.URL: _not_blank,
+    Kind.CALL_ID: _not_blank,
+    Kind.NAME: _not_blank,
+    Kind.BOOL: _boolean,
+    Kind.METHOD: _method,
+    Kind.TAG: _tag,
+    Kind.TERMINATING_DIGITS: _terminating_digits,
+    Kind.CALLER_ID: _caller_id,
+    Kind.E164: _e164,
+    Kind.SIP_URI: _sip_uri,
+    Kind.PHONE_OR_SIP: _phone_or_sip,
+    Kind.UUI: _convert_uui,
+    Kind.DISPLAY_NAME: _display_name,
+    Kind.DTMF: _convert_dtmf,
+    Kind.CONFERENCE_NAME: _conference_name,
+}
+"""The reader of each kind without limits or choices (see `reader`)."""

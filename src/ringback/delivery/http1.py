@@ -151,11 +151,11 @@ class _Connection(asyncio.Protocol):
             self.close()
 
     # the client's side
-    def send(self, request: bytes, deadline: float, timeout: HttpError) -> asyncio.Future[Response]:
+    def send(self, request: bytes, deadline: float, timeout_s: float) -> asyncio.Future[Response]:
         assert self.transport is not None
         loop = asyncio.get_running_loop()
         self.waiter = loop.create_future()
-        self.timer = loop.call_at(deadline, self._fail, timeout)
+        self.timer = loop.call_at(deadline, self._timed_out, timeout_s)
         self.transport.write(request)
         return self.waiter
 
@@ -176,6 +176,9 @@ class _Connection(asyncio.Protocol):
         self.body = []
         self.size = 0
         self.received = False
+
+    def _timed_out(self, timeout_s: float) -> None:
+        self._fail(HttpError("timeout", f"no response within {timeout_s:g} s"))
 
     def _fail(self, error: HttpError) -> None:
         waiter = self.waiter
@@ -218,45 +221,45 @@ class Http1Client:
             head.append(body)
         raw = b"".join(head)
         started = time.perf_counter()
-        timeout = HttpError("timeout", f"no response within {timeout_s:g} s")
         deadline = asyncio.get_running_loop().time() + timeout_s
-        response = await self._exchange((host, port), raw, deadline, timeout)
-        return response, (time.perf_counter() - started) * _MS_PER_S
-
-    async def _exchange(
-        self, key: tuple[str, int], raw: bytes, deadline: float, timeout: HttpError
-    ) -> Response:
-        # The deadline is a timer on the connection (one call_at), not an asyncio.timeout
-        # around the exchange: that was 4 % of a whole call's CPU. Only connecting, once per
-        # connection, runs under asyncio.timeout_at.
+        # One coroutine for the whole exchange (a webhook in flight is a task and this): each
+        # coroutine more per webhook was CPU, and more objects for the collector to walk. The
+        # deadline is a timer on the connection (one call_at), not an asyncio.timeout around
+        # the exchange; only connecting, once per connection, runs under asyncio.timeout_at.
+        key = (host, port)
         idle = self._idle.get(key)
         while idle:
             connection = idle.pop()
             if connection.closed:
                 continue
             try:
-                return await self._send(connection, raw, deadline, timeout)
+                response = await connection.send(raw, deadline, timeout_s)
             except HttpError as error:
+                self._drop(connection)
                 if error.responded or error.kind != "connect-error":
                     raise
                 # The server closed this idle connection as we reused it: it never saw the
                 # request, so send it again on a fresh connection.
+                continue
+            except BaseException:
+                self._drop(connection)
+                raise
+            return response, (time.perf_counter() - started) * _MS_PER_S
         try:
             async with asyncio.timeout_at(deadline):
                 connection = await self._connect(key)
         except TimeoutError:
-            raise timeout from None
-        return await self._send(connection, raw, deadline, timeout)
-
-    async def _send(
-        self, connection: _Connection, raw: bytes, deadline: float, timeout: HttpError
-    ) -> Response:
+            raise HttpError("timeout", f"no response within {timeout_s:g} s") from None
         try:
-            return await connection.send(raw, deadline, timeout)
+            response = await connection.send(raw, deadline, timeout_s)
         except BaseException:
-            connection.close()
-            self.forget(connection)
+            self._drop(connection)
             raise
+        return response, (time.perf_counter() - started) * _MS_PER_S
+
+    def _drop(self, connection: _Connection) -> None:
+        connection.close()
+        self.forget(connection)
 
     async def _connect(self, key: tuple[str, int]) -> _Connection:
         await self._slots.acquire()

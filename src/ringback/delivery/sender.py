@@ -25,7 +25,7 @@ import aiohttp
 
 from ringback import __version__
 from ringback.bxml.safe_xml import MAX_DOCUMENT_BYTES
-from ringback.delivery.http1 import Http1Client, HttpError, split_url
+from ringback.delivery.http1 import Http1Client, HttpError, Response, split_url
 from ringback.delivery.policy import (
     Attempt,
     Delivery,
@@ -55,23 +55,23 @@ async def deliver(request: WebhookRequest, session: aiohttp.ClientSession) -> De
     return delivery.result()
 
 
-async def perform_http1(attempt: Attempt, client: Http1Client) -> Outcome:
-    """`perform` on the lean client (plain-http URLs): the same outcomes, a third of the CPU."""
+def _http1_headers(attempt: Attempt) -> list[tuple[str, str]]:
     headers = [("User-Agent", attempt.user_agent or USER_AGENT)]
     if attempt.body is not None:
         headers.append(("Content-Type", attempt.content_type))
     if attempt.authorization is not None:
         headers.append(("Authorization", attempt.authorization))
-    started = time.perf_counter()
-    try:
-        response, duration_ms = await client.request(
-            attempt.method, attempt.url, headers, attempt.body, attempt.timeout_s
-        )
-    except HttpError as error:
-        kind: ErrorClass = "timeout" if error.kind == "timeout" else "other"
-        if error.kind == "connect-error" and not error.responded:
-            kind = "connect-error"
-        return RequestFailed(kind, error.detail, _elapsed_ms(started))
+    return headers
+
+
+def _http1_failure(error: HttpError, started: float) -> RequestFailed:
+    kind: ErrorClass = "timeout" if error.kind == "timeout" else "other"
+    if error.kind == "connect-error" and not error.responded:
+        kind = "connect-error"
+    return RequestFailed(kind, error.detail, _elapsed_ms(started))
+
+
+def _http1_outcome(response: Response, duration_ms: float) -> ResponseReceived:
     return ResponseReceived(
         status=response.status,
         body=response.body,
@@ -167,10 +167,24 @@ class Sender:
         lean client (`ringback.delivery.http1`), everything else through aiohttp."""
         delivery = Delivery(request)
         while (attempt := delivery.next_attempt()) is not None:
-            if split_url(attempt.url) is not None:
-                delivery.record(await perform_http1(attempt, self.http1))
-            else:
+            if split_url(attempt.url) is None:
                 delivery.record(await perform(attempt, self.session))
+                continue
+            # The lean client (plain-http URLs): the same outcomes as `perform`, a third of
+            # the CPU. Inline, not a coroutine of its own: one less per webhook in flight.
+            started = time.perf_counter()
+            try:
+                response, duration_ms = await self.http1.request(
+                    attempt.method,
+                    attempt.url,
+                    _http1_headers(attempt),
+                    attempt.body,
+                    attempt.timeout_s,
+                )
+            except HttpError as error:
+                delivery.record(_http1_failure(error, started))
+            else:
+                delivery.record(_http1_outcome(response, duration_ms))
         return delivery.result()
 
     async def close(self) -> None:

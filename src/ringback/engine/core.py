@@ -127,6 +127,23 @@ class Engine:
         except KeyError:
             raise UnknownCallError(call_id) from None
 
+    def forget(self, call_id: str) -> None:
+        """An ended call leaves memory (the runtime's store keeps it): drop it by id.
+
+        Its parts refer to it (its far end, the hooks and features that ran on it), so it and
+        they would be cyclic garbage, freed only by the collector's full collections; those
+        references are undone here, so reference counting frees the call at once.
+        """
+        call = self.calls.pop(call_id, None)
+        if call is None or not call.ended:
+            return
+        call.far_end = None
+        call.end_hooks.clear()
+        call.on_bxml_end = None
+        call.features.clear()
+        call.run = None
+        call.program = None
+
     def timer_call(self, timer_id: int) -> str | None:
         """The call a pending timer belongs to (None: no call's, or not pending)."""
         timer = self._timers.get(timer_id)

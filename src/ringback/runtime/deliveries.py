@@ -18,6 +18,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ringback.delivery.faults import Fault, FaultKind
+from ringback.delivery.policy import DeliveryResult, WebhookRequest
 from ringback.engine.actions import SendWebhook
 from ringback.engine.requests import Callback
 from ringback.events import Event
@@ -118,10 +119,14 @@ class Deliveries:
                 faults = choose(platform.faults, action, platform.engine.calls)
             if faults and self.held.hold(action, faults, platform.now(), platform.timers):
                 return  # still owed to its call until delivered
+        # The exchange is awaited here, not in a coroutine of its own: one less per webhook.
+        sender = platform.sender
         try:
-            await self._deliver_now(action, faults)
+            result = await sender.deliver(self._request(action, faults, duplicate=False))
+            self._delivered(action, faults, result, duplicate=False)
             if faults.get(FaultKind.DUPLICATE):
-                await self._deliver_now(action, faults, duplicate=True)
+                result = await sender.deliver(self._request(action, faults, duplicate=True))
+                self._delivered(action, faults, result, duplicate=True)
         finally:
             if call_id is not None:
                 self.owed[call_id] -= 1
@@ -146,19 +151,28 @@ class Deliveries:
         if held is not None:
             self.platform.spawn(self._deliver(held.action, held.faults))
 
-    async def _deliver_now(
-        self, action: SendWebhook, faults: dict[FaultKind, Fault], *, duplicate: bool = False
-    ) -> None:
-        platform = self.platform
-        request = webhook_request(
+    def _request(
+        self, action: SendWebhook, faults: dict[FaultKind, Fault], *, duplicate: bool
+    ) -> WebhookRequest:
+        return webhook_request(
             action.event,
             action.callback,
             action.timeout_s,
             sync=action.sync,
-            auth=platform.config.webhook_auth,
+            auth=self.platform.config.webhook_auth,
             drop_first_response=FaultKind.FAIL_FIRST in faults and not duplicate,
         )
-        result = await platform.sender.deliver(request)
+
+    def _delivered(
+        self,
+        action: SendWebhook,
+        faults: dict[FaultKind, Fault],
+        result: DeliveryResult,
+        *,
+        duplicate: bool,
+    ) -> None:
+        """Every attempt on the timeline; a sync webhook's outcome to the engine."""
+        platform = self.platform
         if platform.on_delivered is not None:
             platform.on_delivered(result)
         owner = action.call_id or action.conference_id or "account"

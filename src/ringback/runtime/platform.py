@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine, Mapping
+from functools import partial
 from typing import Any, TypeVar
 
 from ringback.delivery.faults import FaultPlan
@@ -209,9 +210,12 @@ class Platform:
                 self.spawn(media.fetch(self, action))
             case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
                 state = None
-                if kind == "state" and call_id in self.engine.calls:
-                    state = call_state(self.engine.calls[call_id])
-                    self.store.save_call(call_id, state)
+                if kind == "state" and (call := self.engine.calls.get(call_id)) is not None:
+                    if self.watchers:  # they are shown the new state
+                        state = call_state(call)
+                        self.store.save_call(call_id, state)
+                    else:  # rendered once, when written (its latest)
+                        self.store.save_call(call_id, partial(call_state, call))
                 self.note(call_id, at, kind, summary, action.detail, state)
             case SaveRecording(recording=recording):
                 self.audio.saved(recording)
@@ -220,7 +224,8 @@ class Platform:
             case ConferenceEnded():
                 self.ended.conference_ended(action)
             case EndCall(call_id=call_id):
-                self.store.save_call(call_id, call_state(self.engine.call(call_id)), ended=True)
+                call = self.engine.call(call_id)
+                self.store.save_call(call_id, partial(call_state, call), ended=True)
                 self.deliveries.settle(call_id)
             case OpenSocket():
                 self.streams.open(action)

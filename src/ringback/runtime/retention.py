@@ -89,7 +89,7 @@ class EndedCalls:
 
     def _evict(self, call_id: str) -> None:
         engine = self.platform.engine
-        engine.calls.pop(call_id, None)
+        engine.forget(call_id)
         for recording_id in self._recordings.pop(call_id, ()):
             engine.recordings.pop(recording_id, None)
         self.platform.forget_call(call_id)

@@ -13,17 +13,27 @@ recordings carry it.
 speech by the synthesiser when there is one (else the voice-band signal of `media.synth`), and
 `<PlayAudio>` files as decoded (else the melody). Without a synthesiser everything still works;
 the timeline says so once per stream.
+
+On the real clock a synthesiser run on the event loop (30-100 ms, twice when the words are
+fitted faster) would hold back the frames of every stream. `background_voices()` is the table
+for frames paced on the real clock: a new sentence is synthesised in a worker thread, and until
+it is ready, asking for it raises `SoundNotReadyError`: the frames that need it wait, the loop
+and every other socket go on. Recordings (rendered in a worker thread) and the virtual clock
+(where waiting costs no call time) use `voices()`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ringback.engine.media import Sound
+from ringback.errors import SoundNotReadyError
 from ringback.media.decode import DecodedAudio, decode_audio
 from ringback.media.render import SOUNDS, Voices
 from ringback.media.synth import far_voice, melody, prompt_voice, silence
@@ -37,6 +47,8 @@ ESPEAK_WPM = 165
 FASTEST_STRETCH = 0.5  # at most twice the normal rate; beyond it, the words are cut
 SYNTH_TIMEOUT_S = 10.0
 MAX_WORDS = 400  # a longer text is spoken in part (the sound is cut to its time anyway)
+KEPT_SENTENCES = 256  # sentences made in the background kept for the frames still to take them
+Key = tuple[str, int, bool]  # a sentence made in the background: text, samples, far end
 NO_SYNTHESISER_NOTE = (
     "no speech synthesiser (flite or espeak-ng) is installed: spoken words are a voice-band "
     "signal, not speech (docs/streams.md)"
@@ -123,4 +135,41 @@ def voices(speech: Speech, decoded: DecodedAudio) -> Voices:
     table[Sound.SPEECH] = spoken(True, far_voice)
     table[Sound.PROMPT] = spoken(False, prompt_voice)
     table[Sound.AUDIO] = played
+    return table
+
+
+def background_voices(speech: Speech, decoded: DecodedAudio) -> Voices:
+    """`voices()`, with each new sentence synthesised in a worker thread: until it is ready,
+    asking for it raises SoundNotReadyError (for frames paced on the real clock)."""
+    table = dict(voices(speech, decoded))
+    made: OrderedDict[Key, array[int] | None] = OrderedDict()  # None: the synthesiser failed
+    making: set[Key] = set()
+
+    def landed(key: Key, future: asyncio.Future[array[int] | None]) -> None:
+        making.discard(key)
+        failed = future.cancelled() or future.exception() is not None
+        made[key] = None if failed else future.result()
+        while len(made) > KEPT_SENTENCES:
+            made.popitem(last=False)
+
+    def spoken(
+        far_end: bool, fallback: Callable[[str, int], array[int]]
+    ) -> Callable[[str, int], array[int]]:
+        def make(text: str, samples: int) -> array[int]:
+            key = (text, samples, far_end)
+            if speech.engine is None:
+                return fallback(text, samples)
+            if key not in made:
+                if key not in making:
+                    making.add(key)
+                    say = partial(speech.say, text, samples, far_end=far_end)
+                    future = asyncio.get_running_loop().run_in_executor(None, say)
+                    future.add_done_callback(partial(landed, key))
+                raise SoundNotReadyError(f"still synthesising {text[:40]!r}")
+            return made[key] or fallback(text, samples)
+
+        return make
+
+    table[Sound.SPEECH] = spoken(True, far_voice)
+    table[Sound.PROMPT] = spoken(False, prompt_voice)
     return table

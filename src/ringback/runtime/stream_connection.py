@@ -30,10 +30,12 @@ from typing import Any
 import aiohttp
 
 from ringback.engine.actions import CloseSocket, OpenSocket
+from ringback.errors import SoundNotReadyError
 from ringback.media.frames import TrackFrames
 from ringback.media.pcmu import FRAME_S, SILENT_FRAME
 
 CLOSE_TIMEOUT_S = 2.0
+SOUND_POLL_S = 0.005  # how often frames waiting for speech made off the loop look again
 PUMP_CHUNK_FRAMES = 50  # frames made per track at a time; a slow app holds at most these
 LOST = "the websocket connection was lost without a close frame (1006)"
 
@@ -54,6 +56,7 @@ class Connection:
     written: asyncio.Event = field(default_factory=asyncio.Event)  # set: outbox empty, no drain
     draining: asyncio.Task[None] | None = None  # finishing a send the socket made wait
     closer: asyncio.Task[None] | None = None  # closing it with 1000, once all is written
+    retry: asyncio.TimerHandle | None = None  # closing: look again once the speech is made
     closing: CloseSocket | None = None
     stopped: bool = False  # everything before the close is queued (frames, then `stop`)
     broken: bool = False  # a write failed: nothing more is sent
@@ -87,8 +90,19 @@ class Connection:
         """The call-clock moment its next frame ends, and so may be sent."""
         return self.origin + (self.frames + 1) * FRAME_S
 
+    def stop_work(self) -> list[asyncio.Task[None]]:
+        """Cancel its tasks (but the one running this) and its retry; the tasks cancelled."""
+        if self.retry is not None:
+            self.retry.cancel()
+            self.retry = None
+        current = asyncio.current_task()
+        tasks = [task for task in self.tasks if task is not current]
+        for task in tasks:
+            task.cancel()
+        return tasks
+
     def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        """A task of this socket's, cancelled when it finishes."""
+        """Run `work` as a task of this socket's (cancelled once the socket is over)."""
         task = asyncio.create_task(work)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
@@ -109,25 +123,26 @@ class Connection:
 
     def pump(self, at: float, limit: int = PUMP_CHUNK_FRAMES) -> bool:
         """Queue the frames of every track that end by `at`, at most `limit` per track; whether
-        there were any."""
+        there were any. SoundNotReadyError: a frame's speech is still being made (the frames
+        before it are queued, it and those after stay due)."""
         if not self.tracks or self.broken:
             return False
         # Epoch-sized floats carry ~1e-5 frames of error: a frame ending at `at` counts as ended.
         due = min(int((at - self.origin) / FRAME_S + 1e-3), self.frames + limit)
         if self.frames >= due:
             return False
+        self.written.clear()
         while self.frames < due:
             index = self.frames
+            frames = [(name, track.frame(index)) for name, track in self.tracks]
             self.frames += 1
-            for name, track in self.tracks:
-                frame = track.frame(index)
+            for name, frame in frames:
                 payload = SILENT_PAYLOAD if frame is SILENT_FRAME else _base64(frame)
                 self.outbox.append(
                     f'{{"eventType":"media","track":"{name}",'
                     f'"sequenceNumber":"{self.sent["media"] + 1}","payload":"{payload}"}}'
                 )
                 self.sent["media"] += 1
-        self.written.clear()
         return True
 
     def queue(self, message: Any) -> None:
@@ -158,7 +173,15 @@ class Connection:
             closing = self.closing
             if closing is None or self.stopped:
                 break
-            if not self.pump(closing.at):
+            try:
+                more = self.pump(closing.at)
+            except SoundNotReadyError:  # the close waits for the last frames' speech
+                if self.retry is None:
+                    self.retry = asyncio.get_running_loop().call_later(SOUND_POLL_S, self._retry)
+                if self.outbox:
+                    continue
+                return
+            if not more:
                 self.stopped = True
                 if closing.stop is not None:
                     self.count_sent(closing.stop)
@@ -168,6 +191,11 @@ class Connection:
         self.written.set()
         if self.stopped and self.closing is not None and self.closer is None:
             self.closer = self.spawn(self.close_socket())
+
+    def _retry(self) -> None:
+        self.retry = None
+        if not self.finished:
+            self.flush()
 
     def _write(self, text: str) -> bool:
         """Send one message now if the socket takes it without waiting (True); else leave a

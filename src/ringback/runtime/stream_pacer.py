@@ -5,7 +5,9 @@ timer is aimed at the earliest. When it fires, every socket whose frame has come
 written at once (`Connection.pump`, `flush`), and goes back in the heap at its next moment. Each
 stream is so paced on its own 20 ms grid from the moment it opened, as a sender per socket
 would pace it, with no task and no wake-up per socket. A socket whose app reads too slowly
-(a send waiting, or messages queued) is looked at again a frame later; its frames stay due.
+(a send waiting, or messages queued) is looked at again a frame later, and one whose next
+frame's speech is still being made in a worker thread (`speech.background_voices`) a few
+milliseconds later; their frames stay due.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import logging
 import time
 from collections.abc import Callable
 
+from ringback.errors import SoundNotReadyError
 from ringback.media.pcmu import FRAME_S
-from ringback.runtime.stream_connection import Connection
+from ringback.runtime.stream_connection import SOUND_POLL_S, Connection
 
 # uvloop's timers count whole milliseconds from a clock read at the start of the loop's turn, so
 # they can fire up to a millisecond early: aimed this much late, a frame is due when it fires.
@@ -78,10 +81,13 @@ class FramePacer:
                     # The app reads too slowly: its frames stay due, made once it has caught up.
                     heapq.heappush(due, (now + FRAME_S, next(self._order), connection))
                     continue
-                connection.pump(now)
+                try:
+                    connection.pump(now)
+                    at = max(connection.next_due, now + TIMER_SLACK_S)  # behind: the rest next
+                except SoundNotReadyError:  # its speech is being made: this socket waits for it
+                    at = now + SOUND_POLL_S
                 connection.flush()
-                if connection.pacing:  # behind by more than a chunk: the rest on the next turn
-                    at = max(connection.next_due, now + TIMER_SLACK_S)
+                if connection.pacing:
                     heapq.heappush(due, (at, next(self._order), connection))
         except Exception:
             logger.exception("media stream pacing failed; it goes on")

@@ -38,7 +38,7 @@ from ringback.engine.clock import ClockMode
 from ringback.engine.media import Side
 from ringback.media.app_messages import Clear, Ignored, PlayAudio, read_app_message
 from ringback.media.frames import TrackFrames
-from ringback.runtime.speech import NO_SYNTHESISER_NOTE
+from ringback.runtime.speech import NO_SYNTHESISER_NOTE, background_voices
 from ringback.runtime.stream_connection import (
     CLOSE_TIMEOUT_S,
     PUMP_CHUNK_FRAMES,
@@ -65,6 +65,11 @@ class StreamHub:
         self.connections: dict[str, Connection] = {}
         self._session: aiohttp.ClientSession | None = None
         self.pacer = FramePacer(platform.now)  # the real clock's
+        # On the real clock speech is made off the loop, so that no stream waits for another's.
+        real = platform.config.clock is ClockMode.REAL
+        self.voices = (
+            background_voices(platform.speech, platform.decoded_audio) if real else platform.voices
+        )
 
     @property
     def streaming(self) -> bool:
@@ -125,10 +130,7 @@ class StreamHub:
         self.pacer.stop()
         connections, self.connections = list(self.connections.values()), {}
         for connection in connections:
-            tasks = list(connection.tasks)
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*connection.stop_work(), return_exceptions=True)
             if connection.ws is not None:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(connection.ws.close(), CLOSE_TIMEOUT_S)
@@ -163,7 +165,7 @@ class StreamHub:
         connection.count_sent(action.start)
         log = self._media_log(connection)
         connection.tracks = [
-            (name, TrackFrames(log, TRACK_SIDES[name], connection.origin, self.platform.voices))
+            (name, TrackFrames(log, TRACK_SIDES[name], connection.origin, self.voices))
             for name in action.tracks
         ]
         self._note(
@@ -221,7 +223,7 @@ class StreamHub:
                 self._ignore(connection, Ignored("a binary frame (the protocol is JSON text)"))
                 continue
             if connection.closing is not None:
-                return  # we are closing it: _write reports how that went
+                return  # we are closing it: Connection.close_socket reports how that went
             if msg.type is aiohttp.WSMsgType.ERROR:  # aiohttp has closed it (1009, 1002, ...)
                 cause, message = "error", f"the app broke the WebSocket protocol: {msg.data}"
             elif msg.type is aiohttp.WSMsgType.CLOSE or ws.close_code not in (None, 1006):
@@ -266,9 +268,7 @@ class StreamHub:
             return
         connection.finished = True
         self.connections.pop(connection.action.socket_id, None)
-        for task in list(connection.tasks):
-            if task is not asyncio.current_task():
-                task.cancel()
+        connection.stop_work()
         ws = connection.ws
         code = ws.close_code if ws is not None and ws.close_code is not None else 1006
         by = "Ringback" if connection.closing is not None else "the app"

@@ -3,11 +3,12 @@
 How this works. One connection, one writer: the runtime's event loop. Writes go into an open
 transaction and `flush()` commits them, so a burst of calls costs one fsync rather than one per
 row; the runtime flushes when it goes idle and on shutdown. Call states and timeline entries,
-the rows every webhook adds, wait in memory and go in with one `executemany` each (a call's
-states, saved at every change, coalesce into its latest); every read writes them first. Reads
-use the same connection, so they see every write at once, committed or not. WAL mode lets other
-processes (`ringback timeline` while `serve` runs) read committed data without blocking the
-writer.
+the rows every webhook adds, wait in memory and go in as one statement each per batch (a call's
+states, saved at every change, coalesce into its latest, rendered once when written); every
+read writes them first. A busy platform's batches are written and committed in the store's
+writer thread (`flush_soon`). Reads use the same connection, so they see every write at once,
+committed or not. WAL mode lets other processes (`ringback timeline` while `serve` runs) read
+committed data without blocking the writer.
 
 Rows keep their REST/wire form as JSON next to the few columns that are filtered on, so what was
 stored is what the API serves back, byte for byte in meaning, after a restart.
@@ -17,10 +18,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from ringback.store.conferences import CONFERENCES_SCHEMA, ConferenceTables
 from ringback.store.messages import MESSAGING_SCHEMA, MessageTables
@@ -55,6 +56,31 @@ CREATE TABLE IF NOT EXISTS starts (
 """
 
 
+# A call's state, or a function that renders it when the row is written (Store.save_call).
+CallData: TypeAlias = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+
+
+# A batch of rows goes in as one statement over a JSON array of them, not as an executemany:
+# the sqlite3 module takes the GIL back for every row it binds, and the store's writer thread
+# waited for the busy event loop to let go of it (up to the 5 ms switch interval) row after row,
+# so it fell behind a busy platform. One statement runs in SQLite's C code from start to end,
+# the GIL released. A timeline entry's detail is already JSON text (`->>` takes it back out as
+# that text, unchanged); a call's state goes in as JSON (`->` keeps it JSON text). The JSON is
+# text, not bytes: SQLite 3.45+ would read a BLOB as its binary JSONB. SQLite's text functions
+# end a string at a NUL, so the rare batch with one (escaped, `\u0000`) is bound row by row.
+_CALLS_BATCH = (
+    "INSERT OR REPLACE INTO calls SELECT value->>0, value->>1, value->>2, value->>3, value->>4,"
+    " value->>5, value->>6, value->7 FROM json_each(?) ORDER BY key"
+)
+_TIMELINE_INSERT = "INSERT INTO timeline (call_id, at, kind, summary, detail)"
+_TIMELINE_BATCH = (
+    f"{_TIMELINE_INSERT} SELECT value->>0, value->>1, value->>2, value->>3, value->>4"
+    " FROM json_each(?) ORDER BY key"
+)
+_PARAMS_8 = ", ".join("?" * 8)
+_NUL = "\\u0000"
+
+
 class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
     """Calls, timelines, recordings, messages, media and control-API settings in one file."""
 
@@ -77,7 +103,8 @@ class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
         self._may_hold_unseen = self.call_count() > 0
         self._dirty = False
         self._call_seqs: dict[str, int] = {}
-        self._pending_calls: dict[str, tuple[Any, ...]] = {}  # call id → row, latest state
+        # call id → (seq, its latest state or what renders it, ended): see save_call
+        self._pending_calls: dict[str, tuple[int, CallData, bool]] = {}
         self._pending_timeline: list[tuple[Any, ...]] = []
 
     @property
@@ -107,28 +134,47 @@ class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
         self._db.execute(sql, params)
 
     def _take_pending(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        calls, self._pending_calls = list(self._pending_calls.values()), {}
+        # On the caller's thread (the loop's): a state rendered late reads the live call here.
+        pending, self._pending_calls = self._pending_calls, {}
+        calls = []
+        for call_id, (seq, source, ended) in pending.items():
+            data = source() if callable(source) else source
+            calls.append(
+                (
+                    call_id,
+                    seq,
+                    data.get("to", ""),
+                    data.get("from", ""),
+                    data.get("startTime"),
+                    data.get("disconnectCause"),
+                    int(ended),
+                    data,
+                )
+            )
         timeline, self._pending_timeline = self._pending_timeline, []
         return calls, timeline
 
     def _write_rows(self, calls: list[tuple[Any, ...]], timeline: list[tuple[Any, ...]]) -> None:
-        # On the connection itself: called by a thread that owns it (see `_db`).
+        # On the connection itself: called by a thread that owns it (see `_db`). Each batch is
+        # one statement over one JSON array (see _CALLS_BATCH).
+        if not calls and not timeline:
+            return
+        if not self._dirty:
+            self._conn.execute("BEGIN")
+            self._dirty = True
         if calls:
-            if not self._dirty:
-                self._conn.execute("BEGIN")
-                self._dirty = True
-            rows = [(*row[:-1], dumps(row[-1])) for row in calls]
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
-            )
+            batch = dumps(calls)
+            if _NUL in batch:
+                rows = [(*row[:-1], dumps(row[-1])) for row in calls]
+                self._conn.executemany(f"INSERT OR REPLACE INTO calls VALUES ({_PARAMS_8})", rows)
+            else:
+                self._conn.execute(_CALLS_BATCH, (batch,))
         if timeline:
-            if not self._dirty:
-                self._conn.execute("BEGIN")
-                self._dirty = True
-            self._conn.executemany(
-                "INSERT INTO timeline (call_id, at, kind, summary, detail) VALUES (?, ?, ?, ?, ?)",
-                timeline,
-            )
+            batch = dumps(timeline)
+            if _NUL in batch:
+                self._conn.executemany(f"{_TIMELINE_INSERT} VALUES (?, ?, ?, ?, ?)", timeline)
+            else:
+                self._conn.execute(_TIMELINE_BATCH, (batch,))
 
     def _commit_rows(self, calls: list[tuple[Any, ...]], timeline: list[tuple[Any, ...]]) -> None:
         self._write_rows(calls, timeline)
@@ -153,8 +199,9 @@ class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
         Why: a busy platform commits every 50 ms, and writing and committing its rows was a
         sixth of a whole call's CPU, all of it on the loop. The rows are taken now, in order;
         SQLite's own work (inserting, writing the WAL) runs beside the loop, as the sqlite3
-        module releases the GIL for it. Anything that uses the connection waits for the batch
-        first (`_db`); `flush()` is still the one to call when the commit must be done.
+        module releases the GIL for it (one statement per batch: see _CALLS_BATCH). Anything
+        that uses the connection waits for the batch first (`_db`); `flush()` is still the one
+        to call when the commit must be done.
         """
         if self._background is not None and not self._background.done():
             return  # one batch at a time: these rows go with the next
@@ -197,8 +244,13 @@ class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
 
     # ---- calls -----------------------------------------------------------------------------
 
-    def save_call(self, call_id: str, data: Mapping[str, Any], *, ended: bool = False) -> None:
-        """Insert or replace a call's state (its REST CallState form)."""
+    def save_call(self, call_id: str, data: CallData, *, ended: bool = False) -> None:
+        """Insert or replace a call's state (its REST CallState form).
+
+        `data` may be what renders the state instead (a function of the live call): a call's
+        state changes four or five times in a second of its life, and only the latest is
+        written, so it is rendered once, when written (on the caller's thread).
+        """
         seq = self._call_seqs.get(call_id)
         if seq is None:
             existing = None
@@ -212,16 +264,8 @@ class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
             else:
                 seq = existing[0]
             self._call_seqs[call_id] = seq
-        self._pending_calls[call_id] = (
-            call_id,
-            seq,
-            data.get("to", ""),
-            data.get("from", ""),
-            data.get("startTime"),
-            data.get("disconnectCause"),
-            int(ended),
-            dict(data),  # a copy: encoded when written, as it is now
-        )
+        # A mapping is copied: it is encoded when written, as it is now.
+        self._pending_calls[call_id] = (seq, data if callable(data) else dict(data), ended)
 
     def forget_call(self, call_id: str) -> None:
         """The call will not change again: drop its cached sequence number (memory stays flat)."""
