@@ -43,6 +43,7 @@ class Figure:
     higher_is_better: bool = True
     detail: str = ""
     extra: dict[str, float] = field(default_factory=dict)
+    condition_held: bool = True  # a condition the target states beside the number (figure 7's rate)
 
     @property
     def ratio(self) -> float:
@@ -53,7 +54,8 @@ class Figure:
     def met(self) -> bool:
         """Whether the target is met."""
         measured = self.ratio if self.target_on == "ratio" else self.value
-        return measured >= self.target if self.higher_is_better else measured <= self.target
+        within = measured >= self.target if self.higher_is_better else measured <= self.target
+        return within and self.condition_held
 
     @property
     def target_text(self) -> str:

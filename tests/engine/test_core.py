@@ -35,6 +35,20 @@ def test_core_invalid_bxml_ends_call_with_cause_and_message() -> None:
     DisconnectCallback.from_dict(disconnect)
 
 
+def test_core_bxml_past_the_element_limit_is_invalid_bxml() -> None:
+    """A reply of more than 500 elements ends the call as any invalid BXML does, naming the
+    limit and the element that passed it (issue 9: each element costs work on the loop)."""
+    reply = "<Response>" + "<Pause/>" * 501 + "</Response>"
+    sim = Simulation(Routes({"/ivr/answer": reply}))
+    sim.place_call(ANSWER, disconnect_url=DISCONNECT)
+    sim.run()
+    disconnect = sim.events("disconnect")[0].payload
+    assert disconnect["cause"] == "invalid-bxml"
+    assert disconnect["errorMessage"].startswith(
+        f"Invalid BXML from {ANSWER}: line 1, col 4011: more than 500 elements in one document"
+    )
+
+
 def test_core_failed_sync_webhook_is_callback_error() -> None:
     """A sync webhook that fails for good ends the call with `callback-error`."""
     sim = Simulation(Routes({"/ivr/answer": Failure("HTTP 500 from http://app.test/ivr/answer")}))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import types
 from collections import Counter, deque
 from collections.abc import Callable, Coroutine, Generator
@@ -38,6 +39,8 @@ CLOSE_TIMEOUT_S = 2.0
 SOUND_POLL_S = 0.005  # how often frames waiting for speech made off the loop look again
 PUMP_CHUNK_FRAMES = 50  # frames made per track at a time; a slow app holds at most these
 LOST = "the websocket connection was lost without a close frame (1006)"
+
+logger = logging.getLogger("ringback.streams")
 
 # How a socket's life ended, for its hub: (connection, cause, errorMessage).
 Ended = Callable[["Connection", str, "str | None"], None]
@@ -102,7 +105,7 @@ class Connection:
         return tasks
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        """A task of this socket's, cancelled when it finishes."""
+        """Run `work` as a task of this socket's (cancelled once the socket is over)."""
         task = asyncio.create_task(work)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
@@ -124,7 +127,8 @@ class Connection:
     def pump(self, at: float, limit: int = PUMP_CHUNK_FRAMES) -> bool:
         """Queue the frames of every track that end by `at`, at most `limit` per track; whether
         there were any. SoundNotReadyError: a frame's speech is still being made (the frames
-        before it are queued, it and those after stay due)."""
+        before it are queued, it and those after stay due). A frame that cannot be made (a bug)
+        is logged and ends the socket's frames; the socket stays up until it is closed."""
         if not self.tracks or self.broken:
             return False
         # Epoch-sized floats carry ~1e-5 frames of error: a frame ending at `at` counts as ended.
@@ -134,7 +138,18 @@ class Connection:
         self.written.clear()
         while self.frames < due:
             index = self.frames
-            frames = [(name, track.frame(index)) for name, track in self.tracks]
+            try:
+                frames = [(name, track.frame(index)) for name, track in self.tracks]
+            except SoundNotReadyError:
+                raise
+            except Exception:
+                logger.exception(
+                    "media frames of socket %s (call %s) failed; its frames stop",
+                    self.action.socket_id,
+                    self.call_id,
+                )
+                self.tracks = []
+                break
             self.frames += 1
             for name, frame in frames:
                 payload = SILENT_PAYLOAD if frame is SILENT_FRAME else _base64(frame)

@@ -223,7 +223,7 @@ class StreamHub:
                 self._ignore(connection, Ignored("a binary frame (the protocol is JSON text)"))
                 continue
             if connection.closing is not None:
-                return  # we are closing it: _write reports how that went
+                return  # we are closing it: Connection.close_socket reports how that went
             if msg.type is aiohttp.WSMsgType.ERROR:  # aiohttp has closed it (1009, 1002, ...)
                 cause, message = "error", f"the app broke the WebSocket protocol: {msg.data}"
             elif msg.type is aiohttp.WSMsgType.CLOSE or ws.close_code not in (None, 1006):
