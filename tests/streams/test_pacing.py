@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from ringback.engine.clock import ClockMode
-from ringback.runtime import Platform, PlatformConfig, speech
+from ringback.runtime import Platform, PlatformConfig, speech, stream_connection
 from ringback.runtime.stream_connection import PUMP_CHUNK_FRAMES, Connection
 from ringback.store import Store
 
 from .audio import decode_payloads, loudness
-from .conftest import VoiceApp, call_app, finished
+from .conftest import Session, VoiceApp, call_app, finished
 
 STREAM_S = 0.6
 
@@ -50,8 +50,11 @@ async def connected(platform: Platform) -> Connection:
     raise AssertionError("no socket opened")
 
 
-def assert_every_frame_once_in_order(app: VoiceApp, platform: Platform, call_id: str) -> None:
-    (session,) = app.sessions
+def assert_every_frame_once_in_order(
+    app: VoiceApp, platform: Platform, call_id: str, session: Session | None = None
+) -> None:
+    if session is None:
+        (session,) = app.sessions
     media = session.of_type("media")
     assert [m["sequenceNumber"] for m in media] == [str(n) for n in range(1, len(media) + 1)]
     assert [m["track"] for m in media] == ["inbound", "outbound"] * (len(media) // 2)
@@ -170,3 +173,51 @@ async def test_stream_speech_on_the_real_clock_is_made_off_the_event_loop(
     if not wait:  # the words are all inside the stream (at the close, only their start is)
         (session,) = voice_app.sessions
         assert loudness(decode_payloads(session.payloads("inbound"))) > 300
+
+
+async def test_stream_whose_frames_fail_stops_alone(
+    voice_app: VoiceApp, real_platform: Platform, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A socket whose frame cannot be made (a bug) is logged and stops getting frames; the other
+    sockets on the same timer go on, every frame once."""
+    first = call_app(voice_app, real_platform, stream_bxml(voice_app))
+    broken = await connected(real_platform)
+
+    def fail(index: int) -> bytes:
+        raise RuntimeError("a frame that cannot be made")
+
+    broken.tracks[0][1].frame = fail  # type: ignore[method-assign]
+    second = call_app(voice_app, real_platform, stream_bxml(voice_app))
+    await finished(real_platform, first)
+    await finished(real_platform, second)
+    assert "media frames of socket" in caplog.text
+    assert f"(call {first}) failed; its frames stop" in caplog.text
+    assert_every_frame_once_in_order(
+        voice_app, real_platform, second, session=voice_app.sessions[1]
+    )
+
+
+async def test_stream_app_that_stops_reading_is_dropped_as_connection_error(
+    voice_app: VoiceApp, platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A send that waits past SEND_STALL_S for an app that reads nothing ends the stream:
+    `mediaStreamStopped` with `connection-error`, and the call (and its clock) goes on."""
+    monkeypatch.setattr(stream_connection, "SEND_STALL_S", 0.3)
+    voice_app.read_after = asyncio.Event()
+    bxml = (
+        f'<Response><StartStream destination="{voice_app.ws_url}" name="live" tracks="both"'
+        f' streamEventUrl="{voice_app.url}/events"/><Pause duration="600"/></Response>'
+    )
+    try:
+        call_id = call_app(voice_app, platform, bxml)
+        await finished(platform, call_id)
+    finally:
+        voice_app.read_after.set()
+    stopped = voice_app.webhook("mediaStreamStopped")
+    assert stopped["cause"] == "connection-error"
+    assert stopped["errorMessage"].startswith(
+        "the app stopped reading the websocket: nothing more could be sent to it for 0."
+    )
+    assert voice_app.webhook("disconnect")["cause"] == "hangup"
+    closed = [e for e in platform.timeline(call_id) if e["kind"] == "websocket"][-1]
+    assert closed["detail"]["sendsWaited"] >= 1

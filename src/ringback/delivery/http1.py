@@ -188,6 +188,56 @@ class _Connection(asyncio.Protocol):
             waiter.set_exception(error)
 
 
+def _request_bytes(
+    method: str, url: str, headers: list[tuple[str, str]], body: bytes | None
+) -> tuple[tuple[str, int], bytes]:
+    """The connection key of a plain-http URL and the request, as one buffer."""
+    split = split_url(url)
+    if split is None:
+        raise ValueError(f"not a plain http URL: {url}")
+    host, port, path, host_header = split
+    head = [f"{method} {path} HTTP/1.1\r\nHost: ".encode(), host_header]
+    for name, value in headers:
+        head.append(f"\r\n{name}: {value}".encode("latin-1"))
+    if body is not None:
+        head.append(f"\r\nContent-Length: {len(body)}".encode())
+    head.append(b"\r\n\r\n")
+    if body:
+        head.append(body)
+    return (host, port), b"".join(head)
+
+
+class Sent:
+    """A request `send_now` sent; `future` ends with its response (or an HttpError)."""
+
+    __slots__ = ("client", "connection", "future", "started")
+
+    def __init__(
+        self, client: Http1Client, connection: _Connection, future: asyncio.Future[Response]
+    ) -> None:
+        self.client = client
+        self.connection = connection
+        self.future = future
+        self.started = time.perf_counter()
+
+    def response(self) -> tuple[Response, float]:
+        """Once `future` is done: the response and its duration in ms. Raises its HttpError;
+        `stale()` says whether the request may go again on a new connection."""
+        error = None if self.future.cancelled() else self.future.exception()
+        if self.future.cancelled() or error is not None:
+            self.client.drop(self.connection)
+            if error is not None:
+                raise error
+            raise asyncio.CancelledError
+        return self.future.result(), (time.perf_counter() - self.started) * _MS_PER_S
+
+
+def stale(error: HttpError) -> bool:
+    """Whether a request on a reused connection failed because the server had closed it: it
+    never saw the request, which may go again on a new connection."""
+    return error.kind == "connect-error" and not error.responded
+
+
 class Http1Client:
     """Keep-alive connections per (host, port), at most `limit` open at once."""
 
@@ -207,26 +257,13 @@ class Http1Client:
         timeout_s: float,
     ) -> tuple[Response, float]:
         """Send one request; the response and its duration in ms. Raises HttpError."""
-        split = split_url(url)
-        if split is None:
-            raise ValueError(f"not a plain http URL: {url}")
-        host, port, path, host_header = split
-        head = [f"{method} {path} HTTP/1.1\r\nHost: ".encode(), host_header]
-        for name, value in headers:
-            head.append(f"\r\n{name}: {value}".encode("latin-1"))
-        if body is not None:
-            head.append(f"\r\nContent-Length: {len(body)}".encode())
-        head.append(b"\r\n\r\n")
-        if body:
-            head.append(body)
-        raw = b"".join(head)
+        key, raw = _request_bytes(method, url, headers, body)
         started = time.perf_counter()
         deadline = asyncio.get_running_loop().time() + timeout_s
         # One coroutine for the whole exchange (a webhook in flight is a task and this): each
         # coroutine more per webhook was CPU, and more objects for the collector to walk. The
         # deadline is a timer on the connection (one call_at), not an asyncio.timeout around
         # the exchange; only connecting, once per connection, runs under asyncio.timeout_at.
-        key = (host, port)
         idle = self._idle.get(key)
         while idle:
             connection = idle.pop()
@@ -235,14 +272,14 @@ class Http1Client:
             try:
                 response = await connection.send(raw, deadline, timeout_s)
             except HttpError as error:
-                self._drop(connection)
-                if error.responded or error.kind != "connect-error":
+                self.drop(connection)
+                if not stale(error):
                     raise
                 # The server closed this idle connection as we reused it: it never saw the
                 # request, so send it again on a fresh connection.
                 continue
             except BaseException:
-                self._drop(connection)
+                self.drop(connection)
                 raise
             return response, (time.perf_counter() - started) * _MS_PER_S
         try:
@@ -253,11 +290,32 @@ class Http1Client:
         try:
             response = await connection.send(raw, deadline, timeout_s)
         except BaseException:
-            self._drop(connection)
+            self.drop(connection)
             raise
         return response, (time.perf_counter() - started) * _MS_PER_S
 
-    def _drop(self, connection: _Connection) -> None:
+    def send_now(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: bytes | None,
+        timeout_s: float,
+    ) -> Sent | None:
+        """Send a request at once on an idle keep-alive connection, without a coroutine: what
+        `request` does when one is idle, for a caller that waits with a done-callback. None
+        when no connection is idle (then `request` connects)."""
+        key, raw = _request_bytes(method, url, headers, body)
+        idle = self._idle.get(key)
+        while idle:
+            connection = idle.pop()
+            if not connection.closed:
+                deadline = asyncio.get_running_loop().time() + timeout_s
+                return Sent(self, connection, connection.send(raw, deadline, timeout_s))
+        return None
+
+    def drop(self, connection: _Connection) -> None:
+        """Close a connection that failed or was given up on; it frees its slot."""
         connection.close()
         self.forget(connection)
 

@@ -25,7 +25,7 @@ import aiohttp
 
 from ringback import __version__
 from ringback.bxml.safe_xml import MAX_DOCUMENT_BYTES
-from ringback.delivery.http1 import Http1Client, HttpError, Response, split_url
+from ringback.delivery.http1 import Http1Client, HttpError, Response, Sent, split_url, stale
 from ringback.delivery.policy import (
     Attempt,
     Delivery,
@@ -53,6 +53,32 @@ async def deliver(request: WebhookRequest, session: aiohttp.ClientSession) -> De
     while (attempt := delivery.next_attempt()) is not None:
         delivery.record(await perform(attempt, session))
     return delivery.result()
+
+
+class Exchange:
+    """A delivery `Sender.begin` started, and its first attempt if it was sent at once."""
+
+    __slots__ = ("delivery", "sent")
+
+    def __init__(self, delivery: Delivery, sent: Sent | None) -> None:
+        self.delivery = delivery
+        self.sent = sent
+
+    def result(self) -> DeliveryResult | None:
+        """Once `sent.future` is done: the attempt's outcome is recorded; the delivery's result,
+        or None when it goes on (`Sender.resume`: a retry, a fallback, a challenge, or the same
+        request again, on a new connection, when the idle one had been closed by the server).
+        Raises CancelledError if the attempt was cancelled."""
+        assert self.sent is not None
+        try:
+            response, duration_ms = self.sent.response()
+        except HttpError as error:
+            if stale(error):
+                return None  # not an attempt: the server never saw it
+            self.delivery.record(_http1_failure(error, self.sent.started))
+        else:
+            self.delivery.record(_http1_outcome(response, duration_ms))
+        return self.delivery.result() if self.delivery.finished else None
 
 
 def _http1_headers(attempt: Attempt) -> list[tuple[str, str]]:
@@ -162,10 +188,31 @@ class Sender:
             )
         return self._session
 
+    def begin(self, request: WebhookRequest) -> Exchange:
+        """Start delivering a webhook: its first attempt is sent at once when it can be (a
+        plain-http URL, a keep-alive connection idle), and the caller waits for
+        `exchange.sent.future` with a done-callback, no task needed; else `exchange.sent` is
+        None and the caller awaits `resume`."""
+        delivery = Delivery(request)
+        attempt = delivery.next_attempt()
+        sent = None
+        if attempt is not None and split_url(attempt.url) is not None:
+            sent = self.http1.send_now(
+                attempt.method,
+                attempt.url,
+                _http1_headers(attempt),
+                attempt.body,
+                attempt.timeout_s,
+            )
+        return Exchange(delivery, sent)
+
     async def deliver(self, request: WebhookRequest) -> DeliveryResult:
         """Deliver one webhook, following the policy to its end: plain-http URLs through the
         lean client (`ringback.delivery.http1`), everything else through aiohttp."""
-        delivery = Delivery(request)
+        return await self.resume(Delivery(request))
+
+    async def resume(self, delivery: Delivery) -> DeliveryResult:
+        """Make the delivery's attempts until it is over (`deliver`, or after `begin`)."""
         while (attempt := delivery.next_attempt()) is not None:
             if split_url(attempt.url) is None:
                 delivery.record(await perform(attempt, self.session))

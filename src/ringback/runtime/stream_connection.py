@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
+import logging
 import types
 from collections import Counter, deque
 from collections.abc import Callable, Coroutine, Generator
@@ -37,7 +39,10 @@ from ringback.media.pcmu import FRAME_S, SILENT_FRAME
 CLOSE_TIMEOUT_S = 2.0
 SOUND_POLL_S = 0.005  # how often frames waiting for speech made off the loop look again
 PUMP_CHUNK_FRAMES = 50  # frames made per track at a time; a slow app holds at most these
+SEND_STALL_S = 10.0  # real seconds a send may wait for the app to read (CLOSE_TIMEOUT_S closing)
 LOST = "the websocket connection was lost without a close frame (1006)"
+
+logger = logging.getLogger("ringback.streams")
 
 # How a socket's life ended, for its hub: (connection, cause, errorMessage).
 Ended = Callable[["Connection", str, "str | None"], None]
@@ -57,6 +62,7 @@ class Connection:
     draining: asyncio.Task[None] | None = None  # finishing a send the socket made wait
     closer: asyncio.Task[None] | None = None  # closing it with 1000, once all is written
     retry: asyncio.TimerHandle | None = None  # closing: look again once the speech is made
+    drain_deadline: asyncio.Timeout | None = None  # when the waiting send gives up
     closing: CloseSocket | None = None
     stopped: bool = False  # everything before the close is queued (frames, then `stop`)
     broken: bool = False  # a write failed: nothing more is sent
@@ -124,7 +130,8 @@ class Connection:
     def pump(self, at: float, limit: int = PUMP_CHUNK_FRAMES) -> bool:
         """Queue the frames of every track that end by `at`, at most `limit` per track; whether
         there were any. SoundNotReadyError: a frame's speech is still being made (the frames
-        before it are queued, it and those after stay due)."""
+        before it are queued, it and those after stay due). A frame that cannot be made (a bug)
+        is logged and ends the socket's frames; the socket stays up until it is closed."""
         if not self.tracks or self.broken:
             return False
         # Epoch-sized floats carry ~1e-5 frames of error: a frame ending at `at` counts as ended.
@@ -134,7 +141,18 @@ class Connection:
         self.written.clear()
         while self.frames < due:
             index = self.frames
-            frames = [(name, track.frame(index)) for name, track in self.tracks]
+            try:
+                frames = [(name, track.frame(index)) for name, track in self.tracks]
+            except SoundNotReadyError:
+                raise
+            except Exception:
+                logger.exception(
+                    "media frames of socket %s (call %s) failed; its frames stop",
+                    self.action.socket_id,
+                    self.call_id,
+                )
+                self.tracks = []
+                break
             self.frames += 1
             for name, frame in frames:
                 payload = SILENT_PAYLOAD if frame is SILENT_FRAME else _base64(frame)
@@ -216,14 +234,41 @@ class Connection:
         return False
 
     async def _drain(self, sending: Coroutine[Any, Any, None], waiting: Any) -> None:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        waited_s = CLOSE_TIMEOUT_S if self.closing is not None else SEND_STALL_S
         try:
-            await _resume(sending, waiting)
+            async with asyncio.timeout_at(began + waited_s) as self.drain_deadline:
+                await _resume(sending, waiting)
         except (ConnectionError, aiohttp.ClientError):
             self.draining = None
             self.lost()
             return
+        except TimeoutError:  # the app has read nothing for that long: it is dropped
+            self.draining = None
+            self.broken = True
+            self.outbox.clear()
+            self.written.set()
+            if self.ended is not None:
+                self.ended(self, "connection-error", _stalled(loop.time() - began))
+            assert self.ws is not None
+            with contextlib.suppress(Exception):  # aiohttp's close, timed out, drops it
+                await asyncio.wait_for(self.ws.close(code=1000), CLOSE_TIMEOUT_S)
+            return
+        finally:
+            self.drain_deadline = None
         self.draining = None
         self.flush()
+
+    def limit_drain(self) -> None:
+        """The stream closes: a send waiting for the app gets at most `CLOSE_TIMEOUT_S` more, so
+        that an app that stopped reading holds the close (and its call) no longer."""
+        deadline = self.drain_deadline
+        if deadline is not None:
+            soon = asyncio.get_running_loop().time() + CLOSE_TIMEOUT_S
+            when = deadline.when()
+            if when is None or when > soon:
+                deadline.reschedule(soon)
 
     async def close_socket(self) -> None:
         """Close with 1000 (everything before it written), and report how that went."""
@@ -244,6 +289,13 @@ class Connection:
         if self.ended is not None:
             # The reader may know better (a protocol error it closed on): let it speak first.
             asyncio.get_running_loop().call_soon(self.ended, self, "connection-error", LOST)
+
+
+def _stalled(waited_s: float) -> str:
+    return (
+        f"the app stopped reading the websocket: nothing more could be sent to it for"
+        f" {waited_s:.1f} s"
+    )
 
 
 @types.coroutine

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-import logging
 import time
 from collections.abc import Callable
 
@@ -26,8 +25,6 @@ from ringback.runtime.stream_connection import SOUND_POLL_S, Connection
 # uvloop's timers count whole milliseconds from a clock read at the start of the loop's turn, so
 # they can fire up to a millisecond early: aimed this much late, a frame is due when it fires.
 TIMER_SLACK_S = 0.001
-
-logger = logging.getLogger("ringback.streams")
 
 
 class FramePacer:
@@ -67,6 +64,16 @@ class FramePacer:
         self._timer = loop.call_at(time.monotonic() + delay, self._tick)
         self._timer_at = at
 
+    def _send_due(self, connection: Connection, now: float) -> float:
+        """Send a socket's frames that have come due; when to look at it again."""
+        try:
+            connection.pump(now)
+            at = max(connection.next_due, now + TIMER_SLACK_S)  # behind: the rest next turn
+        except SoundNotReadyError:  # its speech is being made: this socket waits for it
+            at = now + SOUND_POLL_S
+        connection.flush()
+        return at
+
     def _tick(self) -> None:
         """Send every frame that has come due, then aim the timer at the next."""
         self._timer = None
@@ -81,16 +88,9 @@ class FramePacer:
                     # The app reads too slowly: its frames stay due, made once it has caught up.
                     heapq.heappush(due, (now + FRAME_S, next(self._order), connection))
                     continue
-                try:
-                    connection.pump(now)
-                    at = max(connection.next_due, now + TIMER_SLACK_S)  # behind: the rest next
-                except SoundNotReadyError:  # its speech is being made: this socket waits for it
-                    at = now + SOUND_POLL_S
-                connection.flush()
+                at = self._send_due(connection, now)
                 if connection.pacing:
                     heapq.heappush(due, (at, next(self._order), connection))
-        except Exception:
-            logger.exception("media stream pacing failed; it goes on")
         finally:
             if due:
                 self._arm(due[0][0])
