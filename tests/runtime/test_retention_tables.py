@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from ringback.engine.clock import ClockMode
 from ringback.hosting.server import BackgroundServer, start_in_thread
@@ -38,10 +39,47 @@ V1_NUMBER = "+19195550100"
 # Bounded by design, and busy or idle depending on the moment: connection pools.
 NOT_TABLES = ("platform.sender",)
 ANSWER = (
-    b"<Response><StartRecording/><SpeakSentence>hello there</SpeakSentence>"
-    b'<Record maxDuration="2" transcribe="true"/><Gather maxDigits="1" firstDigitTimeout="1"/>'
-    b"<StopRecording/><Hangup/></Response>"
+    '<Response><StartRecording/><StartStream name="s" destination="{ws}"/>'
+    '<StartTranscription name="t" destination="{ws}"/><SpeakSentence>hello there</SpeakSentence>'
+    '<Record maxDuration="2" transcribe="true"/><Gather maxDigits="1" firstDigitTimeout="1"/>'
+    "<StopRecording/><Hangup/></Response>"
 )
+
+
+class Sockets:
+    """A WebSocket server on loopback, in a thread, reading each media stream and live
+    transcription to its end."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.opened = 0
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        app = web.Application()
+        app.router.add_get("/ws", self.handle)
+        self.runner = web.AppRunner(app)
+        self.url = asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(30)
+
+    async def _start(self) -> str:
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self.runner.addresses[0][:2]
+        return f"ws://{host}:{port}/ws"
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.opened += 1
+        async for _ in ws:
+            pass
+        return ws
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(30)
+        self.loop.close()
 
 
 class App(BaseHTTPRequestHandler):
@@ -56,7 +94,8 @@ class App(BaseHTTPRequestHandler):
             room = self.path.rsplit("=", 1)[1]
             body = f"<Response><Conference>room-{room}</Conference></Response>".encode()
         else:
-            body = ANSWER if self.path.startswith("/answer") else b""
+            answer = ANSWER.format(ws=self.server.sockets.url)  # type: ignore[attr-defined]
+            body = answer.encode() if self.path.startswith("/answer") else b""
         self.send_response(200)
         self.send_header("Content-Type", "application/xml")
         self.send_header("Content-Length", str(len(body)))
@@ -69,9 +108,10 @@ class App(BaseHTTPRequestHandler):
 class Live:
     """A running server, driven over HTTP as an app and a test would."""
 
-    def __init__(self, server: BackgroundServer, app_url: str) -> None:
+    def __init__(self, server: BackgroundServer, app_url: str, sockets: Sockets) -> None:
         self.server = server
         self.app = app_url
+        self.sockets = sockets
 
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any, str]:
         """(status, JSON body, Location) of one request."""
@@ -118,26 +158,36 @@ class Live:
 
 class AppServer(ThreadingHTTPServer):
     """The app's server, with room for every webhook of a round at once (the default backlog
-    of 5 makes the rest wait a second for their SYN to be sent again)."""
+    of 5 makes the rest wait a second for their SYN to be sent again), and its WebSockets."""
 
     request_queue_size = 128
+    sockets: Sockets
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[Live]:
-    """A server on a manual clock keeping `KEPT` of each ended thing, and its app."""
+def kept() -> int:
+    """How many of each ended thing the server keeps in memory."""
+    return KEPT
+
+
+@pytest.fixture
+def live(tmp_path: Path, kept: int) -> Iterator[Live]:
+    """A server on a manual clock keeping `kept` of each ended thing, and its app."""
     app = AppServer(("127.0.0.1", 0), App)
+    app.sockets = Sockets()
     threading.Thread(target=app.serve_forever, daemon=True).start()
-    config = PlatformConfig(clock=ClockMode.MANUAL, start_time=1.7e9, ended_calls_kept=KEPT)
+    config = PlatformConfig(clock=ClockMode.MANUAL, start_time=1.7e9, ended_calls_kept=kept)
     server = start_in_thread(config, tmp_path / "db.sqlite3")
-    live = Live(server, f"http://127.0.0.1:{app.server_address[1]}")
+    live = Live(server, f"http://127.0.0.1:{app.server_address[1]}", app.sockets)
     try:
         set_up(live)
         yield live
     finally:
+        live.server.stop()  # a test may have restarted it
         server.stop()
         app.shutdown()
         app.server_close()
+        app.sockets.close()
 
 
 def set_up(live: Live) -> None:
@@ -153,8 +203,9 @@ def set_up(live: Live) -> None:
 
 
 def one_of_each(live: Live, n: int) -> dict[str, str]:
-    """A call (recorded, transcribed, a gather), a conference of two calls, a message out and
-    one in, a v1 call, a v1 conference of two calls, a v1 bridge and a v1 message; their ids."""
+    """A call (recorded, transcribed, a media stream and a live transcription, a gather), a
+    conference of two calls, a message out and one in, a v1 call, a v1 conference of two calls,
+    a v1 bridge and a v1 message; their ids."""
     calls = f"/api/v2/accounts/{ACCOUNT}/calls"
     place = {"from": "+15551112222", "applicationId": "app-1"}
     ids: dict[str, str] = {}
@@ -187,20 +238,23 @@ def one_of_each(live: Live, n: int) -> dict[str, str]:
     return ids
 
 
+@pytest.mark.parametrize("kept", [0])
 def test_retention_tables_return_to_their_size(live: Live) -> None:
-    """Twice as many of everything leave every table at the size it had: what has ended is
-    evicted beyond the window of the most recent ones."""
+    """Twice as many of everything leave every table at the size it had, and with no window
+    (everything ended is evicted at once: which ended things a window holds depends on the
+    order they ended in) the engine's tables empty."""
     for n in range(ROUNDS):
         one_of_each(live, n)
     halfway = live.sizes()
     for n in range(ROUNDS, 2 * ROUNDS):
         one_of_each(live, n)
     assert grown(halfway, live.sizes()) == {}
+    assert live.sockets.opened == 2 * 2 * ROUNDS  # a stream and a transcription a round
     platform = live.server.prepared.platform
     engine = platform.engine
-    for table in (engine.conferences, engine.v1_conferences, engine.v1_bridges):
-        assert len(table) <= KEPT + 1  # a v1 conference also has its own <Conference>
-    assert len(platform.texting.core.messages) <= KEPT
+    tables = (engine.calls, engine.conferences, engine.v1_conferences, engine.v1_bridges)
+    assert [len(table) for table in tables] == [0, 0, 0, 0]
+    assert len(platform.texting.core.messages) == 0
 
 
 def test_retention_evicted_items_still_answer(live: Live) -> None:
