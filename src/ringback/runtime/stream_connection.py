@@ -13,7 +13,12 @@ Only when the app reads too slowly does a send stop to wait for the transport to
 then finishes that send and writes the rest, and no frame is made for the socket meanwhile:
 frames that come due stay due (a counter, not queued text) and follow once the app has caught
 up, a chunk at a time. A slow app costs at most `PUMP_CHUNK_FRAMES` frames per track in memory
-(beyond the transport's own bounded buffer) and gets every frame, late.
+(beyond the transport's own bounded buffer) and gets every frame, late. An app that reads
+nothing for `SEND_STALL_S` (`CLOSE_TIMEOUT_S` once the stream closes) is dropped as
+`connection-error`: it would hold the close, its call's end and a virtual clock for ever.
+
+A frame whose speech is still being synthesised off the loop (`speech.background_voices`, real
+clock) raises `SoundNotReadyError` from `pump`: it and the socket's later frames stay due.
 """
 
 from __future__ import annotations
