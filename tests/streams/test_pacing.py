@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ringback.engine.clock import ClockMode
-from ringback.runtime import Platform, PlatformConfig, speech
+from ringback.runtime import Platform, PlatformConfig, speech, stream_connection
 from ringback.runtime.stream_connection import PUMP_CHUNK_FRAMES, Connection
 from ringback.store import Store
 
@@ -195,3 +195,29 @@ async def test_stream_whose_frames_fail_stops_alone(
     assert_every_frame_once_in_order(
         voice_app, real_platform, second, session=voice_app.sessions[1]
     )
+
+
+async def test_stream_app_that_stops_reading_is_dropped_as_connection_error(
+    voice_app: VoiceApp, platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A send that waits past SEND_STALL_S for an app that reads nothing ends the stream:
+    `mediaStreamStopped` with `connection-error`, and the call (and its clock) goes on."""
+    monkeypatch.setattr(stream_connection, "SEND_STALL_S", 0.3)
+    voice_app.read_after = asyncio.Event()
+    bxml = (
+        f'<Response><StartStream destination="{voice_app.ws_url}" name="live" tracks="both"'
+        f' streamEventUrl="{voice_app.url}/events"/><Pause duration="600"/></Response>'
+    )
+    try:
+        call_id = call_app(voice_app, platform, bxml)
+        await finished(platform, call_id)
+    finally:
+        voice_app.read_after.set()
+    stopped = voice_app.webhook("mediaStreamStopped")
+    assert stopped["cause"] == "connection-error"
+    assert stopped["errorMessage"].startswith(
+        "the app stopped reading the websocket: nothing more could be sent to it for 0."
+    )
+    assert voice_app.webhook("disconnect")["cause"] == "hangup"
+    closed = [e for e in platform.timeline(call_id) if e["kind"] == "websocket"][-1]
+    assert closed["detail"]["sendsWaited"] >= 1

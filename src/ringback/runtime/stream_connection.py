@@ -13,13 +13,19 @@ Only when the app reads too slowly does a send stop to wait for the transport to
 then finishes that send and writes the rest, and no frame is made for the socket meanwhile:
 frames that come due stay due (a counter, not queued text) and follow once the app has caught
 up, a chunk at a time. A slow app costs at most `PUMP_CHUNK_FRAMES` frames per track in memory
-(beyond the transport's own bounded buffer) and gets every frame, late.
+(beyond the transport's own bounded buffer) and gets every frame, late. An app that reads
+nothing for `SEND_STALL_S` (`CLOSE_TIMEOUT_S` once the stream closes) is dropped as
+`connection-error`: it would hold the close, its call's end and a virtual clock for ever.
+
+A frame whose speech is still being synthesised off the loop (`speech.background_voices`, real
+clock) raises `SoundNotReadyError` from `pump`: it and the socket's later frames stay due.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import logging
 import types
@@ -38,6 +44,7 @@ from ringback.media.pcmu import FRAME_S, SILENT_FRAME
 CLOSE_TIMEOUT_S = 2.0
 SOUND_POLL_S = 0.005  # how often frames waiting for speech made off the loop look again
 PUMP_CHUNK_FRAMES = 50  # frames made per track at a time; a slow app holds at most these
+SEND_STALL_S = 10.0  # real seconds a send may wait for the app to read (CLOSE_TIMEOUT_S closing)
 LOST = "the websocket connection was lost without a close frame (1006)"
 
 logger = logging.getLogger("ringback.streams")
@@ -60,6 +67,7 @@ class Connection:
     draining: asyncio.Task[None] | None = None  # finishing a send the socket made wait
     closer: asyncio.Task[None] | None = None  # closing it with 1000, once all is written
     retry: asyncio.TimerHandle | None = None  # closing: look again once the speech is made
+    drain_deadline: asyncio.Timeout | None = None  # when the waiting send gives up
     closing: CloseSocket | None = None
     stopped: bool = False  # everything before the close is queued (frames, then `stop`)
     broken: bool = False  # a write failed: nothing more is sent
@@ -231,14 +239,41 @@ class Connection:
         return False
 
     async def _drain(self, sending: Coroutine[Any, Any, None], waiting: Any) -> None:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        waited_s = CLOSE_TIMEOUT_S if self.closing is not None else SEND_STALL_S
         try:
-            await _resume(sending, waiting)
+            async with asyncio.timeout_at(began + waited_s) as self.drain_deadline:
+                await _resume(sending, waiting)
         except (ConnectionError, aiohttp.ClientError):
             self.draining = None
             self.lost()
             return
+        except TimeoutError:  # the app has read nothing for that long: it is dropped
+            self.draining = None
+            self.broken = True
+            self.outbox.clear()
+            self.written.set()
+            if self.ended is not None:
+                self.ended(self, "connection-error", _stalled(loop.time() - began))
+            assert self.ws is not None
+            with contextlib.suppress(Exception):  # aiohttp's close, timed out, drops it
+                await asyncio.wait_for(self.ws.close(code=1000), CLOSE_TIMEOUT_S)
+            return
+        finally:
+            self.drain_deadline = None
         self.draining = None
         self.flush()
+
+    def limit_drain(self) -> None:
+        """The stream closes: a send waiting for the app gets at most `CLOSE_TIMEOUT_S` more, so
+        that an app that stopped reading holds the close (and its call) no longer."""
+        deadline = self.drain_deadline
+        if deadline is not None:
+            soon = asyncio.get_running_loop().time() + CLOSE_TIMEOUT_S
+            when = deadline.when()
+            if when is None or when > soon:
+                deadline.reschedule(soon)
 
     async def close_socket(self) -> None:
         """Close with 1000 (everything before it written), and report how that went."""
@@ -259,6 +294,13 @@ class Connection:
         if self.ended is not None:
             # The reader may know better (a protocol error it closed on): let it speak first.
             asyncio.get_running_loop().call_soon(self.ended, self, "connection-error", LOST)
+
+
+def _stalled(waited_s: float) -> str:
+    return (
+        f"the app stopped reading the websocket: nothing more could be sent to it for"
+        f" {waited_s:.1f} s"
+    )
 
 
 @types.coroutine

@@ -109,6 +109,7 @@ class StreamHub:
         if connection.broken:
             self._finish(connection, "closed", None)
         elif connection.ws is not None:
+            connection.limit_drain()
             connection.flush()  # the frames up to `at`, then `stop`, then the close
         # else: still connecting; _connect closes it as soon as it is open
 
