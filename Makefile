@@ -89,12 +89,15 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # The suite's bounded attacks, run long (docs/reliability.md): 5,000 fuzzed BXML documents,
-# 20,000 calls with the heap measured, 2,000 calls against a failing app, 50 kill -9 rounds,
-# the OpenAPI fuzz at 200 cases an operation.
+# 20,000 calls with the heap measured, 2 × 500 rounds of calls, conferences and messages (v2
+# and v1) with every table counted, 2,000 calls against a failing app, 50 kill -9 rounds, the
+# OpenAPI fuzz at 200 cases an operation.
 soak: $(STAMP)
-	RINGBACK_FUZZ_EXAMPLES=5000 RINGBACK_SOAK_CALLS=20000 RINGBACK_FAULT_CALLS=2000 \
-	RINGBACK_CRASH_ROUNDS=50 RINGBACK_SCHEMA_EXAMPLES=200 $(BIN)/pytest -q -p no:cacheprovider \
+	RINGBACK_FUZZ_EXAMPLES=5000 RINGBACK_SOAK_CALLS=20000 RINGBACK_SOAK_ROUNDS=500 \
+	RINGBACK_FAULT_CALLS=2000 RINGBACK_CRASH_ROUNDS=50 RINGBACK_SCHEMA_EXAMPLES=200 \
+	$(BIN)/pytest -q -p no:cacheprovider \
 		tests/bxml/test_hostile.py tests/runtime/test_retention.py \
+		tests/runtime/test_retention_tables.py \
 		tests/runtime/test_fault_run.py tests/test_crash.py tests/api/test_schemathesis.py
 
 clean:

@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from ringback.api.auth import TOKEN_PATH, Authenticator, token_endpoint
+from ringback.api.auth import MAX_TOKENS, TOKEN_PATH, Authenticator, token_endpoint
 from ringback.api.errors import exception_handlers
 from ringback.errors import AuthenticationError, AuthorizationError, RequestValidationError
 
@@ -91,6 +91,23 @@ def test_auth_token_grant_and_expiry(auth: Authenticator, clock: FakeClock) -> N
     clock.now += 61
     with pytest.raises(AuthenticationError, match="expired"):
         auth.check(f"Bearer {grant['access_token']}", ACCOUNT)
+
+
+def test_auth_tokens_kept_are_bounded(auth: Authenticator, clock: FakeClock) -> None:
+    """Expired tokens are dropped, and past MAX_TOKENS the oldest valid one is revoked, so
+    memory stays bounded however fast tokens are asked for (issue 9)."""
+    header = basic("ringback", "ringback")
+    tokens = [
+        auth.issue_token(header, "client_credentials")["access_token"]
+        for _ in range(MAX_TOKENS + 5)
+    ]
+    assert len(auth._tokens) == MAX_TOKENS
+    with pytest.raises(AuthenticationError, match="unknown bearer token"):
+        auth.check(f"Bearer {tokens[4]}", ACCOUNT)
+    auth.check(f"Bearer {tokens[5]}", ACCOUNT)
+    clock.now += 61
+    auth.issue_token(header, "client_credentials")
+    assert len(auth._tokens) == 1
 
 
 def test_auth_token_needs_client_credentials(auth: Authenticator) -> None:

@@ -6,7 +6,8 @@ at `POST /api/v1/oauth2/token` (client credentials grant, the same username and 
 Basic client id and secret; the SDK's `client_id`/`client_secret`/`access_token_url`). Wrong or
 missing credentials are 401 with `WWW-Authenticate: Basic`; good credentials on an account id
 that is not the configured one are 403, as on Bandwidth. Tokens live in memory and expire in
-real time (the SDK measures `expires_in` on the wall clock, whatever the platform's clock).
+real time (the SDK measures `expires_in` on the wall clock, whatever the platform's clock); at
+most `MAX_TOKENS` are valid at once (a new one beyond revokes the oldest).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ringback.api.errors import response_for
 from ringback.errors import AuthenticationError, AuthorizationError, RequestValidationError
 
 DEFAULT_TOKEN_TTL_S = 3600
+MAX_TOKENS = 10_000  # unexpired tokens kept; asking for more revokes the oldest
 TOKEN_PATH = "/api/v1/oauth2/token"
 CLIENT_CREDENTIALS = "client_credentials"
 CONTROL_PREFIX = "/_ringback"
@@ -87,9 +89,13 @@ class Authenticator:
                 field="grant_type",
             )
         now = self.clock()
-        self._tokens = {token: expiry for token, expiry in self._tokens.items() if expiry > now}
+        # Issued in order, so they expire in order: the expired ones are at the front.
+        while self._tokens and next(iter(self._tokens.values())) <= now:
+            del self._tokens[next(iter(self._tokens))]
         token = secrets.token_urlsafe(32)
         self._tokens[token] = now + self.token_ttl_s
+        while len(self._tokens) > MAX_TOKENS:  # a bound however fast tokens are asked for
+            del self._tokens[next(iter(self._tokens))]
         return {
             "access_token": token,
             "token_type": "Bearer",

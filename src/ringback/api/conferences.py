@@ -2,8 +2,9 @@
 
 Emulated: list (name and created-time filters, `Link` paging), get with `activeMembers`,
 end or redirect (POST, 204), conference BXML (PUT, 204), members' mute, hold and coaching
-(GET/PUT), and the conference's recordings with their audio. Conferences live in the running
-engine's memory: unlike calls, they are not kept across a restart of the server.
+(GET/PUT), and the conference's recordings with their audio. A conference going on lives in
+the running engine; an ended one is read from the store once it has left memory, and after a
+restart (one going on when the server stopped is forgotten).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from starlette.routing import Route
 
 from ringback.api import validation
 from ringback.api.context import Endpoints, empty, json_body, json_response
+from ringback.api.control_conferences import listed
 from ringback.api.queries import conference_query
-from ringback.engine.conference import Conference, conference_view, member_view
-from ringback.errors import ResourceNotFoundError, UnknownConferenceError
+from ringback.errors import CallStateError, ResourceNotFoundError, UnknownConferenceError
+from ringback.runtime.conference_records import conference_record_of, conference_records
 
 CONFERENCE = "/accounts/{accountId}/conferences/{conferenceId}"
 MEMBER = CONFERENCE + "/members/{memberId}"
@@ -56,43 +58,49 @@ class Conferences(Endpoints):
             route(RECORDING + "/media", self.download_conference_recording, "GET"),
         ]
 
-    def _conference(self, request: Request) -> Conference:
-        conference_id = request.path_params["conferenceId"]
-        conference = self.platform.engine.conferences.get(conference_id)
-        if conference is None:
+    def _record(self, conference_id: str) -> dict[str, Any]:
+        record = conference_record_of(self.platform, conference_id)
+        if record is None:
             raise UnknownConferenceError(f"Conference [{conference_id}] not found")
-        return conference
+        return record
 
-    def _view(self, conference: Conference, *, with_members: bool) -> dict[str, Any]:
-        return conference_view(
-            conference, self.context.base_url, self.context.account_id, with_members=with_members
-        )
+    def _require_live(self, conference_id: str) -> None:
+        """A conference that ended and left memory can no more change than one still in it."""
+        platform = self.platform
+        if (
+            conference_id not in platform.engine.conferences
+            and platform.store.conference(conference_id) is not None
+        ):
+            raise CallStateError(
+                f"Conference [{conference_id}] has completed and cannot be modified"
+            )
 
     async def list_conferences(self, request: Request) -> Response:
         """GET /conferences: in creation order, filtered, paged (no `activeMembers`)."""
         query = conference_query(request.query_params)
         found = [
-            (position, conference)
-            for position, conference in enumerate(self.platform.engine.conferences.values(), 1)
+            (position, record["conference"])
+            for position, record in enumerate(conference_records(self.platform), 1)
             if position > query.page.after
-            and query.matches(conference.name, conference.created_time)
+            and query.matches(record["conference"]["name"], float(record["createdAt"]))
         ]
         page = found[: query.page.size]
         headers = {}
         if len(found) > query.page.size:
             next_url = request.url.include_query_params(pageToken=str(page[-1][0]))
             headers["Link"] = f'<{next_url}>; rel="next"'
-        body = [self._view(conference, with_members=False) for _, conference in page]
+        body = [listed(view) for _, view in page]
         return json_response(body, headers=headers)
 
     async def get_conference(self, request: Request) -> Response:
         """GET /conferences/{conferenceId}: with its active members."""
-        return json_response(self._view(self._conference(request), with_members=True))
+        return json_response(self._record(request.path_params["conferenceId"])["conference"])
 
     async def update_conference(self, request: Request) -> Response:
         """POST /conferences/{conferenceId}: end it, or redirect it (`conferenceRedirect`); 204."""
         conference_id = request.path_params["conferenceId"]
         update = validation.conference_update(conference_id, await json_body(request))
+        self._require_live(conference_id)
         self.context.apply(update)
         return empty(204)
 
@@ -100,20 +108,20 @@ class Conferences(Endpoints):
         """PUT /conferences/{conferenceId}/bxml: conference BXML for every member to hear; 204."""
         conference_id = request.path_params["conferenceId"]
         text = validation.bxml_text(request.headers.get("content-type"), await request.body())
+        self._require_live(conference_id)
         self.context.apply(validation.conference_bxml(conference_id, text))
         return empty(204)
 
     async def get_conference_member(self, request: Request) -> Response:
         """GET /conferences/{conferenceId}/members/{memberId}: a member in the conference now."""
-        conference = self._conference(request)
+        conference_id = request.path_params["conferenceId"]
         member_id = request.path_params["memberId"]
-        member = conference.members.get(member_id)
-        if member is None:
-            raise UnknownConferenceError(
-                f"Call [{member_id}] is not a member of conference [{conference.conference_id}]"
-            )
-        return json_response(
-            member_view(conference, member, self.context.base_url, self.context.account_id)
+        view = self._record(conference_id)["conference"]
+        for member in view["activeMembers"]:
+            if member["callId"] == member_id:
+                return json_response(member)
+        raise UnknownConferenceError(
+            f"Call [{member_id}] is not a member of conference [{conference_id}]"
         )
 
     async def update_conference_member(self, request: Request) -> Response:
@@ -123,17 +131,18 @@ class Conferences(Endpoints):
             request.path_params["memberId"],
             await json_body(request),
         )
+        self._require_live(request.path_params["conferenceId"])
         self.context.apply(update)
         return empty(204)
 
     # ---- recordings ------------------------------------------------------------------------
 
     def _recording_view(self, conference_id: str, stored: dict[str, Any]) -> dict[str, Any]:
-        conference = self.platform.engine.conferences.get(conference_id)
+        record = conference_record_of(self.platform, conference_id)
         live = self.platform.engine.recordings.get(stored.get("recordingId", ""))
         view = {key: stored.get(key) for key in RECORDING_FIELDS}
         view["conferenceId"] = conference_id
-        view["name"] = conference.name if conference else (live and live.conference_name)
+        view["name"] = record["conference"]["name"] if record else (live and live.conference_name)
         return view
 
     def _stored_recordings(self, conference_id: str) -> list[dict[str, Any]]:

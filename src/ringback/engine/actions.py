@@ -65,6 +65,16 @@ class SaveRecording:
 
 
 @dataclass(frozen=True, slots=True)
+class ConferenceEnded:
+    """A conference ended and will not change again: keep `record` (None for a v1 conference or
+    bridge, which live in memory only); the engine's object may go once it is not recent."""
+
+    conference_id: str
+    kind: str  # "conference", "v1-conference" or "v1-bridge": the engine table it lives in
+    record: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AppendTimeline:
     """Add an entry to a call's timeline: a state change, a verb, a far-end step, a note."""
 
@@ -127,6 +137,7 @@ Action = (
     | CancelTimer
     | FetchMedia
     | SaveRecording
+    | ConferenceEnded
     | AppendTimeline
     | EndCall
     | OpenSocket

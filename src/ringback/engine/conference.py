@@ -211,3 +211,30 @@ def conference_view(
             for member in conference.members.values()
         ]
     return view
+
+
+def membership_view(conference: Conference) -> list[dict[str, Any]]:
+    """Everyone who ever joined, with when they joined and left (the control API's members)."""
+    return [
+        {
+            "callId": member.call_id,
+            "joinedAt": member.joined_at,
+            "joinedTime": timestamp(member.joined_at),
+            "leftAt": member.left_at,
+            "leftTime": None if member.left_at is None else timestamp(member.left_at),
+            "mute": member.mute,
+            "hold": member.hold,
+            "callIdsToCoach": list(member.call_ids_to_coach),
+        }
+        for member in conference.membership
+    ]
+
+
+def conference_record(conference: Conference, base_url: str, account_id: str) -> dict[str, Any]:
+    """An ended conference as the store keeps it: what the REST and control APIs answer."""
+    return {
+        "conference": conference_view(conference, base_url, account_id, with_members=True),
+        "createdAt": conference.created_time,
+        "completedAt": conference.completed_time,
+        "members": membership_view(conference),
+    }

@@ -30,11 +30,13 @@ from typing import TYPE_CHECKING, Any
 
 from ringback import bxml
 from ringback.engine import conference_bxml, conference_recording
+from ringback.engine.actions import ConferenceEnded
 from ringback.engine.conference import (
     MAX_MEMBERS,
     Conference,
     Member,
     coach_ids,
+    conference_record,
     find_active,
     note_members,
 )
@@ -149,6 +151,7 @@ def end(engine: Engine, conference: Conference) -> None:
     conference.members.clear()
     send_event(engine, conference, ConferenceCompletedEvent)
     conference_recording.finish(engine, conference)
+    _ended(engine, conference)
     for member in members:
         member.resume()
 
@@ -183,6 +186,13 @@ def _complete(engine: Engine, conference: Conference) -> None:
     conference_bxml.stop(engine, conference)
     send_event(engine, conference, ConferenceCompletedEvent)
     conference_recording.finish(engine, conference)
+    _ended(engine, conference)
+
+
+def _ended(engine: Engine, conference: Conference) -> None:
+    config = engine.config
+    record = conference_record(conference, config.base_url, config.account_id)
+    engine.emit(ConferenceEnded(conference.conference_id, "conference", record))
 
 
 def _send_exit(engine: Engine, conference: Conference, call: Call) -> None:

@@ -28,6 +28,8 @@ from ringback.phones.script import (
 if TYPE_CHECKING:
     from ringback.messaging.core import MessagingCore
 
+MAX_INBOX = 1000  # unread messages a phone keeps (the newest): a bound, whatever comes in
+
 
 @dataclass(frozen=True, slots=True)
 class Received:
@@ -57,7 +59,11 @@ class TextingPhone:
 
     def receive(self, at: float, received: Received) -> None:
         """A message reached the phone."""
-        self.inbox.append(received)
+        # Only what arrived since the current step began can ever be read: the rest goes (it
+        # grew by one message a text for as long as the server ran).
+        self.inbox = [r for r in self.inbox[-MAX_INBOX + 1 :] if r.at >= self.since]
+        if not self.started or self.steps or self.blocked is not None:  # else none will read it
+            self.inbox.append(received)
         self.peer = received.from_
         self.context = received.message_id
         if not self.started:

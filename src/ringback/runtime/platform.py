@@ -30,6 +30,7 @@ from ringback.engine.actions import (
     AppendTimeline,
     CancelTimer,
     CloseSocket,
+    ConferenceEnded,
     EndCall,
     FetchMedia,
     OpenSocket,
@@ -218,7 +219,10 @@ class Platform:
                 self.note(call_id, at, kind, summary, action.detail, state)
             case SaveRecording(recording=recording):
                 self.audio.saved(recording)
-                self.ended.recording_saved(recording.call_id, recording.recording_id)
+                owner = recording.call_id or recording.conference_id
+                self.ended.recording_saved(owner, recording.recording_id)
+            case ConferenceEnded():
+                self.ended.conference_ended(action)
             case EndCall(call_id=call_id):
                 call = self.engine.call(call_id)
                 self.store.save_call(call_id, partial(call_state, call), ended=True)

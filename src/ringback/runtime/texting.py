@@ -37,6 +37,7 @@ from ringback.messaging.limits import MAX_MMS_MEDIA_BYTES
 from ringback.messaging.records import from_record, to_record
 from ringback.messaging.v1 import messaging_application as v1_messaging_application
 from ringback.messaging.v1 import seconds as v1_seconds
+from ringback.runtime.retention import EndedWindow
 from ringback.runtime.views import callback_from_wire, callback_to_wire
 from ringback.runtime.webhooks import attempt_entries, callback_targets
 
@@ -54,6 +55,8 @@ class Texting:
         self.platform = platform
         self.core = self._new_core()
         self._waiters: dict[str, asyncio.Event] = {}
+        # Messages nothing more will happen to leave memory; the store keeps them (`message`).
+        self.ended = EndedWindow(self._evict, platform.config.ended_calls_kept)
 
     def _new_core(self) -> MessagingCore:
         config = self.platform.config
@@ -82,6 +85,7 @@ class Texting:
     def reset(self) -> None:
         """Forget everything (the store was reset by the platform)."""
         self.core = self._new_core()
+        self.ended.clear()
         for event in self._waiters.values():
             event.set()
         self._waiters.clear()
@@ -150,8 +154,11 @@ class Texting:
 
     # ---- actions ---------------------------------------------------------------------------
 
-    def _perform(self, actions: list[MessagingAction]) -> None:
+    def _perform(self, actions: list[MessagingAction], about: str | None = None) -> None:
+        """Perform the core's actions; `about`: a message they may have finished, as well as
+        those they name."""
         store = self.platform.store
+        touched = {about} if about is not None else set()
         for action in actions:
             match action:
                 case SendCallback():
@@ -162,8 +169,10 @@ class Texting:
                     self.platform.timers.cancel(timer_id)
                 case AppendTimeline(call_id=message_id, at=at, kind=kind, summary=summary):
                     self.platform.note(message_id, at, kind, summary, action.detail)
+                    touched.add(message_id)
                 case SaveMessage(message=message):
                     store.save_message(to_record(message))
+                    touched.add(message.message_id)
                 case StoreMedia(media_id=media_id, content=content, content_type=content_type):
                     store.put_media(media_id, content, content_type)
                 case CheckMedia():
@@ -172,7 +181,14 @@ class Texting:
             if self.core.idle(message_id):
                 event.set()
                 del self._waiters[message_id]
+        for message_id in touched:
+            if message_id in self.core.messages and self.core.idle(message_id):
+                self.ended.ended(message_id)
         self.platform.changed.set()
+
+    def _evict(self, message_id: str) -> None:
+        """A message left the window of ended ones: only the store keeps it now."""
+        self.core.messages.pop(message_id, None)
 
     async def _check_media(self, action: CheckMedia) -> None:
         problem = None
@@ -219,7 +235,8 @@ class Texting:
         message = self.core.messages.get(action.message_id)
         if not result.ok and message is not None and message.api == "v1":
             self._v1_user_error(action, result.error_message or "not delivered")
-        self._perform(self.core.callback_done(self.platform.now(), action.delivery_id, result.ok))
+        done = self.core.callback_done(self.platform.now(), action.delivery_id, result.ok)
+        self._perform(done, about=action.message_id)
 
     def _v1_user_error(self, action: SendCallback, why: str) -> None:
         """A v1 event is tried once: its failure goes in the user error log (v1 §2.10)."""

@@ -24,6 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from ringback.store.conferences import CONFERENCES_SCHEMA, ConferenceTables
 from ringback.store.messages import MESSAGING_SCHEMA, MessageTables
 from ringback.store.recordings import RECORDINGS_SCHEMA, RecordingTables
 from ringback.store.rows import dumps, loads
@@ -84,7 +85,7 @@ def _insert_rows(conn: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]
         conn.execute(_insert(head, width, len(chunk)), [value for row in chunk for value in row])
 
 
-class Store(RecordingTables, SettingTables, MessageTables):
+class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
     """Calls, timelines, recordings, messages, media and control-API settings in one file."""
 
     def __init__(self, path: str | Path) -> None:
@@ -97,7 +98,9 @@ class Store(RecordingTables, SettingTables, MessageTables):
         self._handoff = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA + RECORDINGS_SCHEMA + SETTINGS_SCHEMA + MESSAGING_SCHEMA)
+        self._db.executescript(
+            SCHEMA + RECORDINGS_SCHEMA + SETTINGS_SCHEMA + MESSAGING_SCHEMA + CONFERENCES_SCHEMA
+        )
         self._seq = self._max_seq()
         # A call id not seen by this Store is new unless the file held calls when opened (or
         # since a reset): only then is it looked up, so a new call costs no read.
@@ -227,6 +230,7 @@ class Store(RecordingTables, SettingTables, MessageTables):
             "messages",
             "message_rows",
             "media",
+            "conferences",
         )
         for table in tables:
             self._write(f"DELETE FROM {table}", ())

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from ringback import bxml
 from ringback.engine import conferencing, flow
 from ringback.engine import facts as f
+from ringback.engine.actions import ConferenceEnded
 from ringback.engine.conference import MAX_MEMBERS, find_active
 from ringback.engine.v1 import requests as r
 from ringback.engine.v1.commands import audio_verb, leg
@@ -292,6 +293,7 @@ def _complete(engine: Engine, room: V1Conference) -> None:
     if room.state != "completed":
         room.state, room.completed = "completed", v1_now(engine)
         _send(engine, room, _room_event(engine, room))
+        engine.emit(ConferenceEnded(room.conference_id, "v1-conference"))
 
 
 # ---- audio without a verb of its own ---------------------------------------------------------
