@@ -3,7 +3,7 @@
 How this works. One connection, one writer: the runtime's event loop. Writes go into an open
 transaction and `flush()` commits them, so a burst of calls costs one fsync rather than one per
 row; the runtime flushes when it goes idle and on shutdown. Call states and timeline entries,
-the rows every webhook adds, wait in memory and go in as one statement each per batch (a call's
+the rows every webhook adds, wait in memory and go in a few statements per batch (a call's
 states, saved at every change, coalesce into its latest, rendered once when written); every
 read writes them first. A busy platform's batches are written and committed in the store's
 writer thread (`flush_soon`). Reads use the same connection, so they see every write at once,
@@ -16,6 +16,7 @@ stored is what the API serves back, byte for byte in meaning, after a restart.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
@@ -58,27 +59,30 @@ CREATE TABLE IF NOT EXISTS starts (
 
 # A call's state, or a function that renders it when the row is written (Store.save_call).
 CallData: TypeAlias = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
-
-
-# A batch of rows goes in as one statement over a JSON array of them, not as an executemany:
-# the sqlite3 module takes the GIL back for every row it binds, and the store's writer thread
-# waited for the busy event loop to let go of it (up to the 5 ms switch interval) row after row,
-# so it fell behind a busy platform. One statement runs in SQLite's C code from start to end,
-# the GIL released. A timeline entry's detail is already JSON text (`->>` takes it back out as
-# that text, unchanged); a call's state goes in as JSON (`->` keeps it JSON text). The JSON is
-# text, not bytes: SQLite 3.45+ would read a BLOB as its binary JSONB. SQLite's text functions
-# end a string at a NUL, so the rare batch with one (escaped, `\u0000`) is bound row by row.
-_CALLS_BATCH = (
-    "INSERT OR REPLACE INTO calls SELECT value->>0, value->>1, value->>2, value->>3, value->>4,"
-    " value->>5, value->>6, value->7 FROM json_each(?) ORDER BY key"
-)
 _TIMELINE_INSERT = "INSERT INTO timeline (call_id, at, kind, summary, detail)"
-_TIMELINE_BATCH = (
-    f"{_TIMELINE_INSERT} SELECT value->>0, value->>1, value->>2, value->>3, value->>4"
-    " FROM json_each(?) ORDER BY key"
-)
-_PARAMS_8 = ", ".join("?" * 8)
-_NUL = "\\u0000"
+
+
+# A batch of rows goes in as a few statements of many rows each (`VALUES (...), (...), ...`),
+# not as an executemany: the sqlite3 module takes the GIL back for every row it binds, and the
+# store's writer thread waited for the busy event loop to let go of it (up to the 5 ms switch
+# interval) row after row, so it fell behind a busy platform. One statement of 200 rows is bound
+# at once and runs in SQLite's C code, the GIL released, for as little CPU per row as before
+# (a JSON array through json_each, tried first, cost twice as much).
+_ROWS_PER_STATEMENT = 200
+
+
+@functools.lru_cache(maxsize=64)
+def _insert(head: str, width: int, rows: int) -> str:
+    """`head VALUES (?, ...), ...` for `rows` rows of `width` columns."""
+    row = "(" + ", ".join("?" * width) + ")"
+    return f"{head} VALUES {', '.join([row] * rows)}"
+
+
+def _insert_rows(conn: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]]) -> None:
+    width = len(rows[0])
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        chunk = rows[start : start + _ROWS_PER_STATEMENT]
+        conn.execute(_insert(head, width, len(chunk)), [value for row in chunk for value in row])
 
 
 class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
@@ -155,26 +159,17 @@ class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
         return calls, timeline
 
     def _write_rows(self, calls: list[tuple[Any, ...]], timeline: list[tuple[Any, ...]]) -> None:
-        # On the connection itself: called by a thread that owns it (see `_db`). Each batch is
-        # one statement over one JSON array (see _CALLS_BATCH).
+        # On the connection itself: called by a thread that owns it (see `_db`).
         if not calls and not timeline:
             return
         if not self._dirty:
             self._conn.execute("BEGIN")
             self._dirty = True
         if calls:
-            batch = dumps(calls)
-            if _NUL in batch:
-                rows = [(*row[:-1], dumps(row[-1])) for row in calls]
-                self._conn.executemany(f"INSERT OR REPLACE INTO calls VALUES ({_PARAMS_8})", rows)
-            else:
-                self._conn.execute(_CALLS_BATCH, (batch,))
+            rows = [(*row[:-1], dumps(row[-1])) for row in calls]
+            _insert_rows(self._conn, "INSERT OR REPLACE INTO calls", rows)
         if timeline:
-            batch = dumps(timeline)
-            if _NUL in batch:
-                self._conn.executemany(f"{_TIMELINE_INSERT} VALUES (?, ?, ?, ?, ?)", timeline)
-            else:
-                self._conn.execute(_TIMELINE_BATCH, (batch,))
+            _insert_rows(self._conn, _TIMELINE_INSERT, timeline)
 
     def _commit_rows(self, calls: list[tuple[Any, ...]], timeline: list[tuple[Any, ...]]) -> None:
         self._write_rows(calls, timeline)
@@ -199,7 +194,7 @@ class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
         Why: a busy platform commits every 50 ms, and writing and committing its rows was a
         sixth of a whole call's CPU, all of it on the loop. The rows are taken now, in order;
         SQLite's own work (inserting, writing the WAL) runs beside the loop, as the sqlite3
-        module releases the GIL for it (one statement per batch: see _CALLS_BATCH). Anything
+        module releases the GIL for it (a statement per 200 rows: see _ROWS_PER_STATEMENT). Anything
         that uses the connection waits for the batch first (`_db`); `flush()` is still the one
         to call when the commit must be done.
         """
