@@ -147,6 +147,8 @@ class Live:
 
         async def count() -> Counter[str]:
             await platform.quiet.wait()
+            await platform.audio.finish()  # recordings' audio still rendering in its thread
+            await asyncio.sleep(0)  # their tasks' done-callbacks
             gc.collect()
             found = table_sizes(platform, "platform") + table_sizes(
                 prepared.server.config.loaded_app, "app"
