@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from ringback.api import control_conferences
 from ringback.engine.clock import ClockMode
 from ringback.hosting.server import BackgroundServer, start_in_thread
 from ringback.runtime import PlatformConfig
@@ -257,7 +258,7 @@ def test_retention_tables_return_to_their_size(live: Live) -> None:
     assert len(platform.texting.core.messages) == 0
 
 
-def test_retention_evicted_items_still_answer(live: Live) -> None:
+def test_retention_evicted_items_still_answer(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
     """What left memory is read from the store: a call, a conference (REST, control API, its
     recordings), messages (v2, control, v1). v1 calls, conferences and bridges live in memory
     only: beyond the window they are gone (404), as docs/reliability.md says."""
@@ -286,6 +287,10 @@ def test_retention_evicted_items_still_answer(live: Live) -> None:
     assert story["conference"] == view
     everything, _ = live.ok("GET", "/_ringback/conferences")
     assert len(everything["conferences"]) == 2 * (KEPT + 2)  # each v1 one has a <Conference>
+    monkeypatch.setattr(control_conferences, "MAX_LISTED", 3)
+    newest, _ = live.ok("GET", "/_ringback/conferences")
+    assert newest["conferences"] == everything["conferences"][:3]
+    assert everything["conferences"][-1]["id"] == first["conference"]
 
     message, _ = live.ok("GET", f"/_ringback/messages/{first['message']}")
     assert message["messageId"] == first["message"]

@@ -20,7 +20,7 @@ from ringback.api.context import Endpoints, empty, json_body, json_response
 from ringback.api.control_conferences import listed
 from ringback.api.queries import conference_query
 from ringback.errors import CallStateError, ResourceNotFoundError, UnknownConferenceError
-from ringback.runtime.conference_records import conference_record_of, conference_records
+from ringback.runtime.conference_records import conference_index, conference_record_of
 
 CONFERENCE = "/accounts/{accountId}/conferences/{conferenceId}"
 MEMBER = CONFERENCE + "/members/{memberId}"
@@ -79,17 +79,18 @@ class Conferences(Endpoints):
         """GET /conferences: in creation order, filtered, paged (no `activeMembers`)."""
         query = conference_query(request.query_params)
         found = [
-            (position, record["conference"])
-            for position, record in enumerate(conference_records(self.platform), 1)
-            if position > query.page.after
-            and query.matches(record["conference"]["name"], float(record["createdAt"]))
+            (position, conference_id)
+            for position, (conference_id, name, created) in enumerate(
+                conference_index(self.platform), 1
+            )
+            if position > query.page.after and query.matches(name, created)
         ]
         page = found[: query.page.size]
         headers = {}
         if len(found) > query.page.size:
             next_url = request.url.include_query_params(pageToken=str(page[-1][0]))
             headers["Link"] = f'<{next_url}>; rel="next"'
-        body = [listed(view) for _, view in page]
+        body = [listed(self._record(conference_id)["conference"]) for _, conference_id in page]
         return json_response(body, headers=headers)
 
     async def get_conference(self, request: Request) -> Response:

@@ -11,18 +11,24 @@ from __future__ import annotations
 from typing import Any
 
 from ringback.runtime import Platform
-from ringback.runtime.conference_records import conference_record_of, conference_records
+from ringback.runtime.conference_records import conference_index, conference_record_of
+
+MAX_LISTED = 1000  # conferences in the control API's list (and the console's), the newest
 
 
 def conference_list(platform: Platform) -> list[dict[str, Any]]:
-    """Every conference (live, or stored once ended), newest first, with member counts."""
+    """The newest `MAX_LISTED` conferences (live, or stored once ended), newest first, with
+    member counts."""
+    newest = list(reversed(conference_index(platform)))[:MAX_LISTED]
+    records = (conference_record_of(platform, conference_id) for conference_id, _, _ in newest)
     return [
         {
             **listed(record["conference"]),
             "memberCount": len(record["members"]),
             "activeMemberCount": sum(1 for m in record["members"] if m["leftAt"] is None),
         }
-        for record in reversed(conference_records(platform))
+        for record in records
+        if record is not None
     ]
 
 

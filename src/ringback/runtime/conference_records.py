@@ -3,7 +3,8 @@
 An ended conference is stored when it ends (`ConferenceEnded`) and, once it is no longer among
 the most recent ones, leaves the engine (`retention.py`); a restart starts with none in the
 engine. Both answer in one form, `ringback.engine.conference.conference_record`, so the REST
-API, the control API and the console cannot tell where a conference was read from.
+API, the control API and the console cannot tell where a conference was read from. Lists walk
+the index (id, name, creation time) and read only the records of the page they answer with.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ if TYPE_CHECKING:
     from ringback.runtime.platform import Platform
 
 
-def conference_records(platform: Platform) -> list[dict[str, Any]]:
-    """Every conference, live or stored, in order of creation."""
-    live = platform.engine.conferences
-    config = platform.config
-    stored = [r for r in platform.store.conferences() if r["conference"]["id"] not in live]
-    current = [conference_record(c, config.base_url, config.account_id) for c in live.values()]
+def conference_index(platform: Platform) -> list[tuple[str, str, float]]:
+    """(id, name, creation time) of every conference, live or stored, in order of creation."""
+    stored = platform.store.conference_index()
+    known = {conference_id for conference_id, _, _ in stored}
+    live = [
+        (c.conference_id, c.name, c.created_time)
+        for c in platform.engine.conferences.values()
+        if c.conference_id not in known
+    ]
     # A stable sort: stored ones (older) first among those created at the same moment.
-    return sorted(stored + current, key=lambda record: float(record["createdAt"]))
+    return sorted(stored + live, key=lambda row: row[2])
 
 
 def conference_record_of(platform: Platform, conference_id: str) -> dict[str, Any] | None:

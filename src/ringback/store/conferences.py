@@ -43,7 +43,10 @@ class ConferenceTables(Tables):
         ).fetchone()
         return None if row is None else loads(row[0])
 
-    def conferences(self) -> list[dict[str, Any]]:
-        """Every ended conference's record, in order of creation."""
-        rows = self._db.execute("SELECT data FROM conferences ORDER BY created_at, rowid")
-        return [loads(row[0]) for row in rows]
+    def conference_index(self) -> list[tuple[str, str, float]]:
+        """(id, name, creation time) of every ended conference, in order of creation: what a
+        list filters and pages on, without reading the records."""
+        rows = self._db.execute(
+            "SELECT conference_id, name, created_at FROM conferences ORDER BY created_at, rowid"
+        )
+        return [(str(i), str(name), float(at)) for i, name, at in rows]
