@@ -262,9 +262,13 @@ class Platform:
             self.watchers.publish(Entry(owner, at, kind, summary, detail, call))
 
     def _landed(self) -> None:
-        # The idle grace counts from the last thing that happened, this included.
+        # The idle grace counts from the last thing that happened, this included. The clock's
+        # driver is woken only once nothing is left in flight (time may jump, the store be
+        # committed at once): a turn of it after every webhook did nothing else, and what a
+        # webhook's answer starts wakes it anyway (`feed`).
         self.last_activity = asyncio.get_running_loop().time()
-        self.changed.set()
+        if self.tasks.count == 0:
+            self.changed.set()
 
     # ---- calls -----------------------------------------------------------------------------
 
