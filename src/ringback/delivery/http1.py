@@ -264,11 +264,7 @@ class Http1Client:
         # coroutine more per webhook was CPU, and more objects for the collector to walk. The
         # deadline is a timer on the connection (one call_at), not an asyncio.timeout around
         # the exchange; only connecting, once per connection, runs under asyncio.timeout_at.
-        idle = self._idle.get(key)
-        while idle:
-            connection = idle.pop()
-            if connection.closed:
-                continue
+        while (connection := self._take_idle(key)) is not None:
             try:
                 response = await connection.send(raw, deadline, timeout_s)
             except HttpError as error:
@@ -306,12 +302,19 @@ class Http1Client:
         `request` does when one is idle, for a caller that waits with a done-callback. None
         when no connection is idle (then `request` connects)."""
         key, raw = _request_bytes(method, url, headers, body)
+        connection = self._take_idle(key)
+        if connection is None:
+            return None
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        return Sent(self, connection, connection.send(raw, deadline, timeout_s))
+
+    def _take_idle(self, key: tuple[str, int]) -> _Connection | None:
+        """An idle keep-alive connection to `key`, taken off the idle list; None if none is."""
         idle = self._idle.get(key)
         while idle:
             connection = idle.pop()
             if not connection.closed:
-                deadline = asyncio.get_running_loop().time() + timeout_s
-                return Sent(self, connection, connection.send(raw, deadline, timeout_s))
+                return connection
         return None
 
     def drop(self, connection: _Connection) -> None:

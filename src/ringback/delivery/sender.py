@@ -82,6 +82,7 @@ class Exchange:
 
 
 def _http1_headers(attempt: Attempt) -> list[tuple[str, str]]:
+    """An attempt's request headers (both clients send these)."""
     headers = [("User-Agent", attempt.user_agent or USER_AGENT)]
     if attempt.body is not None:
         headers.append(("Content-Type", attempt.content_type))
@@ -111,11 +112,7 @@ def _http1_outcome(response: Response, duration_ms: float) -> ResponseReceived:
 
 async def perform(attempt: Attempt, session: aiohttp.ClientSession) -> Outcome:
     """Make one HTTP request and report its outcome; never raises for a network failure."""
-    headers = {"User-Agent": attempt.user_agent or USER_AGENT}
-    if attempt.body is not None:
-        headers["Content-Type"] = attempt.content_type
-    if attempt.authorization is not None:
-        headers["Authorization"] = attempt.authorization
+    headers = dict(_http1_headers(attempt))
     responded = False
     started = time.perf_counter()
     try:
