@@ -39,8 +39,7 @@ class EndedCalls:
 
     def __init__(self, platform: Platform, kept: int = DEFAULT_ENDED_CALLS_KEPT) -> None:
         self.platform = platform
-        self.kept = kept
-        self._settled: OrderedDict[str, None] = OrderedDict()
+        self._settled = EndedWindow(self._evict, kept)
         # call or conference id → ids of its recordings
         self._recordings: dict[str, list[str]] = {}
         # Ended conferences (the store keeps them), v1 conferences and bridges (memory only:
@@ -82,21 +81,19 @@ class EndedCalls:
         if call_id in self._settled:
             return
         self.bridge_may_have_ended(call_id)
-        self._settled[call_id] = None
-        while len(self._settled) > self.kept:
-            oldest, _ = self._settled.popitem(last=False)
-            self._evict(oldest)
+        self._settled.ended(call_id)
 
     def _evict(self, call_id: str) -> None:
-        engine = self.platform.engine
-        engine.forget(call_id)
-        for recording_id in self._recordings.pop(call_id, ()):
-            engine.recordings.pop(recording_id, None)
+        self.platform.engine.forget(call_id)
+        self._forget_recordings(call_id)
         self.platform.forget_call(call_id)
 
     def _evict_room(self, table: str, key: str) -> None:
         getattr(self.platform.engine, table).pop(key, None)
-        for recording_id in self._recordings.pop(key, ()):
+        self._forget_recordings(key)
+
+    def _forget_recordings(self, owner: str) -> None:
+        for recording_id in self._recordings.pop(owner, ()):
             self.platform.engine.recordings.pop(recording_id, None)
 
     def clear(self) -> None:
