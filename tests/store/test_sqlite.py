@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ringback.store import Store
 
 
@@ -110,13 +112,16 @@ def test_sqlite_reset_drops_unwritten_rows(tmp_path: Path) -> None:
     store.close()
 
 
-def test_sqlite_batched_rows_keep_every_value_and_their_order(tmp_path: Path) -> None:
-    """Rows go in many to a statement (200 at most): every value comes back as it was (text
-    with a NUL, floats to the last bit, nulls, nested values), entries in the order written,
-    across the statements of one batch."""
+@pytest.mark.parametrize("nul", ["", "\x00"], ids=["as-json", "a-nul-row-by-row"])
+def test_sqlite_batched_rows_keep_every_value_and_their_order(tmp_path: Path, nul: str) -> None:
+    """A batch goes in as one JSON array per table (bound row by row when some text holds a
+    NUL, which SQLite's JSON would cut short): every value comes back as it was (text, floats
+    to the last bit, nulls, nested values), entries in the order written."""
     path = tmp_path / "db.sqlite3"
     store = Store(path)
-    awkward = 'quote " backslash \\ nul \x00 tab \t arrow → emoji 📞 <Response/>'
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    awkward = f'quote " backslash \\ nul{nul} tab \t arrow → emoji 📞 <Response/>'
     state = {**_call("c-1", "+1", "2026-01-01T00:00:00.000Z"), "tag": awkward, "n": None}
     store.save_call("c-1", state)
     store.save_call("c-2", lambda: _call("c-2", "+2", "2026-01-02T00:00:00.000Z", "busy"))
@@ -125,6 +130,7 @@ def test_sqlite_batched_rows_keep_every_value_and_their_order(tmp_path: Path) ->
         store.add_timeline("c-1", at, "webhook", f"{awkward} {i}", {"i": i, "nested": [awkward]})
     store.flush_soon()  # in the writer thread
     store.close()
+    assert any("json_each" in sql for sql in statements) == (not nul)
 
     again = Store(path)
     assert again.call("c-1") == state

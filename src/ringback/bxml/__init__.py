@@ -1,6 +1,7 @@
 """BXML, the verb language: parse safely, validate, render (spec §4).
 
 parse(text, context="call") -> Document     raises BxmlSyntaxError / BxmlInvalidError
+parse_reply(text, context="call") -> Document   the same, recent documents remembered
 check(text, context="call") -> list[BxmlError]   every error found; [] when valid
 render(document) -> str                     canonical BXML; parse(render(d)) == d
 """
@@ -17,7 +18,7 @@ from ringback.bxml.connecting import (
     Transfer,
 )
 from ringback.bxml.element import Nested, Verb
-from ringback.bxml.parsing import check, parse
+from ringback.bxml.parsing import check, parse, parse_reply
 from ringback.bxml.rendering import render
 from ringback.bxml.verbs import (
     NESTED_CLASSES,
@@ -90,5 +91,6 @@ __all__ = [
     "Verb",
     "check",
     "parse",
+    "parse_reply",
     "render",
 ]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -65,6 +66,25 @@ def parse(text: str | bytes, context: str = "call") -> Document:
     if errors or document is None:
         raise errors[0]
     return document
+
+
+# A reply read before is read from memory: an app answers every call with the same few documents,
+# and a parsed Document is immutable (frozen verbs, tuples), so one can serve every call. Only
+# short documents are kept, so the cache holds at most about 128 × 4 KB of text and their trees.
+REPLY_CACHE_SIZE = 128
+REPLY_CACHE_MAX_CHARS = 4096
+
+
+def parse_reply(text: str, context: str = "call") -> Document:
+    """`parse`, remembering the documents most recently read (a webhook's BXML reply)."""
+    if len(text) > REPLY_CACHE_MAX_CHARS:
+        return parse(text, context)
+    return _parse_remembered(text, context)
+
+
+@functools.lru_cache(maxsize=REPLY_CACHE_SIZE)
+def _parse_remembered(text: str, context: str) -> Document:
+    return parse(text, context)  # an error is raised, not remembered
 
 
 def check(text: str | bytes, context: str = "call") -> list[BxmlError]:

@@ -44,7 +44,7 @@ def deliver(engine: Engine, conference: Conference, body: str, url: str, source:
     if not body.strip():
         return  # "conference BXML or empty": an empty answer asks for nothing
     try:
-        document = bxml.parse(body, context=CONFERENCE_CONTEXT)
+        document = bxml.parse_reply(body, context=CONFERENCE_CONTEXT)
     except bxml.BxmlError as error:
         note_members(
             engine,

@@ -73,7 +73,7 @@ def run_reply(engine: Engine, call: Call, body: str, url: str, context: str = "c
         run_document(engine, call, (), url, context)
         return
     try:
-        document = bxml.parse(body, context=context)
+        document = bxml.parse_reply(body, context=context)
     except bxml.BxmlError as error:
         engine.end_call(call, "invalid-bxml", f"Invalid BXML from {url}: {error}")
         return

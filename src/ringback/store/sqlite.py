@@ -24,6 +24,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeAlias
 
+import msgspec
+
 from ringback.store.conferences import CONFERENCES_SCHEMA, ConferenceTables
 from ringback.store.messages import MESSAGING_SCHEMA, MessageTables
 from ringback.store.recordings import RECORDINGS_SCHEMA, RecordingTables
@@ -62,27 +64,33 @@ CallData: TypeAlias = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 _TIMELINE_INSERT = "INSERT INTO timeline (call_id, at, kind, summary, detail)"
 
 
-# A batch of rows goes in as a few statements of many rows each (`VALUES (...), (...), ...`),
-# not as an executemany: the sqlite3 module takes the GIL back for every row it binds, and the
-# store's writer thread waited for the busy event loop to let go of it (up to the 5 ms switch
-# interval) row after row, so it fell behind a busy platform. One statement of 200 rows is bound
-# at once and runs in SQLite's C code, the GIL released, for as little CPU per row as before
-# (a JSON array through json_each, tried first, cost twice as much).
-_ROWS_PER_STATEMENT = 200
+# A batch of rows goes in as one statement per table: the rows as one JSON array, read back by
+# `json_each`. Why: the writer thread needs the GIL back after every call into SQLite, and while
+# the event loop is busy it gets it only when the loop is made to let go (the 5 ms switch
+# interval); each handover cost the loop, not just the writer. Statements of 200 bound rows
+# (`VALUES (?, ...), ...`) took it back about 15 times a batch, `executemany` once a row. SQLite
+# spends about twice the CPU per row reading JSON, but that runs beside the loop with the GIL
+# released, and one statement text per table keeps the statement cache small whatever the batch
+# size. JSON numbers come back as the same doubles (shortest round-trip form both ways); a text
+# holding a NUL would come back cut short at it, so a batch with one is bound row by row.
+_ROWS_ENCODER = msgspec.json.Encoder()
+_ESCAPED_NUL = b"\\u0000"
 
 
-@functools.lru_cache(maxsize=64)
-def _insert(head: str, width: int, rows: int) -> str:
-    """`head VALUES (?, ...), ...` for `rows` rows of `width` columns."""
-    row = "(" + ", ".join("?" * width) + ")"
-    return f"{head} VALUES {', '.join([row] * rows)}"
+@functools.lru_cache(maxsize=16)
+def _insert(head: str, width: int) -> str:
+    """`head SELECT ... FROM json_each(?)` for rows of `width` columns."""
+    columns = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(width))
+    return f"{head} SELECT {columns} FROM json_each(?)"
 
 
 def _insert_rows(conn: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]]) -> None:
     width = len(rows[0])
-    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-        chunk = rows[start : start + _ROWS_PER_STATEMENT]
-        conn.execute(_insert(head, width, len(chunk)), [value for row in chunk for value in row])
+    encoded = _ROWS_ENCODER.encode(rows)
+    if _ESCAPED_NUL in encoded:  # rare (a JSON column holding an escaped NUL is a false alarm)
+        conn.executemany(f"{head} VALUES ({', '.join('?' * width)})", rows)
+    else:
+        conn.execute(_insert(head, width), (encoded,))
 
 
 class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
@@ -194,7 +202,7 @@ class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
         Why: a busy platform commits every 50 ms, and writing and committing its rows was a
         sixth of a whole call's CPU, all of it on the loop. The rows are taken now, in order;
         SQLite's own work (inserting, writing the WAL) runs beside the loop, as the sqlite3
-        module releases the GIL for it (a statement per 200 rows: see _ROWS_PER_STATEMENT). Anything
+        module releases the GIL for it (one statement per table: see _insert_rows). Anything
         that uses the connection waits for the batch first (`_db`); `flush()` is still the one
         to call when the commit must be done.
         """
