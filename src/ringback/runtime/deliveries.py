@@ -14,6 +14,7 @@ webhook's outcome is fed to the engine.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -40,7 +41,8 @@ class Deliveries:
         self.platform = platform
         self.owed: Counter[str] = Counter()  # webhooks (and sockets closing) owed, per call
         self.held = HeldWebhooks()
-        self._settled: dict[str, asyncio.Event] = {}  # set when the call settles (wait()ers)
+        # Told True when the call settles: the futures of its wait()ers.
+        self._settled: dict[str, list[asyncio.Future[bool]]] = {}
         # v1 events of one call (or conference) go one after another: the delivery each new
         # one waits for.
         self._chains: dict[str, asyncio.Future[None]] = {}
@@ -115,21 +117,28 @@ class Deliveries:
             return
         if self.owed[call_id] <= 0:
             self.owed.pop(call_id, None)
-            event = self._settled.pop(call_id, None)
-            if event is not None:
-                event.set()
+            for waiter in self._settled.pop(call_id, ()):
+                _tell(waiter, True)
             platform.ended.settled(call_id)  # it joins the window of ended calls kept in memory
         elif self.held:
             self._release(self.held.call_ended(call_id, self.owed[call_id]))
 
     async def settled(self, call_id: str, timeout_s: float) -> bool:
-        """Wait (real time) until a live call settles; False on timeout."""
+        """Wait (real time) until a live call settles; False on timeout.
+
+        A future and a timer per waiter: an `asyncio.Event` under `asyncio.timeout` cost twice
+        as much, and every call placed through the API is waited for so (`Platform.wait`)."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[bool] = loop.create_future()
+        waiters = self._settled.setdefault(call_id, [])
+        waiters.append(waiter)
+        timer = loop.call_later(timeout_s, _tell, waiter, False)
         try:
-            async with asyncio.timeout(timeout_s):  # not wait_for: on 3.11 it makes a task
-                await self._settled.setdefault(call_id, asyncio.Event()).wait()
-        except TimeoutError:
-            return False
-        return True
+            return await waiter
+        finally:
+            timer.cancel()
+            with contextlib.suppress(ValueError):  # timed out or cancelled (settled: unlisted)
+                waiters.remove(waiter)
 
     def hold(self, call_id: str) -> None:
         """Something of the call's other than a webhook is under way (a socket closing)."""
@@ -239,3 +248,8 @@ class Deliveries:
             platform.feed(outcome_fact(action, result, platform.now()))
         elif not result.ok and isinstance(action.event, V1Event):
             v1_calls.callback_failed(platform, action, result.error_message or "callback failed")
+
+
+def _tell(waiter: asyncio.Future[bool], settled: bool) -> None:
+    if not waiter.done():
+        waiter.set_result(settled)

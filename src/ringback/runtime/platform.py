@@ -194,7 +194,16 @@ class Platform:
         self.feed(fact_type(at=self.now(), **fields))
 
     def _perform(self, action: Action) -> None:
-        match action:
+        match action:  # the most frequent first: a call notes eight timeline entries
+            case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
+                state = None
+                if kind == "state" and (call := self.engine.calls.get(call_id)) is not None:
+                    if self.watchers:  # they are shown the new state
+                        state = call_state(call)
+                        self.store.save_call(call_id, state)
+                    else:  # rendered once, when written (its latest)
+                        self.store.save_call(call_id, partial(call_state, call))
+                self.note(call_id, at, kind, summary, action.detail, state)
             case SendWebhook():
                 self.deliveries.send(action)
             case StartTimer(timer_id=timer_id, at=at):
@@ -208,15 +217,6 @@ class Platform:
                 self.timers.cancel(timer_id)
             case FetchMedia():
                 self.spawn(media.fetch(self, action))
-            case AppendTimeline(call_id=call_id, at=at, kind=kind, summary=summary):
-                state = None
-                if kind == "state" and (call := self.engine.calls.get(call_id)) is not None:
-                    if self.watchers:  # they are shown the new state
-                        state = call_state(call)
-                        self.store.save_call(call_id, state)
-                    else:  # rendered once, when written (its latest)
-                        self.store.save_call(call_id, partial(call_state, call))
-                self.note(call_id, at, kind, summary, action.detail, state)
             case SaveRecording(recording=recording):
                 self.audio.saved(recording)
                 owner = recording.call_id or recording.conference_id
