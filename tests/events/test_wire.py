@@ -150,6 +150,24 @@ def test_wire_constructor_rejects_malformed_nested_duration() -> None:
     assert caught.value.field == "duration"
 
 
+def test_wire_constructor_checks_what_it_has_seen_by_kind() -> None:
+    """A text checked before is not searched again, but only for the same check: a valid
+    timestamp is still no duration, and a value that is not text is still refused."""
+    moment = "2019-06-20T15:54:25.435Z"
+    ev.ConferenceCreatedEvent(event_time=moment, conference_id="conf-1", name="room")
+    ev.ConferenceCreatedEvent(event_time=moment, conference_id="conf-1", name="room")
+    with pytest.raises(EventError) as caught:
+        ev.MachineDetectionResult(value="human", duration=moment)
+    assert caught.value.field == "duration"
+    with pytest.raises(EventError) as caught:
+        ev.ConferenceCreatedEvent(
+            event_time=[moment],  # type: ignore[arg-type]
+            conference_id="conf-1",
+            name="room",
+        )
+    assert caught.value.field == "eventTime"
+
+
 BAD_INPUTS = [
     # (case, payload, field, words the message must contain)
     ("unknown eventType", _with(GATHER, eventType="gathered"), "eventType", "unknown event type"),

@@ -3,7 +3,8 @@
 msgspec validates types only when it decodes; a constructor call from the engine is checked by
 mypy instead. The one thing a type checker cannot see is the text of a timestamp or duration,
 so `__post_init__` checks those fields (a precomputed list per class, so the check costs a few
-regex matches, no reflection per call). A malformed time can therefore never be emitted.
+regex matches, no reflection per call, and a text checked lately is not searched again). A
+malformed time can therefore never be emitted.
 """
 
 from __future__ import annotations
@@ -46,8 +47,24 @@ class WireModel(
     def __post_init__(self) -> None:
         for attribute, key, pattern, expected in _format_checks(type(self)):
             value = getattr(self, attribute)
-            if value is not None and (type(value) is not str or pattern.search(value) is None):
+            if value is None or (type(value) is str and value in _CHECKED[pattern]):
+                continue
+            if type(value) is not str or pattern.search(value) is None:
                 raise EventError(f"expected {expected}, got {value!r}", field=key)
+            _remember(pattern, value)
+
+
+# Texts that passed each check lately: one call's events repeat its times, and calls placed
+# together share theirs, so most checks are a set lookup, not a regex search. Bounded.
+_CHECKED_KEPT = 4096
+_CHECKED: Final[dict[re.Pattern[str], set[str]]] = {pattern: set() for _, pattern, _ in _CHECKS}
+
+
+def _remember(pattern: re.Pattern[str], value: str) -> None:
+    checked = _CHECKED[pattern]
+    if len(checked) >= _CHECKED_KEPT:
+        checked.clear()
+    checked.add(value)
 
 
 @cache
