@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -59,7 +59,7 @@ def _camel(name: str) -> str:
 
 # The control API sends webhook details camelCased (`eventType`); the store keeps the delivery
 # record's own names (`event_type`). The view reads the latter.
-_ATTEMPT_FIELDS = {_camel(name): name for name in (f.name for f in fields(AttemptRecord))}
+_ATTEMPT_FIELDS = {_camel(name): name for name in AttemptRecord.__struct_fields__}
 
 
 def from_wire(entry: dict[str, Any]) -> dict[str, Any]:

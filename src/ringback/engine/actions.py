@@ -1,10 +1,13 @@
-"""Actions: what the engine asks its runtime to do, returned by `Engine.handle` in order."""
+"""Actions: what the engine asks its runtime to do, returned by `Engine.handle` in order.
+
+Frozen msgspec Structs, as the facts are (engine/facts.py says why)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from ringback.engine.recordings import Recording
 from ringback.engine.requests import Callback
@@ -12,8 +15,7 @@ from ringback.events import Event
 from ringback.events_v1 import V1Event
 
 
-@dataclass(frozen=True, slots=True)
-class SendWebhook:
+class SendWebhook(msgspec.Struct, frozen=True):
     """Deliver `event` to `callback`. For sync ones, answer with WebhookAnswered/WebhookFailed."""
 
     request_id: int
@@ -25,23 +27,20 @@ class SendWebhook:
     conference_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StartTimer:
+class StartTimer(msgspec.Struct, frozen=True):
     """Feed back TimerFired(timer_id) once the clock reaches `at`."""
 
     timer_id: int
     at: float
 
 
-@dataclass(frozen=True, slots=True)
-class CancelTimer:
+class CancelTimer(msgspec.Struct, frozen=True):
     """Forget a timer: it must not fire."""
 
     timer_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class FetchMedia:
+class FetchMedia(msgspec.Struct, frozen=True):
     """Fetch audio for `<PlayAudio>`; answer with MediaMeasured or MediaFailed."""
 
     request_id: int
@@ -52,8 +51,7 @@ class FetchMedia:
     conference_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SaveRecording:
+class SaveRecording(msgspec.Struct, frozen=True):
     """Write a finished recording's audio (and keep its metadata) before it is announced."""
 
     recording: Recording
@@ -64,8 +62,7 @@ class SaveRecording:
         return self.recording.call_id
 
 
-@dataclass(frozen=True, slots=True)
-class ConferenceEnded:
+class ConferenceEnded(msgspec.Struct, frozen=True):
     """A conference ended and will not change again: keep `record` (None for a v1 conference or
     bridge, which live in memory only); the engine's object may go once it is not recent."""
 
@@ -74,19 +71,17 @@ class ConferenceEnded:
     record: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AppendTimeline:
+class AppendTimeline(msgspec.Struct, frozen=True):
     """Add an entry to a call's timeline: a state change, a verb, a far-end step, a note."""
 
     call_id: str
     at: float
     kind: str
     summary: str
-    detail: Mapping[str, Any] = field(default_factory=dict)
+    detail: Mapping[str, Any] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class EndCall:
+class EndCall(msgspec.Struct, frozen=True):
     """The call has ended (its `disconnect`, if any, was already sent): store its final state."""
 
     call_id: str
@@ -95,8 +90,7 @@ class EndCall:
     error_message: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class OpenSocket:
+class OpenSocket(msgspec.Struct, frozen=True):
     """Open a WebSocket to `url` and send `start`; answer with SocketOpened or SocketFailed.
 
     `tracks` are the call's audio tracks to send as 20 ms `media` messages from the moment it
@@ -114,16 +108,14 @@ class OpenSocket:
     purpose: str = "media stream"  # how the timeline names it
 
 
-@dataclass(frozen=True, slots=True)
-class SendSocketMessage:
+class SendSocketMessage(msgspec.Struct, frozen=True):
     """Send one JSON message on an open WebSocket, after the audio sent so far."""
 
     socket_id: str
     message: Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class CloseSocket:
+class CloseSocket(msgspec.Struct, frozen=True):
     """Send the audio up to `at`, then `stop` (if any), then close the WebSocket (1000)."""
 
     socket_id: str

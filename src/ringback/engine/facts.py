@@ -2,12 +2,17 @@
 
 Requests from the REST and control APIs are facts too ("the client asked to redirect"); the
 engine raises a `CallStateError` when one does not fit the call, which the API turns into 409.
+
+Facts and actions are frozen msgspec Structs, not frozen dataclasses: a whole call makes about
+fifteen of them, and a frozen dataclass sets each field through `object.__setattr__` (1.6 µs
+for twelve fields, against 0.3 µs for a Struct).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 from ringback.engine.pacing import CallLimits
 from ringback.engine.requests import Callback, InboundCallRequest, OutboundCallRequest
@@ -15,8 +20,7 @@ from ringback.engine.v1.requests import Command as V1Command
 from ringback.phones.script import Step
 
 
-@dataclass(frozen=True, slots=True)
-class OutboundCallPlaced:
+class OutboundCallPlaced(msgspec.Struct, frozen=True):
     """POST /calls was accepted; the engine queues and dials the call."""
 
     at: float
@@ -24,8 +28,7 @@ class OutboundCallPlaced:
     request: OutboundCallRequest
 
 
-@dataclass(frozen=True, slots=True)
-class InboundCallArrived:
+class InboundCallArrived(msgspec.Struct, frozen=True):
     """A call arrived for an application; the engine sends `initiate`."""
 
     at: float
@@ -33,16 +36,14 @@ class InboundCallArrived:
     request: InboundCallRequest
 
 
-@dataclass(frozen=True, slots=True)
-class CallLimitsChanged:
+class CallLimitsChanged(msgspec.Struct, frozen=True):
     """The account's outbound limits were changed (control API); queued calls may start now."""
 
     at: float
     limits: CallLimits
 
 
-@dataclass(frozen=True, slots=True)
-class CallUpdateRequested:
+class CallUpdateRequested(msgspec.Struct, frozen=True):
     """POST /calls/{id}: redirect (`state` active), hang up (`completed`), and/or set the tag."""
 
     at: float
@@ -55,8 +56,7 @@ class CallUpdateRequested:
     by: str = "through the API"
 
 
-@dataclass(frozen=True, slots=True)
-class CallBxmlReplaced:
+class CallBxmlReplaced(msgspec.Struct, frozen=True):
     """PUT /calls/{id}/bxml: a new document interrupts the running one (already validated)."""
 
     at: float
@@ -64,8 +64,7 @@ class CallBxmlReplaced:
     bxml: str
 
 
-@dataclass(frozen=True, slots=True)
-class ConferenceUpdateRequested:
+class ConferenceUpdateRequested(msgspec.Struct, frozen=True):
     """POST /conferences/{id}: end it (`completed`) or, when `active`, redirect it."""
 
     at: float
@@ -74,8 +73,7 @@ class ConferenceUpdateRequested:
     redirect: Callback | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ConferenceBxmlReplaced:
+class ConferenceBxmlReplaced(msgspec.Struct, frozen=True):
     """PUT /conferences/{id}/bxml: conference BXML to queue for every member to hear."""
 
     at: float
@@ -83,8 +81,7 @@ class ConferenceBxmlReplaced:
     bxml: str
 
 
-@dataclass(frozen=True, slots=True)
-class ConferenceMemberUpdateRequested:
+class ConferenceMemberUpdateRequested(msgspec.Struct, frozen=True):
     """PUT /conferences/{id}/members/{callId}: None leaves a setting unchanged."""
 
     at: float
@@ -95,8 +92,7 @@ class ConferenceMemberUpdateRequested:
     call_ids_to_coach: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PhoneStepsAdded:
+class PhoneStepsAdded(msgspec.Struct, frozen=True):
     """The control API gave the far end steps to do now, alongside its script."""
 
     at: float
@@ -104,8 +100,7 @@ class PhoneStepsAdded:
     steps: tuple[Step, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RecordingStateRequested:
+class RecordingStateRequested(msgspec.Struct, frozen=True):
     """PUT /calls/{id}/recording: pause or resume the call's `<StartRecording>` recording."""
 
     at: float
@@ -113,24 +108,21 @@ class RecordingStateRequested:
     state: Literal["paused", "recording"]
 
 
-@dataclass(frozen=True, slots=True)
-class V1CommandRequested:
+class V1CommandRequested(msgspec.Struct, frozen=True):
     """A v1 REST request (place, update, audio, gather, ...): `ringback.engine.v1.commands`."""
 
     at: float
     command: V1Command
 
 
-@dataclass(frozen=True, slots=True)
-class TimerFired:
+class TimerFired(msgspec.Struct, frozen=True):
     """A timer the engine started has come due."""
 
     at: float
     timer_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class CallFailed:
+class CallFailed(msgspec.Struct, frozen=True):
     """Ringback itself failed while running the call (a handler raised): it ends with `error`."""
 
     at: float
@@ -138,8 +130,7 @@ class CallFailed:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class WebhookAnswered:
+class WebhookAnswered(msgspec.Struct, frozen=True):
     """A sync webhook got a usable answer; `url` is the URL that gave it (primary or fallback)."""
 
     at: float
@@ -148,8 +139,7 @@ class WebhookAnswered:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
-class WebhookFailed:
+class WebhookFailed(msgspec.Struct, frozen=True):
     """A sync webhook failed for good (after retries and fallback); `message` says why."""
 
     at: float
@@ -157,8 +147,7 @@ class WebhookFailed:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class MediaMeasured:
+class MediaMeasured(msgspec.Struct, frozen=True):
     """Audio for `<PlayAudio>` was fetched and is `duration_s` long."""
 
     at: float
@@ -166,8 +155,7 @@ class MediaMeasured:
     duration_s: float
 
 
-@dataclass(frozen=True, slots=True)
-class MediaFailed:
+class MediaFailed(msgspec.Struct, frozen=True):
     """Audio for `<PlayAudio>` could not be fetched or is not WAV/MP3."""
 
     at: float
@@ -175,16 +163,14 @@ class MediaFailed:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class SocketOpened:
+class SocketOpened(msgspec.Struct, frozen=True):
     """A WebSocket the engine asked for is open and its `start` message sent."""
 
     at: float
     socket_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class SocketFailed:
+class SocketFailed(msgspec.Struct, frozen=True):
     """A WebSocket could not be opened (refused, timed out, not a 101); `message` says why."""
 
     at: float
@@ -192,8 +178,7 @@ class SocketFailed:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class SocketClosed:
+class SocketClosed(msgspec.Struct, frozen=True):
     """The far side closed a WebSocket or it dropped: cause closed, connection-error or error."""
 
     at: float
@@ -202,8 +187,7 @@ class SocketClosed:
     message: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StreamAudioReceived:
+class StreamAudioReceived(msgspec.Struct, frozen=True):
     """A bidirectional stream's app sent audio to play (`playAudio`), as 8 kHz 16-bit samples."""
 
     at: float
@@ -211,8 +195,7 @@ class StreamAudioReceived:
     audio: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class StreamAudioCleared:
+class StreamAudioCleared(msgspec.Struct, frozen=True):
     """A bidirectional stream's app sent `clear`: drop the audio it queued."""
 
     at: float

@@ -9,14 +9,14 @@ the engine waits for.
 from __future__ import annotations
 
 import functools
-from dataclasses import fields
 from typing import Any
+
+import msgspec
 
 from ringback import events_v1
 from ringback.delivery.policy import (
     V1_RULES,
     V2_RULES,
-    AttemptRecord,
     DeliveryResult,
     Method,
     Target,
@@ -99,16 +99,11 @@ def outcome_fact(action: SendWebhook, result: DeliveryResult, at: float) -> f.Fa
     return f.WebhookFailed(at, action.request_id, message)
 
 
-# Every field of an attempt record is a plain value, so a shallow dict is what `asdict` (which
-# deep-copies, field by field, on every webhook) would give.
-_ATTEMPT_FIELDS = tuple(field.name for field in fields(AttemptRecord))
-
-
 def attempt_entries(result: DeliveryResult) -> list[tuple[str, dict[str, Any]]]:
     """One timeline entry (summary, detail) per delivery attempt."""
     entries = []
     for record in result.attempts:
-        detail = {name: getattr(record, name) for name in _ATTEMPT_FIELDS}
+        detail = msgspec.structs.asdict(record)  # every field a plain value: shallow is whole
         outcome = str(record.status) if record.status is not None else (record.error or "failed")
         summary = f"{record.event_type} → {record.method} {record.url}: {outcome}"
         entries.append((summary, detail))
