@@ -16,6 +16,7 @@ stored is what the API serves back, byte for byte in meaning, after a restart.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
 import threading
@@ -69,12 +70,26 @@ _TIMELINE_INSERT = "INSERT INTO timeline (call_id, at, kind, summary, detail)"
 # the event loop is busy it gets it only when the loop is made to let go (the 5 ms switch
 # interval); each handover cost the loop, not just the writer. Statements of 200 bound rows
 # (`VALUES (?, ...), ...`) took it back about 15 times a batch, `executemany` once a row. SQLite
-# spends about twice the CPU per row reading JSON, but that runs beside the loop with the GIL
-# released, and one statement text per table keeps the statement cache small whatever the batch
-# size. JSON numbers come back as the same doubles (shortest round-trip form both ways); a text
-# holding a NUL would come back cut short at it, so a batch with one is bound row by row.
+# spends about a quarter more CPU per row reading JSON, but that runs beside the loop with the
+# GIL released, and one statement text per table keeps the statement cache small whatever the
+# batch size. JSON numbers come back as the same doubles (shortest round-trip form both ways);
+# a text holding a NUL would come back cut short at it, so a batch with one is bound row by row,
+# as every batch is where SQLite was built without its JSON functions.
 _ROWS_ENCODER = msgspec.json.Encoder()
 _ESCAPED_NUL = b"\\u0000"
+
+
+def _has_json_each() -> bool:
+    """Whether this SQLite has its JSON functions (built in since 3.38, optional before)."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as probe:
+        try:
+            probe.execute("SELECT value FROM json_each('[1]')")
+        except sqlite3.OperationalError:
+            return False
+    return True
+
+
+_JSON_EACH = _has_json_each()  # without them, every batch is bound row by row
 
 
 @functools.lru_cache(maxsize=16)
@@ -86,11 +101,12 @@ def _insert(head: str, width: int) -> str:
 
 def _insert_rows(conn: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]]) -> None:
     width = len(rows[0])
-    encoded = _ROWS_ENCODER.encode(rows)
-    if _ESCAPED_NUL in encoded:  # rare (a JSON column holding an escaped NUL is a false alarm)
-        conn.executemany(f"{head} VALUES ({', '.join('?' * width)})", rows)
-    else:
-        conn.execute(_insert(head, width), (encoded,))
+    if _JSON_EACH:
+        encoded = _ROWS_ENCODER.encode(rows)
+        if _ESCAPED_NUL not in encoded:  # (a JSON column's escaped NUL is a false alarm)
+            conn.execute(_insert(head, width), (encoded,))
+            return
+    conn.executemany(f"{head} VALUES ({', '.join('?' * width)})", rows)
 
 
 class Store(RecordingTables, SettingTables, MessageTables, ConferenceTables):
