@@ -125,7 +125,7 @@ def test_sqlite_batched_rows_keep_every_value_and_their_order(
     NUL, which SQLite's JSON would cut short, or when SQLite has no JSON functions): every value
     comes back as it was (text, floats to the last bit, nulls, nested values), entries in the
     order written."""
-    monkeypatch.setattr(sqlite_module, "_JSON_EACH", json_each)
+    monkeypatch.setattr(sqlite_module, "_has_json_each", lambda: json_each)
     path = tmp_path / "db.sqlite3"
     store = Store(path)
     statements: list[str] = []

@@ -79,17 +79,16 @@ _ROWS_ENCODER = msgspec.json.Encoder()
 _ESCAPED_NUL = b"\\u0000"
 
 
+@functools.cache
 def _has_json_each() -> bool:
-    """Whether this SQLite has its JSON functions (built in since 3.38, optional before)."""
+    """Whether this SQLite has its JSON functions (built in since 3.38, optional before);
+    asked once, when the first batch is written. Without them every batch is bound row by row."""
     with contextlib.closing(sqlite3.connect(":memory:")) as probe:
         try:
             probe.execute("SELECT value FROM json_each('[1]')")
         except sqlite3.OperationalError:
             return False
     return True
-
-
-_JSON_EACH = _has_json_each()  # without them, every batch is bound row by row
 
 
 @functools.lru_cache(maxsize=16)
@@ -101,7 +100,7 @@ def _insert(head: str, width: int) -> str:
 
 def _insert_rows(conn: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]]) -> None:
     width = len(rows[0])
-    if _JSON_EACH:
+    if _has_json_each():
         encoded = _ROWS_ENCODER.encode(rows)
         if _ESCAPED_NUL not in encoded:  # (a JSON column's escaped NUL is a false alarm)
             conn.execute(_insert(head, width), (encoded,))
