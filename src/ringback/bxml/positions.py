@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
+from collections.abc import Iterable
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
@@ -47,13 +48,7 @@ def region_tree(text: str | bytes, root: Element, start: int, whole: bool) -> No
     before = root.text if start == 0 else children[start - 1].tail
     if before:
         node.children.append(before)
-    rank = first
-    for child in region:
-        built, rank = _node(child, positions, rank)
-        node.children.append(built)
-        node._elements.append(built)
-        if child.tail:
-            node.children.append(child.tail)
+    _add_children(node, region, positions, first)
     return node
 
 
@@ -83,16 +78,22 @@ def _too_deep(root: Element) -> bool:
 def _node(element: Element, positions: list[Position], rank: int) -> tuple[Node, int]:
     """`element` and its subtree as `Node`s; `rank` is its place among all elements."""
     node = Node(element.tag, element.attrib, *positions[rank])
-    rank += 1
     if element.text:
         node.children.append(element.text)
-    for child in element:
+    return node, _add_children(node, element, positions, rank + 1)
+
+
+def _add_children(
+    node: Node, children: Iterable[Element], positions: list[Position], rank: int
+) -> int:
+    """Append `children` (and the text after each) to `node`; the rank after the last one."""
+    for child in children:
         built, rank = _node(child, positions, rank)
         node.children.append(built)
         node._elements.append(built)
         if child.tail:
             node.children.append(child.tail)
-    return node, rank
+    return rank
 
 
 def _positions(text: str | bytes, count: int) -> list[Position]:
